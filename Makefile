@@ -1,0 +1,120 @@
+# rvos: build, run, debug and test. `make help` lists the targets.
+
+# ---- user-tunable variables -------------------------------------------------
+MEM      ?= 128M
+CPUS     ?= 1
+BOOTARGS ?=
+GDBPORT  ?= 1234
+JOBS     ?= 2
+
+CROSS    ?= riscv64-unknown-elf-
+CC       := $(CROSS)gcc
+OBJDUMP  := $(CROSS)objdump
+NM       := $(CROSS)nm
+HOSTCC   ?= gcc
+QEMU     ?= qemu-system-riscv64
+GDB      ?= gdb-multiarch
+PYTHON   ?= python3
+OPENSBI  ?= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+
+B        := build
+
+# `make V=1` shows whole commands
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# ---- flags ------------------------------------------------------------------
+ARCHFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+CFLAGS    := $(ARCHFLAGS) -ffreestanding -nostdlib -fno-builtin \
+             -fno-omit-frame-pointer -fno-tree-loop-distribute-patterns \
+             -fno-stack-protector -fno-pie -no-pie \
+             -g -O2 -std=gnu11 -Wall -Wextra -Werror -Iinclude -MMD -MP
+LDFLAGS   := $(ARCHFLAGS) -nostdlib -static -Wl,--no-relax -T linker.ld
+
+# ---- kernel sources -----------------------------------------------------------
+KSRC := $(wildcard kernel/*.c kernel/arch/*.c kernel/dev/*.c kernel/lib/*.c) \
+        kernel/mm/vm_ktest.c \
+        kernel/mm/vm.c
+KASM := $(wildcard kernel/arch/*.S)
+KOBJ := $(patsubst %,$(B)/%.o,$(KSRC) $(KASM))
+
+.DEFAULT_GOAL := all
+.PHONY: all kernel deps qemu qemu-gdb gdb test clean help
+
+all: kernel
+
+kernel: deps $(B)/kernel.elf
+
+# Install missing Debian packages (prints nothing when all are there).
+deps:
+	@tools/deps.sh --quiet
+
+$(B)/%.c.o: %.c | deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/%.S.o: %.S | deps
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+# Two-pass link: the first pass gives the addresses for the symbol table
+# that backtraces use; text comes first in linker.ld, so adding the table
+# (in .rodata) in the second pass moves no function. The check proves it.
+$(B)/kernel.elf: $(KOBJ) linker.ld tools/ksyms.py
+	@mkdir -p $(B)/ksyms
+	@echo "  LD      $@"
+	$(Q)$(PYTHON) tools/ksyms.py < /dev/null > $(B)/ksyms/empty.S
+	$(Q)$(CC) $(CFLAGS) -c $(B)/ksyms/empty.S -o $(B)/ksyms/empty.o
+	$(Q)$(CC) $(LDFLAGS) -o $(B)/kernel.pass1.elf $(KOBJ) $(B)/ksyms/empty.o
+	$(Q)$(NM) -n $(B)/kernel.pass1.elf | $(PYTHON) tools/ksyms.py > $(B)/ksyms/ksyms.S
+	$(Q)$(CC) $(CFLAGS) -c $(B)/ksyms/ksyms.S -o $(B)/ksyms/ksyms.o
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(KOBJ) $(B)/ksyms/ksyms.o
+	@$(NM) -n $(B)/kernel.pass1.elf | grep -i ' t ' > $(B)/ksyms/pass1.txt
+	@$(NM) -n $@ | grep -i ' t ' > $(B)/ksyms/pass2.txt
+	@cmp -s $(B)/ksyms/pass1.txt $(B)/ksyms/pass2.txt || \
+		{ echo "ksyms: text moved between link passes" >&2; rm -f $@; exit 1; }
+	$(Q)$(OBJDUMP) -S $@ > $(B)/kernel.asm
+	$(Q)$(NM) -n $@ > $(B)/kernel.sym
+
+QEMUOPTS = -machine virt -bios $(OPENSBI) -m $(MEM) -smp $(CPUS) -nographic \
+           -kernel $(B)/kernel.elf
+QEMU_CMD = $(QEMU) $(QEMUOPTS)
+
+# Boot rvos on the console; Ctrl-A X leaves QEMU.
+qemu: kernel
+	$(QEMU_CMD) $(if $(BOOTARGS),-append "$(BOOTARGS)")
+
+# Boot halted at the first instruction, waiting for gdb on GDBPORT.
+qemu-gdb: kernel
+	@echo "*** QEMU waits for gdb on port $(GDBPORT): run 'make gdb' in another terminal"
+	$(QEMU_CMD) $(if $(BOOTARGS),-append "$(BOOTARGS)") -S -gdb tcp::$(GDBPORT)
+
+# Attach gdb to a QEMU started by 'make qemu-gdb'.
+gdb: deps
+	$(GDB) -q -x tools/gdbinit -ex "target remote localhost:$(GDBPORT)"
+
+# Everything: host unit tests, harness self-tests, then QEMU scenarios.
+test: kernel
+	$(PYTHON) tools/testing/harness.py --jobs $(JOBS) --logdir $(B)/test \
+		--qemu "$(QEMU_CMD)" --gdb "$(GDB)" tools/testing/scenarios
+
+clean:
+	rm -rf $(B)
+
+help:
+	@echo "rvos make targets:"
+	@echo "  make            build build/kernel.elf (with kernel.asm, kernel.sym)"
+	@echo "  make qemu       boot rvos in QEMU (Ctrl-A X quits)"
+	@echo "  make qemu-gdb   boot halted, waiting for gdb on port GDBPORT"
+	@echo "  make gdb        attach gdb-multiarch to 'make qemu-gdb'"
+	@echo "  make test       run every test; last line 'N passed, N failed'"
+	@echo "  make deps       install missing Debian packages"
+	@echo "  make clean      remove build/"
+	@echo "variables: MEM=$(MEM) CPUS=$(CPUS) BOOTARGS='$(BOOTARGS)' GDBPORT=$(GDBPORT) JOBS=$(JOBS)"
+
+-include $(KOBJ:.o=.d)

@@ -1,0 +1,43 @@
+/* Per-hart state, reached through the tp register.
+ *
+ * In the kernel, tp always points at this hart's struct cpu. While a hart
+ * runs user code, tp belongs to the user and sscratch holds the struct
+ * cpu pointer instead; the trap entry swaps them (see trapvec.S).
+ */
+#ifndef RVOS_KERNEL_CPU_H
+#define RVOS_KERNEL_CPU_H
+
+#include <kernel/types.h>
+
+struct proc;
+
+struct cpu {
+	/* Fields used by trapvec.S: keep offsets in sync with CPU_* below. */
+	uintptr_t kstack_top;    /* kernel stack for traps from user mode */
+	uintptr_t user_sp;       /* scratch: user sp during trap entry */
+	uintptr_t fault_resume;  /* armed fault probe: resume here (probe.S) */
+	uint64_t fault_cause;    /* scause of the fault the probe took */
+
+	uint64_t hartid;
+	int noff;                /* depth of push_off nesting */
+	bool intena;             /* were interrupts on before push_off? */
+	struct proc *proc;       /* process running on this hart, or NULL */
+	uint64_t ticks;          /* timer interrupts taken on this hart */
+};
+
+#define CPU_KSTACK_TOP  0
+#define CPU_USER_SP     8
+#define CPU_FAULT_RESUME 16
+#define CPU_FAULT_CAUSE 24
+
+/* This hart's state. Valid only in the kernel. */
+static inline struct cpu *this_cpu(void)
+{
+	struct cpu *c;
+	__asm__ volatile("mv %0, tp" : "=r"(c));
+	return c;
+}
+
+extern struct cpu cpus[];
+
+#endif

@@ -1,0 +1,41 @@
+/* Flattened device tree reader: what the platform is, as the boot
+ * loader describes it. Nothing here is hard-coded for QEMU's virt. */
+#ifndef RVOS_KERNEL_FDT_H
+#define RVOS_KERNEL_FDT_H
+
+#include <kernel/types.h>
+#include <kernel/param.h>
+
+#define FDT_MAX_RESERVED 8
+#define FDT_MAX_HARTS    NCPU
+#define BOOTARGS_MAX     256
+
+struct mem_range {
+	uint64_t base, size;
+};
+
+struct platform {
+	struct mem_range mem;           /* first /memory range */
+	struct mem_range reserved[FDT_MAX_RESERVED];  /* /reserved-memory, memreserve */
+	int nreserved;
+	uint64_t timebase;              /* /cpus timebase-frequency, Hz */
+	int nharts;
+	uint64_t hartids[FDT_MAX_HARTS];
+	struct mem_range uart;          /* ns16550a */
+	uint32_t uart_irq;
+	uint32_t uart_shift;            /* reg-shift */
+	struct mem_range plic;
+	uint32_t plic_ndev;             /* riscv,ndev */
+	int plic_context;               /* S-mode context of the boot hart, -1 if unknown */
+	struct mem_range test;          /* sifive,test0 power/exit device */
+	char bootargs[BOOTARGS_MAX];    /* /chosen bootargs */
+	uint32_t fdt_size;              /* totalsize of the blob */
+};
+
+extern struct platform platform;
+
+/* Parse the blob at fdt into platform for boot hart hartid; returns 0 or
+ * -EINVAL with a message naming what is missing or malformed. */
+int fdt_parse(const void *fdt, uint64_t hartid);
+
+#endif

@@ -1,0 +1,19 @@
+/* Supervisor Binary Interface calls to OpenSBI. */
+#ifndef RVOS_KERNEL_SBI_H
+#define RVOS_KERNEL_SBI_H
+
+#include <kernel/types.h>
+
+struct sbiret {
+	long error;    /* 0 or a negative SBI error */
+	long value;
+};
+
+struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2);
+void sbi_set_timer(uint64_t stime);          /* TIME extension */
+void sbi_console_putchar(int c);             /* legacy: early console */
+bool sbi_probe(long ext);                    /* is the extension there? */
+void sbi_shutdown(void) __attribute__((noreturn));   /* SRST */
+long sbi_spec_version(void);
+
+#endif

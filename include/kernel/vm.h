@@ -1,0 +1,45 @@
+/* Sv39 page tables. */
+#ifndef RVOS_KERNEL_VM_H
+#define RVOS_KERNEL_VM_H
+
+#include <kernel/types.h>
+#include <kernel/param.h>
+
+typedef uint64_t pte_t;
+typedef pte_t *pagetable_t;        /* 512 PTEs, one page */
+
+#define PTE_V (1UL << 0)
+#define PTE_R (1UL << 1)
+#define PTE_W (1UL << 2)
+#define PTE_X (1UL << 3)
+#define PTE_U (1UL << 4)
+#define PTE_G (1UL << 5)
+#define PTE_A (1UL << 6)
+#define PTE_D (1UL << 7)
+
+#define PTE_PA(pte)      (((pte) >> 10) << 12)
+#define PA_PTE(pa)       (((uintptr_t)(pa) >> 12) << 10)
+#define VPN(va, level)   (((va) >> (12 + 9 * (level))) & 0x1ff)
+#define MEGAPAGE         (1UL << 21)
+#define SV39_TOP         (1UL << 38)   /* lower half: [0, SV39_TOP) */
+
+extern pagetable_t kernel_pagetable;
+
+/* Build the kernel's page table (boot hart) and turn paging on (each hart). */
+void vm_init(void);
+void vm_enable(void);
+
+/* Map [va, va+size) to [pa, ...) with perm (PTE_R/W/X/U/G); 2 MiB leaves
+ * where alignment allows and 'huge' is set. Returns 0 or -ENOMEM / -EINVAL
+ * (W+X refused, overlap refused). */
+int vm_map(pagetable_t root, uintptr_t va, uintptr_t pa, size_t size,
+	   uint64_t perm, bool huge);
+
+/* The leaf PTE mapping va, or NULL. */
+pte_t *vm_lookup(pagetable_t root, uintptr_t va);
+
+/* Kernel image layout, from linker.ld. */
+extern char __kernel_start[], __text_start[], __text_end[];
+extern char __rodata_start[], __rodata_end[], __data_start[], __kernel_end[];
+
+#endif

@@ -1,0 +1,149 @@
+/* Panic: report the kernel's own bug as fully as possible, then stop.
+ *
+ * The report: "panic: <message>", the trap cause (for traps), the
+ * registers, and a frame-pointer backtrace with function names. Then QEMU
+ * exits with PANIC_EXIT_STATUS so a test run fails at once. A panic while
+ * panicking stops immediately.
+ */
+#include <kernel/panic.h>
+#include <kernel/printf.h>
+#include <kernel/riscv.h>
+#include <kernel/cpu.h>
+#include <kernel/ksym.h>
+#include <kernel/fdt.h>
+#include <kernel/dev.h>
+#include <kernel/vm.h>
+
+#define BACKTRACE_MAX 32
+
+static const char *const reg_names[31] = {
+	"ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
+	"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7",
+	"s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11",
+	"t3", "t4", "t5", "t6",
+};
+
+/* Print addr as "0x... name+0xoff". */
+static void print_sym(uintptr_t addr)
+{
+	uintptr_t off;
+	const char *name = ksym_lookup(addr, &off);
+	if (name)
+		kprintf("%p %s+0x%lx\n", (void *)addr, name, off);
+	else
+		kprintf("%p ?\n", (void *)addr);
+}
+
+/* Could fp be a frame pointer into kernel memory (so fp-16 is readable)? */
+static bool fp_plausible(uintptr_t fp)
+{
+	uint64_t lo = platform.mem.base, hi = platform.mem.base + platform.mem.size;
+	return fp % 8 == 0 && fp >= lo + 16 && fp <= hi;
+}
+
+static bool in_text(uintptr_t a)
+{
+	return a >= (uintptr_t)__text_start && a < (uintptr_t)__text_end;
+}
+
+/* Same function? (used to tell a stale ra from a caller's) */
+static bool same_function(uintptr_t a, uintptr_t b)
+{
+	uintptr_t oa, ob;
+	const char *na = ksym_lookup(a, &oa), *nb = ksym_lookup(b, &ob);
+	return na && na == nb;
+}
+
+/* Walk saved frame pointers: ra at fp-8, the caller's fp at fp-16.
+ *
+ * A trapped context may be in a function whose frame is not (or no
+ * longer) on the chain: a leaf (GCC saves only s0, at fp-8) or one whose
+ * epilogue already ran. Then its caller is known only from the trapped
+ * ra, passed as trap_ra: it is printed first unless the chain already
+ * starts there or it points into the trapped function itself (pc_fn).
+ * Each return address is printed as ra-2, which lies inside the call.
+ */
+void backtrace_from(uintptr_t fp, uintptr_t trap_ra, uintptr_t pc_fn, int depth)
+{
+	if (trap_ra && in_text(trap_ra) && !same_function(trap_ra, pc_fn)) {
+		uintptr_t first = fp_plausible(fp) ? ((uintptr_t *)fp)[-1] : 0;
+		if (first != trap_ra) {
+			kprintf("  #%d ", depth++);
+			print_sym(trap_ra - 2);
+			if (!in_text(first) && fp_plausible(first) && first > fp)
+				fp = first;   /* a leaf's frame: skip to its caller's */
+		}
+	}
+	for (; depth < BACKTRACE_MAX && fp_plausible(fp); depth++) {
+		uintptr_t ra = ((uintptr_t *)fp)[-1];
+		uintptr_t prev = ((uintptr_t *)fp)[-2];
+		if (!in_text(ra))
+			break;
+		kprintf("  #%d ", depth);
+		print_sym(ra - 2);
+		if (prev <= fp)
+			break;       /* stacks grow down: callers' frames lie above */
+		fp = prev;
+	}
+}
+
+/* Print the 31 general registers of tf, three to a line. */
+void trap_dump(const struct trapframe *tf)
+{
+	for (int i = 0; i < 31; i++)
+		kprintf("%4s %016lx%s", reg_names[i], tf->x[i], i % 3 == 2 ? "\n" : "  ");
+	kprintf("\n");
+}
+
+/* Common start of every panic: one report at a time, nested ones stop. */
+static void panic_begin(void)
+{
+	intr_off();
+	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST)) {
+		kprintf("panic: nested panic\n");
+		power_fail(PANIC_EXIT_STATUS);
+	}
+}
+
+void panic_trap(const struct trapframe *tf, const char *why)
+{
+	panic_begin();
+	kprintf("panic: %s: %s\n", why, trap_cause_name(tf->scause));
+	kprintf("scause %016lx  sepc ", tf->scause);
+	print_sym(tf->sepc);
+	kprintf("stval  %016lx  sstatus %016lx  hart %lu\n", tf->stval, tf->sstatus,
+		this_cpu()->hartid);
+	trap_dump(tf);
+	kprintf("backtrace:\n  #0 ");
+	print_sym(tf->sepc);
+	backtrace_from(tf->s0, tf->ra, tf->sepc, 1);
+	power_fail(PANIC_EXIT_STATUS);
+}
+
+void panic(const char *fmt, ...)
+{
+	struct trapframe now;
+	va_list ap;
+
+	panic_begin();
+	kprintf("panic: ");
+	va_start(ap, fmt);
+	vkprintf(fmt, ap);
+	va_end(ap);
+	kprintf("\n");
+
+	/* registers as they are here, for the report */
+	__asm__ volatile("sd ra, 0(%0)\n sd sp, 8(%0)\n sd gp, 16(%0)\n"
+			 "sd tp, 24(%0)\n sd s0, 56(%0)\n sd s1, 64(%0)\n"
+			 :: "r"(&now) : "memory");
+	for (int i = 4; i < 31; i++)
+		if (i != 7 && i != 8)
+			now.x[i] = 0;
+	kprintf("cause: panic() called from ");
+	print_sym((uintptr_t)__builtin_return_address(0) - 2);
+	kprintf("registers (callee-saved only are meaningful):\n");
+	trap_dump(&now);
+	kprintf("backtrace:\n");
+	backtrace_from(read_fp(), 0, 0, 0);
+	power_fail(PANIC_EXIT_STATUS);
+}

@@ -1,0 +1,37 @@
+/* Timer interrupts: TICK_HZ ticks per second on each hart. */
+#include <kernel/timer.h>
+#include <kernel/param.h>
+#include <kernel/riscv.h>
+#include <kernel/sbi.h>
+#include <kernel/cpu.h>
+
+static uint64_t timebase;        /* time CSR frequency, Hz */
+static uint64_t interval;        /* time units per tick */
+static volatile uint64_t ticks;  /* boot hart's ticks: the system clock */
+
+/* Arm the first tick and enable timer interrupts on this hart. */
+void timer_init(uint64_t timebase_hz)
+{
+	timebase = timebase_hz;
+	interval = timebase_hz / TICK_HZ;
+	sbi_set_timer(rdtime() + interval);
+	csr_set(sie, SIE_STIE);
+}
+
+/* One tick: count it and arm the next. */
+void timer_tick(void)
+{
+	struct cpu *c = this_cpu();
+	c->ticks++;
+	if (c == &cpus[0])
+		__atomic_fetch_add(&ticks, 1, __ATOMIC_RELAXED);
+	sbi_set_timer(rdtime() + interval);
+}
+
+uint64_t timer_ticks(void)    { return ticks; }
+uint64_t timer_timebase(void) { return timebase; }
+
+uint64_t timer_ms(void)
+{
+	return timebase ? rdtime() * 1000 / timebase : 0;
+}

@@ -1,0 +1,103 @@
+/* Trap dispatch: interrupts, kernel faults, and (later) user traps. */
+#include <kernel/trap.h>
+#include <kernel/riscv.h>
+#include <kernel/cpu.h>
+#include <kernel/timer.h>
+#include <kernel/dev.h>
+#include <kernel/fdt.h>
+#include <kernel/printf.h>
+#include <kernel/panic.h>
+
+extern char trap_entry[];
+
+static const char *const exc_names[] = {
+	[EXC_INST_MISALIGNED]  = "instruction address misaligned",
+	[EXC_INST_ACCESS]      = "instruction access fault",
+	[EXC_ILLEGAL_INST]     = "illegal instruction",
+	[EXC_BREAKPOINT]       = "breakpoint",
+	[EXC_LOAD_MISALIGNED]  = "load address misaligned",
+	[EXC_LOAD_ACCESS]      = "load access fault",
+	[EXC_STORE_MISALIGNED] = "store address misaligned",
+	[EXC_STORE_ACCESS]     = "store access fault",
+	[EXC_ECALL_U]          = "environment call from U-mode",
+	[EXC_ECALL_S]          = "environment call from S-mode",
+	[EXC_INST_PAGE_FAULT]  = "instruction page fault",
+	[EXC_LOAD_PAGE_FAULT]  = "load page fault",
+	[EXC_STORE_PAGE_FAULT] = "store page fault",
+};
+
+/* A readable name for an scause value. */
+const char *trap_cause_name(uint64_t scause)
+{
+	if (scause & SCAUSE_INTR) {
+		switch (scause & ~SCAUSE_INTR) {
+		case IRQ_S_SOFT:  return "supervisor software interrupt";
+		case IRQ_S_TIMER: return "supervisor timer interrupt";
+		case IRQ_S_EXT:   return "supervisor external interrupt";
+		default:          return "unknown interrupt";
+		}
+	}
+	if (scause < ARRAY_SIZE(exc_names) && exc_names[scause])
+		return exc_names[scause];
+	return "unknown exception";
+}
+
+/* Point this hart's traps at trap_entry and enable device interrupts. */
+void trap_init(void)
+{
+	csr_write(stvec, (uintptr_t)trap_entry);
+	csr_write(sscratch, 0);
+	csr_set(sie, SIE_SEIE | SIE_SSIE);
+}
+
+/* An external interrupt: ask the PLIC which device, and serve it. */
+static void trap_external(void)
+{
+	uint32_t irq = plic_claim();
+	if (irq == 0)
+		return;
+	if (irq == platform.uart_irq)
+		console_intr();
+	else
+		kprintf("trap: spurious external irq %u\n", irq);
+	plic_complete(irq);
+}
+
+/* An exception in the kernel: a fault probe's, or a kernel bug. */
+static void trap_kernel_exception(struct trapframe *tf)
+{
+	struct cpu *c = this_cpu();
+	if (c->fault_resume) {
+		c->fault_cause = tf->scause;
+		tf->sepc = c->fault_resume;
+		c->fault_resume = 0;
+		return;
+	}
+	panic_trap(tf, "unexpected trap in kernel");
+}
+
+void trap_handle(struct trapframe *tf)
+{
+	uint64_t cause = tf->scause;
+
+	if (cause & SCAUSE_INTR) {
+		switch (cause & ~SCAUSE_INTR) {
+		case IRQ_S_TIMER:
+			timer_tick();
+			break;
+		case IRQ_S_EXT:
+			trap_external();
+			break;
+		case IRQ_S_SOFT:
+			csr_clear(sip, SIE_SSIE);
+			break;
+		default:
+			panic_trap(tf, "unexpected interrupt");
+		}
+		return;
+	}
+	if (tf->sstatus & SSTATUS_SPP)
+		trap_kernel_exception(tf);
+	else
+		panic_trap(tf, "unexpected trap from user mode (no processes yet)");
+}

@@ -1,0 +1,57 @@
+/* In-kernel test runner (see ktest.h). */
+#include <kernel/ktest.h>
+#include <kernel/printf.h>
+#include <kernel/string.h>
+
+extern const struct ktest __start_ktests[], __stop_ktests[];
+
+static bool failed;     /* did the running test fail? */
+
+void ktest_fail(const char *file, int line, const char *what)
+{
+	kprintf("ktest:   %s:%d: check failed: %s\n", file, line, what);
+	failed = true;
+}
+
+void ktest_fail_eq(const char *file, int line, const char *a, const char *b,
+		   long va, long vb)
+{
+	kprintf("ktest:   %s:%d: expected %s == %s, saw %ld (0x%lx) and %ld (0x%lx)\n",
+		file, line, a, b, va, (unsigned long)va, vb, (unsigned long)vb);
+	failed = true;
+}
+
+/* Is name in the comma-separated list? */
+static bool listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && strncmp(p, name, n) == 0)
+			return true;
+		p += len + (end ? 1 : 0);
+	}
+	return false;
+}
+
+/* Run the selected tests; returns how many failed. */
+int ktest_run(const char *which)
+{
+	int passed = 0, nfailed = 0;
+	for (const struct ktest *t = __start_ktests; t < __stop_ktests; t++) {
+		bool run = *which ? listed(which, t->name) : !t->explicit_only;
+		if (!run)
+			continue;
+		kprintf("ktest: %s ...\n", t->name);
+		failed = false;
+		t->fn();
+		kprintf("ktest: %s %s\n", t->name, failed ? "FAIL" : "ok");
+		if (failed)
+			nfailed++;
+		else
+			passed++;
+	}
+	kprintf("ktest: %d passed, %d failed\n", passed, nfailed);
+	return nfailed;
+}
