@@ -10,27 +10,27 @@
 #include <kernel/param.h>
 #include <kernel/riscv.h>
 #include <kernel/printf.h>
+#include <kernel/page.h>
+#include <kernel/tag.h>
+#include <uapi/layout.h>
 #include <kernel/string.h>
 #include <uapi/errno.h>
 
 pagetable_t kernel_pagetable;
 
-/* BRING-UP ONLY: a fixed pool until the page allocator is wired in. */
-static uint8_t pt_pool[32][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
-static int pt_used;
-
-/* A zeroed page for a page table, or NULL. */
-static pagetable_t vm_table_alloc(void)
+/* A zeroed page-table page owned by owner (charged to PGTB), or NULL. */
+static pagetable_t vm_table_alloc(pid_t owner)
 {
-	if (pt_used == 32)
-		return NULL;
-	return (pagetable_t)pt_pool[pt_used++];
+	pagetable_t pt = page_alloc(0, owner, TAG_PGTB);
+	if (pt)
+		memset(pt, 0, PAGE_SIZE);
+	return pt;
 }
 
 /* Walk to the PTE for va at level 'want' (0 = 4 KiB leaf, 1 = 2 MiB),
- * creating intermediate tables when alloc is set. NULL if absent or out
- * of memory, or if a larger leaf is in the way. */
-static pte_t *walk(pagetable_t root, uintptr_t va, int want, bool alloc)
+ * creating missing tables for owner when owner >= 0. NULL if absent or
+ * out of memory, or if a larger leaf is in the way. */
+static pte_t *walk(pagetable_t root, uintptr_t va, int want, pid_t owner)
 {
 	pagetable_t pt = root;
 	for (int level = 2; level > want; level--) {
@@ -41,12 +41,11 @@ static pte_t *walk(pagetable_t root, uintptr_t va, int want, bool alloc)
 			pt = (pagetable_t)PTE_PA(*pte);
 			continue;
 		}
-		if (!alloc)
+		if (owner < 0)
 			return NULL;
-		pagetable_t next = vm_table_alloc();
+		pagetable_t next = vm_table_alloc(owner);
 		if (!next)
 			return NULL;
-		memset(next, 0, PAGE_SIZE);
 		*pte = PA_PTE(next) | PTE_V;
 		pt = next;
 	}
@@ -70,7 +69,7 @@ pte_t *vm_lookup(pagetable_t root, uintptr_t va)
 }
 
 int vm_map(pagetable_t root, uintptr_t va, uintptr_t pa, size_t size,
-	   uint64_t perm, bool huge)
+	   uint64_t perm, pid_t owner, bool huge)
 {
 	if ((perm & PTE_W) && (perm & PTE_X))
 		return -EINVAL;
@@ -82,7 +81,7 @@ int vm_map(pagetable_t root, uintptr_t va, uintptr_t pa, size_t size,
 	while (va < end) {
 		bool mega = huge && !(va & (MEGAPAGE - 1)) && !(pa & (MEGAPAGE - 1)) &&
 			    end - va >= MEGAPAGE;
-		pte_t *pte = walk(root, va, mega ? 1 : 0, true);
+		pte_t *pte = walk(root, va, mega ? 1 : 0, owner);
 		if (!pte)
 			return -ENOMEM;
 		if (*pte & PTE_V)
@@ -101,7 +100,7 @@ static void map_device(const char *what, const struct mem_range *r)
 		return;
 	uintptr_t base = ALIGN_DOWN(r->base, PAGE_SIZE);
 	size_t size = ALIGN_UP(r->base + MAX(r->size, 1UL), PAGE_SIZE) - base;
-	if (vm_map(kernel_pagetable, base, base, size, PTE_R | PTE_W | PTE_G, true) < 0)
+	if (vm_map(kernel_pagetable, base, base, size, PTE_R | PTE_W | PTE_G, 0, true) < 0)
 		panic("vm_init: cannot map %s at %p", what, (void *)base);
 }
 
@@ -111,16 +110,15 @@ static void map_kernel(uintptr_t start, uintptr_t end, uint64_t perm)
 	start = ALIGN_DOWN(start, PAGE_SIZE);
 	end = ALIGN_UP(end, PAGE_SIZE);
 	if (end > start &&
-	    vm_map(kernel_pagetable, start, start, end - start, perm | PTE_G, true) < 0)
+	    vm_map(kernel_pagetable, start, start, end - start, perm | PTE_G, 0, true) < 0)
 		panic("vm_init: cannot map %p-%p", (void *)start, (void *)end);
 }
 
 void vm_init(void)
 {
-	kernel_pagetable = vm_table_alloc();
+	kernel_pagetable = vm_table_alloc(0);
 	if (!kernel_pagetable)
 		panic("vm_init: no page for the root table");
-	memset(kernel_pagetable, 0, PAGE_SIZE);
 
 	uintptr_t ram_end = platform.mem.base + platform.mem.size;
 	map_kernel((uintptr_t)__text_start, (uintptr_t)__text_end, PTE_R | PTE_X);
@@ -130,6 +128,22 @@ void vm_init(void)
 	map_device("uart", &platform.uart);
 	map_device("plic", &platform.plic);
 	map_device("test device", &platform.test);
+
+	/* user space owns root slot USER_ROOT_SLOT in every address space */
+	if (kernel_pagetable[USER_ROOT_SLOT] & PTE_V)
+		panic("vm_init: a kernel mapping lies in the user window");
+}
+
+/* Clear the leaf mapping of va; returns the page it mapped, or 0. Tables
+ * stay (they are reclaimed with their owner). */
+uintptr_t vm_unmap(pagetable_t root, uintptr_t va)
+{
+	pte_t *pte = walk(root, va, 0, -1);
+	if (!pte || !(*pte & PTE_V))
+		return 0;
+	uintptr_t pa = PTE_PA(*pte);
+	*pte = 0;
+	return pa;
 }
 
 void vm_enable(void)

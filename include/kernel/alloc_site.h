@@ -1,0 +1,65 @@
+/* Per-callsite heap accounting (the idea of Linux's /proc/allocinfo).
+ *
+ * Every kmalloc()/kzalloc() call site owns a static struct alloc_site in
+ * the linker section "alloc_sites" (no leading dot, so GNU ld defines
+ * __start_alloc_sites/__stop_alloc_sites; the kernel's linker.ld keeps the
+ * section). Walking the section lists every call site in the kernel, so
+ * the heap can be broken down by line of code as well as by tag.
+ *
+ * A record is 48 bytes of writable data per call site, whether or not it
+ * ever allocates. Locking: site_lock (private to alloc_site.c) protects
+ * the counters; heap.c calls the charge functions with heap_lock held
+ * (lock order: heap_lock -> site_lock).
+ */
+#ifndef RVOS_KERNEL_ALLOC_SITE_H
+#define RVOS_KERNEL_ALLOC_SITE_H
+
+#include <kernel/types.h>
+
+struct alloc_site {
+	const char *file;
+	const char *func;
+	uint32_t line;
+	uint32_t tag;               /* tag of the latest allocation here */
+	uint64_t bytes;             /* heap bytes (block sizes) live from here */
+	uint64_t live;              /* blocks live from here */
+	uint64_t calls;             /* successful allocations here, ever */
+};
+
+_Static_assert(sizeof(struct alloc_site) % 8 == 0,
+	       "records must tile the section with no padding");
+
+/* Define this call site's record. aligned(8) fixes the stride: GCC does
+ * not raise a user-given alignment, so records sit back to back. */
+#define ALLOC_SITE_DEFINE(var)                                            \
+	static struct alloc_site var                                      \
+		__attribute__((section("alloc_sites"), used, aligned(8))) = \
+		{ __FILE__, __func__, __LINE__, 0, 0, 0, 0 }
+
+/* Number of records in the section. */
+size_t alloc_site_count(void);
+
+/* 1-based index of a record in the section, 0 if it is not in it. */
+size_t alloc_site_index(const struct alloc_site *s);
+
+/* Record at a 1-based index, NULL if out of range. */
+struct alloc_site *alloc_site_at(size_t index);
+
+/* Copy the n records with the most live bytes into out, largest first;
+ * returns how many were copied (sites that never allocated are skipped). */
+size_t alloc_site_top(struct alloc_site *out, size_t n);
+
+/* Sum of live bytes and blocks over all records (for heap_check). */
+void alloc_site_totals(uint64_t *bytes, uint64_t *live);
+
+/* Zero every record's counters (boot, tests). */
+void alloc_site_reset(void);
+
+/* Bytes of all records, for the metadata budget. */
+size_t alloc_site_meta_bytes(void);
+
+/* Charging, for heap.c only (caller holds heap_lock). */
+void alloc_site_charge(struct alloc_site *s, int tag, size_t bytes);
+void alloc_site_uncharge(struct alloc_site *s, size_t bytes);
+
+#endif

@@ -1,0 +1,85 @@
+/* Allocation tags: one table of counters shared by the heap and the pages.
+ *
+ * Every kernel tag in include/uapi/tags.h has a compile-time slot
+ * (TAG_IPC, TAG_PGTB, ...), so charging a tag is an array index. Slots
+ * after TAG_NR_STATIC are handed out by tag_register() at run time, up to
+ * TAG_MAX (include/kernel/param.h); a full table is refused with -ENOSPC
+ * and counted, never merged into another tag.
+ *
+ * The heap (kernel/mm/heap.c) charges the byte counters, the page
+ * allocator (kernel/mm/page.c) the page counters: one namespace, one
+ * screen. Locking: tag_lock (private to tag.c) protects the whole table;
+ * every function here takes it, so callers may hold heap_lock or
+ * page_lock (lock order: heap_lock -> page_lock -> tag_lock).
+ */
+#ifndef RVOS_KERNEL_TAG_H
+#define RVOS_KERNEL_TAG_H
+
+#include <kernel/types.h>
+#include <kernel/param.h>
+#include <uapi/tags.h>
+
+enum {
+#define TAG_ENUM(id, name) TAG_##id,
+	TAG_LIST(TAG_ENUM)
+#undef TAG_ENUM
+	TAG_NR_STATIC               /* first slot for tag_register() */
+};
+
+_Static_assert(TAG_NR_STATIC <= TAG_MAX, "TAG_LIST longer than TAG_MAX");
+_Static_assert(TAG_MAX <= 256, "tags are stored in one byte");
+
+/* Counters of one tag. Heap bytes are real buddy block sizes. */
+struct tag_stat {
+	uint32_t name;              /* TAG_VALUE of the 4 characters */
+	uint64_t bytes;             /* heap bytes held now */
+	uint64_t peak;              /* most heap bytes ever held at once */
+	uint64_t live;              /* heap blocks held now */
+	uint64_t allocs;            /* successful kmallocs, ever */
+	uint64_t frees;             /* kfrees, ever */
+	uint64_t fails;             /* kmallocs that returned NULL */
+	uint64_t req;               /* bytes asked for by the live blocks */
+	uint64_t pages;             /* physical pages held now */
+	uint64_t pages_peak;        /* most pages ever held at once */
+	uint64_t page_allocs;       /* page blocks allocated, ever */
+	uint64_t page_frees;        /* page blocks freed, ever */
+	uint64_t page_fails;        /* page_alloc calls that returned NULL */
+};
+
+/* Reset the table: static tags named, counters zero, no run-time tags. */
+void tag_init(void);
+
+/* Add a tag named by exactly 4 printable characters; returns its slot,
+ * -EINVAL (bad name), -EEXIST (name taken) or -ENOSPC (table full). */
+int tag_register(const char *name);
+
+/* Slot of the tag with this 4-character name, or -ENOENT. */
+int tag_lookup(const char *name);
+
+/* Slots in use (TAG_NR_STATIC + registered ones). */
+int tag_count(void);
+
+/* True when tag is a slot in use. */
+bool tag_valid(int tag);
+
+/* Copy one tag's counters; -EINVAL for a slot not in use. */
+int tag_stat_get(int tag, struct tag_stat *out);
+
+/* Write a slot's name as a NUL-terminated string ("tag#N" if unknown). */
+void tag_name(int tag, char out[8]);
+
+/* Run-time registrations refused because the table was full. */
+uint64_t tag_refused(void);
+
+/* Bytes of the tag table itself, for the metadata budget. */
+size_t tag_meta_bytes(void);
+
+/* Charging, for heap.c and page.c only. tag must be valid. */
+void tag_charge_alloc(int tag, size_t block, size_t req);
+void tag_charge_free(int tag, size_t block, size_t req);
+void tag_charge_fail(int tag);
+void tag_charge_pages(int tag, size_t npages);
+void tag_uncharge_pages(int tag, size_t npages);
+void tag_charge_page_fail(int tag);
+
+#endif

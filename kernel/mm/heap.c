@@ -1,0 +1,384 @@
+/* The kernel heap: tagged buddy blocks carved from page-allocator arenas.
+ * See include/kernel/heap.h for the contract; heap_check.c verifies it. */
+#include "heap_internal.h"
+#include <kernel/page.h>
+#include <kernel/tag.h>
+#include <kernel/mm.h>
+#include <kernel/printf.h>
+#include <kernel/string.h>
+#include <uapi/errno.h>
+
+struct heap_state heap = { .lock = SPINLOCK_INIT("heap") };
+
+/* Set bit g of map. */
+static void heap_bit_set(uint64_t *map, size_t g)
+{
+	map[g >> 6] |= 1ULL << (g & 63);
+}
+
+/* Clear bit g of map. */
+static void heap_bit_clr(uint64_t *map, size_t g)
+{
+	map[g >> 6] &= ~(1ULL << (g & 63));
+}
+
+/* Granule index of address x inside arena a. */
+static size_t heap_gran(const struct heap_arena *a, uintptr_t x)
+{
+	return (x - a->base) >> HEAP_MIN_SHIFT;
+}
+
+/* Arena containing address x, or NULL: O(HEAP_MAX_ARENAS). */
+static struct heap_arena *heap_arena_of(uintptr_t x)
+{
+	for (int i = 0; i < HEAP_MAX_ARENAS; i++) {
+		struct heap_arena *a = &heap.arena[i];
+		if (a->base && x >= a->base && x - a->base < HEAP_ARENA_SIZE)
+			return a;
+	}
+	return NULL;
+}
+
+/* Page order holding both bitmaps of an arena. */
+static unsigned heap_map_order(void)
+{
+	unsigned o = 0;
+
+	while ((PAGE_SIZE << o) < HEAP_MAP_BYTES)
+		o++;
+	return o;
+}
+
+/* Make blk (in a) a free block of order and put it on its list.
+ * Caller holds heap_lock. */
+static void heap_free_push(struct heap_arena *a, uintptr_t blk, unsigned order)
+{
+	struct heap_free *f = (struct heap_free *)blk;
+
+	f->magic = HEAP_FREE_MAGIC;
+	f->order = order;
+	f->prev = NULL;
+	f->next = heap.free_list[order];
+	if (f->next)
+		f->next->prev = f;
+	heap.free_list[order] = f;
+	heap.free_count[order]++;
+	heap_bit_set(a->free, heap_gran(a, blk));
+}
+
+/* Take the free block f (in a) off its list in O(1). Caller holds
+ * heap_lock. */
+static void heap_free_unlink(struct heap_arena *a, struct heap_free *f)
+{
+	if (f->prev)
+		f->prev->next = f->next;
+	else
+		heap.free_list[f->order] = f->next;
+	if (f->next)
+		f->next->prev = f->prev;
+	heap.free_count[f->order]--;
+	f->magic = 0;
+	heap_bit_clr(a->free, heap_gran(a, (uintptr_t)f));
+}
+
+/* Add an arena from the page allocator as one free block; false when at
+ * the cap or out of pages. Caller holds heap_lock. */
+static bool heap_grow(void)
+{
+	struct heap_arena *a = NULL;
+	void *base, *maps;
+
+	for (int i = 0; i < HEAP_MAX_ARENAS && !a; i++)
+		if (!heap.arena[i].base)
+			a = &heap.arena[i];
+	if (!a)
+		return false;
+	base = page_alloc(HEAP_ARENA_ORDER, 0, TAG_HEAP);
+	if (!base)
+		return false;
+	maps = page_alloc(heap_map_order(), 0, TAG_HEAP);
+	if (!maps) {
+		page_free(base, 0);
+		return false;
+	}
+	memset(maps, 0, HEAP_MAP_BYTES);
+	a->base = (uintptr_t)base;
+	a->used = maps;
+	a->free = a->used + HEAP_MAP_WORDS;
+	heap.narenas++;
+	heap_free_push(a, a->base, HEAP_TOP);
+	return true;
+}
+
+/* Give the wholly free arena a (its one free block already unlinked)
+ * back to the page allocator. Caller holds heap_lock. */
+static void heap_shrink(struct heap_arena *a)
+{
+	KASSERT(page_free(a->used, 0) == 0);
+	KASSERT(page_free((void *)a->base, 0) == 0);
+	a->base = 0;
+	a->used = a->free = NULL;
+	heap.narenas--;
+}
+
+/* Block order for a request of size bytes plus header, -1 if too big. */
+static int heap_order_for(size_t size)
+{
+	int order = 0;
+
+	if (size > HEAP_MAX_ALLOC)
+		return -1;
+	while ((HEAP_MIN_BLOCK << order) < size + HEAP_HDR_SIZE)
+		order++;
+	return order;
+}
+
+/* Take a free block of exactly order, splitting a larger one and growing
+ * the heap if needed; 0 when none can be had. Caller holds heap_lock. */
+static uintptr_t heap_take(unsigned order, struct heap_arena **ap)
+{
+	unsigned o = order;
+	struct heap_free *f;
+	struct heap_arena *a;
+	uintptr_t blk;
+
+	while (o < HEAP_ORDERS && !heap.free_list[o])
+		o++;
+	if (o == HEAP_ORDERS) {
+		if (!heap_grow())
+			return 0;
+		o = HEAP_TOP;
+	}
+	f = heap.free_list[o];
+	blk = (uintptr_t)f;
+	a = heap_arena_of(blk);
+	heap_free_unlink(a, f);
+	while (o > order) {                     /* keep the low half */
+		o--;
+		heap_free_push(a, blk + (HEAP_MIN_BLOCK << o), o);
+	}
+	heap_bit_set(a->used, heap_gran(a, blk));
+	*ap = a;
+	return blk;
+}
+
+/* kmalloc's body; ra is the caller to name in reports. */
+static void *heap_alloc_at(size_t size, int tag, struct alloc_site *site,
+			   uintptr_t ra)
+{
+	int order = heap_order_for(size);
+	struct heap_arena *a;
+	struct heap_hdr *h;
+	size_t idx = alloc_site_index(site), bsize;
+	uintptr_t blk;
+
+	spin_lock(&heap.lock);
+	if (!tag_valid(tag)) {
+		heap.misuse++;
+		mm_report(ra, "kmalloc: unknown tag %d, charged to ????", tag);
+		tag = TAG_NONE;
+	}
+	blk = order < 0 ? 0 : heap_take((unsigned)order, &a);
+	if (!blk) {
+		heap.fails++;
+		tag_charge_fail(tag);
+		spin_unlock(&heap.lock);
+		return NULL;
+	}
+	bsize = HEAP_MIN_BLOCK << order;
+	h = (struct heap_hdr *)blk;
+	h->site = idx <= UINT16_MAX ? (uint16_t)idx : 0;
+	h->tag = (uint8_t)tag;
+	h->order = (uint8_t)order;
+	h->req = (uint32_t)size;
+	heap.used += bsize;
+	heap.live++;
+	tag_charge_alloc(tag, bsize, size);
+	if (h->site)
+		alloc_site_charge(site, tag, bsize);
+	spin_unlock(&heap.lock);
+	return h + 1;
+}
+
+/* Allocate size bytes under tag for call site site. */
+void *heap_alloc(size_t size, int tag, struct alloc_site *site)
+{
+	return heap_alloc_at(size, tag, site,
+			     (uintptr_t)__builtin_return_address(0));
+}
+
+/* Allocate size zeroed bytes under tag for call site site. */
+void *heap_zalloc(size_t size, int tag, struct alloc_site *site)
+{
+	void *p = heap_alloc_at(size, tag, site,
+				(uintptr_t)__builtin_return_address(0));
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+/* Find the live block whose payload starts at p, trusting only the
+ * bitmaps; then prove the header's order right: the granule half-way
+ * through the block must start nothing (else the real block is
+ * smaller) and the one just past it must start a block or end the arena
+ * (else it is larger). Reports with what unless what is NULL. Caller
+ * holds heap_lock. */
+static int heap_lookup(const void *p, const char *what, uintptr_t ra,
+		       struct heap_arena **ap, struct heap_hdr **hp)
+{
+	uintptr_t blk = (uintptr_t)p - HEAP_HDR_SIZE;
+	struct heap_arena *a = (uintptr_t)p >= HEAP_HDR_SIZE ? heap_arena_of(blk) : NULL;
+	const char *why = NULL;
+	size_t g = 0, n;
+	struct heap_hdr *h;
+
+	if (!a || ((blk - a->base) & (HEAP_MIN_BLOCK - 1)))
+		why = "was never returned by kmalloc";
+	else if (heap_bit(a->free, (g = heap_gran(a, blk))))
+		why = "is already free (double free?)";
+	else if (!heap_bit(a->used, g))
+		why = "points inside a block, not at one kmalloc returned";
+	if (why) {
+		if (what) {
+			heap.misuse++;
+			mm_report(ra, "%s: %p %s", what, p, why);
+		}
+		return -EINVAL;
+	}
+	h = (struct heap_hdr *)blk;
+	n = (size_t)1 << (h->order < HEAP_ORDERS ? h->order : 0);
+	if (h->order > HEAP_TOP || (g & (n - 1)) ||
+	    (n > 1 && (heap_bit(a->used, g + n / 2) || heap_bit(a->free, g + n / 2))) ||
+	    (g + n < HEAP_GRANULES && !heap_bit(a->used, g + n) &&
+	     !heap_bit(a->free, g + n)) ||
+	    !tag_valid(h->tag) || h->site > alloc_site_count() ||
+	    h->req > (HEAP_MIN_BLOCK << h->order) - HEAP_HDR_SIZE) {
+		if (what) {
+			heap.misuse++;
+			mm_report(ra, "%s: %p has a smashed header (order %u tag %u)",
+				  what, p, h->order, h->tag);
+		}
+		return -EIO;
+	}
+	*ap = a;
+	*hp = h;
+	return 0;
+}
+
+/* Free the block at p, merging it with free buddies; if want_tag >= 0
+ * the block's tag must match. */
+static int heap_free_at(void *p, int want_tag, const char *what, uintptr_t ra)
+{
+	struct heap_arena *a;
+	struct heap_hdr *h;
+	uintptr_t blk;
+	unsigned order;
+	size_t bsize;
+	int rc;
+
+	if (!p)
+		return 0;
+	spin_lock(&heap.lock);
+	rc = heap_lookup(p, what, ra, &a, &h);
+	if (rc)
+		goto out;
+	if (want_tag >= 0 && h->tag != want_tag) {
+		char have[8], want[8];
+		tag_name(h->tag, have);
+		tag_name(want_tag, want);
+		heap.misuse++;
+		mm_report(ra, "%s: %p has tag %s, caller says %s; not freed",
+			  what, p, have, want);
+		rc = -EINVAL;
+		goto out;
+	}
+	blk = (uintptr_t)h;
+	order = h->order;
+	bsize = HEAP_MIN_BLOCK << order;
+	heap.used -= bsize;
+	heap.live--;
+	tag_charge_free(h->tag, bsize, h->req);
+	if (h->site)
+		alloc_site_uncharge(alloc_site_at(h->site), bsize);
+	heap_bit_clr(a->used, heap_gran(a, blk));
+	while (order < HEAP_TOP) {
+		uintptr_t b = a->base + ((blk - a->base) ^ (HEAP_MIN_BLOCK << order));
+		struct heap_free *f = (struct heap_free *)b;
+		if (!heap_bit(a->free, heap_gran(a, b)) || f->order != order)
+			break;
+		heap_free_unlink(a, f);
+		blk = MIN(blk, b);
+		order++;
+	}
+	if (order == HEAP_TOP && heap.narenas > 1)
+		heap_shrink(a);
+	else
+		heap_free_push(a, blk, order);
+out:
+	spin_unlock(&heap.lock);
+	return rc;
+}
+
+/* Free a block from kmalloc. */
+int kfree(void *p)
+{
+	return heap_free_at(p, -1, "kfree", (uintptr_t)__builtin_return_address(0));
+}
+
+/* Free a block from kmalloc whose tag the caller states. */
+int kfree_tagged(void *p, int tag)
+{
+	return heap_free_at(p, tag < 0 ? TAG_MAX : tag, "kfree_tagged",
+			    (uintptr_t)__builtin_return_address(0));
+}
+
+/* Tag, size, request and call site of the live block at p. */
+int heap_block_info(const void *p, struct heap_block_info *out)
+{
+	struct heap_arena *a;
+	struct heap_hdr *h;
+	int rc;
+
+	spin_lock(&heap.lock);
+	rc = heap_lookup(p, NULL, 0, &a, &h);
+	if (!rc) {
+		out->tag = h->tag;
+		out->size = (HEAP_MIN_BLOCK << h->order) - HEAP_HDR_SIZE;
+		out->req = h->req;
+		out->site = alloc_site_at(h->site);
+	}
+	spin_unlock(&heap.lock);
+	return rc;
+}
+
+/* Forget every arena: the page allocator has been reset under us. */
+void heap_init(void)
+{
+	spin_lock(&heap.lock);
+	memset(heap.arena, 0, sizeof(heap.arena));
+	memset(heap.free_list, 0, sizeof(heap.free_list));
+	memset(heap.free_count, 0, sizeof(heap.free_count));
+	heap.narenas = 0;
+	heap.used = heap.live = 0;
+	heap.fails = heap.misuse = 0;
+	spin_unlock(&heap.lock);
+}
+
+/* Snapshot the heap's counters. */
+void heap_stats(struct heap_stats *out)
+{
+	spin_lock(&heap.lock);
+	out->total = heap.narenas * HEAP_ARENA_SIZE;
+	out->used = heap.used;
+	out->free = out->total - heap.used;
+	out->live = heap.live;
+	out->arenas = heap.narenas;
+	out->fails = heap.fails;
+	out->misuse = heap.misuse;
+	out->map_bytes = heap.narenas * (PAGE_SIZE << heap_map_order());
+	out->header_bytes = heap.live * HEAP_HDR_SIZE;
+	for (int o = 0; o < HEAP_ORDERS; o++)
+		out->free_blocks[o] = heap.free_count[o];
+	spin_unlock(&heap.lock);
+}

@@ -1,0 +1,170 @@
+/* Page tracker owner records: which PID holds which page blocks.
+ *
+ * PAGE_OWNERS records, one per process that may hold pages plus the
+ * kernel (slot 0, pid 0, always open). A PID finds its record through
+ * owner_hash, open addressing with linear probing over OWNER_HASH slots,
+ * at most half full, keyed by pid mod OWNER_HASH: PIDs increase, so
+ * live PIDs rarely share a bucket and a lookup is one or two probes.
+ * Deletion shifts later entries back, so no tombstones build up.
+ * Everything here is protected by page_lock.
+ */
+#include "page_internal.h"
+#include <kernel/tag.h>
+#include <kernel/mm.h>
+#include <kernel/string.h>
+#include <uapi/errno.h>
+
+/* Home bucket of pid. */
+static uint32_t owner_home(pid_t pid)
+{
+	return (uint32_t)pid & (OWNER_HASH - 1);
+}
+
+/* Bucket holding pid, or -1. Caller holds page_lock. */
+static int owner_bucket(pid_t pid)
+{
+	uint32_t b = owner_home(pid);
+
+	for (uint32_t n = 0; n < OWNER_HASH; n++, b = (b + 1) & (OWNER_HASH - 1)) {
+		uint8_t s = pg.owner_hash[b];
+		if (s == 0)
+			return -1;
+		if (pg.owners[s - 1].pid == pid)
+			return (int)b;
+	}
+	return -1;
+}
+
+/* Record slot of an open pid, or -1. Caller holds page_lock. */
+int page_owner_slot(pid_t pid)
+{
+	int b = pid < 0 ? -1 : owner_bucket(pid);
+
+	return b < 0 ? -1 : pg.owner_hash[b] - 1;
+}
+
+/* Enter slot (whose pid is set) into the hash. Caller holds page_lock. */
+static void owner_hash_add(int slot)
+{
+	uint32_t b = owner_home(pg.owners[slot].pid);
+
+	while (pg.owner_hash[b])
+		b = (b + 1) & (OWNER_HASH - 1);
+	pg.owner_hash[b] = (uint8_t)(slot + 1);
+}
+
+/* Remove the entry in bucket b, shifting back the entries after it that
+ * would otherwise become unreachable. Caller holds page_lock. */
+static void owner_hash_del(uint32_t b)
+{
+	uint32_t hole = b, j = b;
+
+	for (;;) {
+		j = (j + 1) & (OWNER_HASH - 1);
+		if (!pg.owner_hash[j])
+			break;
+		uint32_t home = owner_home(pg.owners[pg.owner_hash[j] - 1].pid);
+		/* j's entry may fill the hole unless its home lies
+		 * cyclically in (hole, j]. */
+		bool home_after_hole = hole <= j ? (home > hole && home <= j)
+						 : (home > hole || home <= j);
+		if (home_after_hole)
+			continue;
+		pg.owner_hash[hole] = pg.owner_hash[j];
+		hole = j;
+	}
+	pg.owner_hash[hole] = 0;
+}
+
+/* Close every record, then open slot 0 for the kernel. Caller holds
+ * page_lock. */
+void page_owners_reset(void)
+{
+	memset(pg.owner_hash, 0, sizeof(pg.owner_hash));
+	for (int i = 0; i < PAGE_OWNERS; i++) {
+		pg.owners[i].pid = OWNER_NONE;
+		pg.owners[i].head = PAGE_NIL;
+		pg.owners[i].pages = pg.owners[i].blocks = 0;
+	}
+	pg.nfree_slots = 0;
+	for (int i = PAGE_OWNERS - 1; i >= 1; i--)
+		pg.free_slots[pg.nfree_slots++] = (uint8_t)i;
+	pg.owners[0].pid = 0;
+	owner_hash_add(0);
+}
+
+/* Give pid an owner record. */
+int page_owner_open(pid_t pid)
+{
+	uintptr_t ra = (uintptr_t)__builtin_return_address(0);
+	int rc = 0;
+
+	if (pid < 0)
+		return -EINVAL;
+	spin_lock(&pg.lock);
+	if (page_owner_slot(pid) >= 0) {
+		rc = -EEXIST;
+	} else if (pg.nfree_slots == 0) {
+		pg.owner_refused++;
+		mm_report(ra, "page_owner_open: all %d owner records taken, pid %d refused",
+			  PAGE_OWNERS, (int)pid);
+		rc = -ENFILE;
+	} else {
+		int slot = pg.free_slots[--pg.nfree_slots];
+		pg.owners[slot].pid = pid;
+		owner_hash_add(slot);
+	}
+	spin_unlock(&pg.lock);
+	return rc;
+}
+
+/* Free all of pid's blocks and close its record. */
+long page_reclaim(pid_t pid, size_t by_tag[])
+{
+	long freed = 0;
+	int b, slot;
+
+	if (pid == 0)
+		return -EPERM;
+	if (by_tag)
+		memset(by_tag, 0, TAG_MAX * sizeof(by_tag[0]));
+	spin_lock(&pg.lock);
+	b = pid < 0 ? -1 : owner_bucket(pid);
+	if (b < 0) {
+		spin_unlock(&pg.lock);
+		return -ESRCH;
+	}
+	slot = pg.owner_hash[b] - 1;
+	while (pg.owners[slot].head != PAGE_NIL) {
+		uint32_t idx = pg.owners[slot].head;
+		size_t n = (size_t)1 << pg.desc[idx].order;
+		if (by_tag)
+			by_tag[pg.desc[idx].tag] += n;
+		freed += (long)n;
+		page_block_release(idx);
+	}
+	owner_hash_del((uint32_t)b);
+	pg.owners[slot].pid = OWNER_NONE;
+	pg.free_slots[pg.nfree_slots++] = (uint8_t)slot;
+	spin_unlock(&pg.lock);
+	return freed;
+}
+
+/* Pages pid holds now. */
+long page_owner_pages(pid_t pid)
+{
+	long n;
+	int slot;
+
+	spin_lock(&pg.lock);
+	slot = page_owner_slot(pid);
+	n = slot < 0 ? -ESRCH : (long)pg.owners[slot].pages;
+	spin_unlock(&pg.lock);
+	return n;
+}
+
+/* Owner records, hash and slot stack, for the budget. */
+size_t page_owner_meta_bytes(void)
+{
+	return sizeof(pg.owners) + sizeof(pg.owner_hash) + sizeof(pg.free_slots);
+}

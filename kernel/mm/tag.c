@@ -1,0 +1,214 @@
+/* The tag table: per-tag heap and page counters (see include/kernel/tag.h). */
+#include <kernel/tag.h>
+#include <kernel/spinlock.h>
+#include <kernel/string.h>
+#include <uapi/errno.h>
+
+/* Names of the compile-time tags, in slot order. */
+static const char *const tag_static_names[TAG_NR_STATIC] = {
+#define TAG_NAME(id, name) name,
+	TAG_LIST(TAG_NAME)
+#undef TAG_NAME
+};
+
+/* Invariant: slots [0, tag_nr) are in use; tag_nr only grows until
+ * tag_init(). Protected by tag_lock. */
+static struct spinlock tag_lock = SPINLOCK_INIT("tag");
+static struct tag_stat tag_table[TAG_MAX];
+static volatile int tag_nr;
+static uint64_t tag_nr_refused;
+
+/* Pack 4 characters into a tag value; -1 unless all are printable. */
+static long tag_pack(const char *name)
+{
+	unsigned int v = 0;
+
+	for (int i = 0; i < TAG_NAME_LEN; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (c < 0x20 || c > 0x7e)
+			return -1;
+		v |= (unsigned int)c << (8 * i);
+	}
+	if (name[TAG_NAME_LEN] != '\0')
+		return -1;
+	return v;
+}
+
+/* Slot holding value v, or -ENOENT. Caller holds tag_lock. */
+static int tag_find_locked(uint32_t v)
+{
+	for (int i = 0; i < tag_nr; i++)
+		if (tag_table[i].name == v)
+			return i;
+	return -ENOENT;
+}
+
+/* Reset the table to the compile-time tags with zero counters. */
+void tag_init(void)
+{
+	spin_lock(&tag_lock);
+	memset(tag_table, 0, sizeof(tag_table));
+	for (int i = 0; i < TAG_NR_STATIC; i++)
+		tag_table[i].name = (uint32_t)tag_pack(tag_static_names[i]);
+	tag_nr = TAG_NR_STATIC;
+	tag_nr_refused = 0;
+	spin_unlock(&tag_lock);
+}
+
+/* Give a new 4-character name a slot, refusing bad, taken or no room. */
+int tag_register(const char *name)
+{
+	long v = tag_pack(name);
+	int slot;
+
+	if (v < 0)
+		return -EINVAL;
+	spin_lock(&tag_lock);
+	if (tag_find_locked((uint32_t)v) >= 0) {
+		slot = -EEXIST;
+	} else if (tag_nr >= TAG_MAX) {
+		tag_nr_refused++;
+		slot = -ENOSPC;
+	} else {
+		slot = tag_nr;
+		memset(&tag_table[slot], 0, sizeof(tag_table[slot]));
+		tag_table[slot].name = (uint32_t)v;
+		tag_nr = slot + 1;
+	}
+	spin_unlock(&tag_lock);
+	return slot;
+}
+
+/* Find a tag's slot by its name. */
+int tag_lookup(const char *name)
+{
+	long v = tag_pack(name);
+	int slot;
+
+	if (v < 0)
+		return -ENOENT;
+	spin_lock(&tag_lock);
+	slot = tag_find_locked((uint32_t)v);
+	spin_unlock(&tag_lock);
+	return slot;
+}
+
+/* Number of slots in use. A plain read: tag_nr only grows. */
+int tag_count(void)
+{
+	return tag_nr;
+}
+
+/* Is tag a slot in use? */
+bool tag_valid(int tag)
+{
+	return tag >= 0 && tag < tag_nr;
+}
+
+/* Snapshot one tag's counters. */
+int tag_stat_get(int tag, struct tag_stat *out)
+{
+	if (!tag_valid(tag))
+		return -EINVAL;
+	spin_lock(&tag_lock);
+	*out = tag_table[tag];
+	spin_unlock(&tag_lock);
+	return 0;
+}
+
+/* Printable name of a slot, in reading order. */
+void tag_name(int tag, char out[8])
+{
+	if (!tag_valid(tag)) {
+		unsigned int n = (unsigned int)tag % 1000;
+		memcpy(out, "tag#", 4);
+		out[4] = (char)('0' + n / 100);
+		out[5] = (char)('0' + n / 10 % 10);
+		out[6] = (char)('0' + n % 10);
+		out[7] = '\0';
+		return;
+	}
+	for (int i = 0; i < TAG_NAME_LEN; i++)
+		out[i] = TAG_CHAR(tag_table[tag].name, i);
+	out[TAG_NAME_LEN] = '\0';
+}
+
+/* Registrations refused for lack of room. */
+uint64_t tag_refused(void)
+{
+	return tag_nr_refused;
+}
+
+/* Size of the table, for the metadata budget. */
+size_t tag_meta_bytes(void)
+{
+	return sizeof(tag_table);
+}
+
+/* Charge a heap block of block bytes (req asked for) to tag. */
+void tag_charge_alloc(int tag, size_t block, size_t req)
+{
+	struct tag_stat *t = &tag_table[tag];
+
+	spin_lock(&tag_lock);
+	t->bytes += block;
+	t->req += req;
+	t->live++;
+	t->allocs++;
+	if (t->bytes > t->peak)
+		t->peak = t->bytes;
+	spin_unlock(&tag_lock);
+}
+
+/* Return a heap block's bytes to tag. */
+void tag_charge_free(int tag, size_t block, size_t req)
+{
+	struct tag_stat *t = &tag_table[tag];
+
+	spin_lock(&tag_lock);
+	t->bytes -= block;
+	t->req -= req;
+	t->live--;
+	t->frees++;
+	spin_unlock(&tag_lock);
+}
+
+/* Count a kmalloc under tag that returned NULL. */
+void tag_charge_fail(int tag)
+{
+	spin_lock(&tag_lock);
+	tag_table[tag].fails++;
+	spin_unlock(&tag_lock);
+}
+
+/* Charge npages physical pages (one block) to tag. */
+void tag_charge_pages(int tag, size_t npages)
+{
+	struct tag_stat *t = &tag_table[tag];
+
+	spin_lock(&tag_lock);
+	t->pages += npages;
+	t->page_allocs++;
+	if (t->pages > t->pages_peak)
+		t->pages_peak = t->pages;
+	spin_unlock(&tag_lock);
+}
+
+/* Return npages physical pages (one block) from tag. */
+void tag_uncharge_pages(int tag, size_t npages)
+{
+	struct tag_stat *t = &tag_table[tag];
+
+	spin_lock(&tag_lock);
+	t->pages -= npages;
+	t->page_frees++;
+	spin_unlock(&tag_lock);
+}
+
+/* Count a page_alloc under tag that returned NULL. */
+void tag_charge_page_fail(int tag)
+{
+	spin_lock(&tag_lock);
+	tag_table[tag].page_fails++;
+	spin_unlock(&tag_lock);
+}
