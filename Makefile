@@ -35,18 +35,25 @@ CFLAGS    := $(ARCHFLAGS) -ffreestanding -nostdlib -fno-builtin \
 LDFLAGS   := $(ARCHFLAGS) -nostdlib -static -Wl,--no-relax -T linker.ld
 
 # ---- kernel sources -----------------------------------------------------------
-KSRC := $(wildcard kernel/*.c kernel/arch/*.c kernel/dev/*.c kernel/lib/*.c) \
-        kernel/mm/vm_ktest.c \
-        kernel/mm/vm.c
-KASM := $(wildcard kernel/arch/*.S)
+KSRC := $(wildcard kernel/*.c kernel/*/*.c)
+KASM := $(wildcard kernel/*/*.S)
 KOBJ := $(patsubst %,$(B)/%.o,$(KSRC) $(KASM))
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel deps qemu qemu-gdb gdb test clean help
+.PHONY: all kernel deps qemu qemu-gdb gdb test host-test clean help
 
 all: kernel
 
 kernel: deps $(B)/kernel.elf
+
+# User programs and the archive the kernel embeds (user/user.mk).
+include user/user.mk
+$(B)/kernel/proc/progs_blob.S.o: $(USER_ARCHIVE)
+
+# Host unit tests of kernel code under ASan/UBSan.
+include tools/testing/host/proc.mk
+include $(wildcard tools/testing/host/mm.mk)
+host-test: host-test-proc $(if $(wildcard tools/testing/host/mm.mk),host-test-mm)
 
 # Install missing Debian packages (prints nothing when all are there).
 deps:

@@ -13,6 +13,12 @@
 #include <kernel/bootargs.h>
 #include <kernel/ktest.h>
 #include <kernel/string.h>
+#include <kernel/page.h>
+#include <kernel/heap.h>
+#include <kernel/tag.h>
+#include <kernel/mm.h>
+#include <kernel/proc.h>
+#include <kernel/progs.h>
 
 #define KIB(x) ((x) >> 10)
 
@@ -39,6 +45,65 @@ static void boot_report(uint64_t hartid, const void *fdt)
 	kprintf("rvos: bootargs \"%s\"\n", platform.bootargs);
 }
 
+/* Hand [start, end) to the page allocator, minus the ranges in skip[]. */
+static void mm_free_around(uintptr_t start, uintptr_t end,
+			   struct mem_range *skip, int nskip)
+{
+	while (start < end) {
+		uintptr_t stop = end;
+		bool moved = false;
+		for (int i = 0; i < nskip; i++) {
+			uintptr_t b = skip[i].base, e = skip[i].base + skip[i].size;
+			if (b <= start && e > start) {     /* start lies in a hole */
+				start = e;
+				moved = true;
+			} else if (b > start && b < stop) {
+				stop = b;
+			}
+		}
+		if (moved)
+			continue;
+		if (stop > start && page_free_range(start, stop) < 0)
+			panic("mm: cannot free %p-%p", (void *)start, (void *)stop);
+		start = stop;
+	}
+}
+
+/* Bring up tags, the page allocator over all RAM after the kernel image
+ * (less the device tree and firmware regions), and the heap. */
+static void mm_boot(const void *fdt)
+{
+	uintptr_t ram_base = platform.mem.base, ram_end = ram_base + platform.mem.size;
+	uintptr_t meta = ALIGN_UP((uintptr_t)__kernel_end, 8);
+	size_t meta_bytes = page_meta_bytes(platform.mem.size);
+
+	tag_init();
+	if (page_init(ram_base, platform.mem.size, (void *)meta) < 0)
+		panic("mm: page_init refused the memory range");
+	struct mem_range skip[FDT_MAX_RESERVED + 1];
+	int nskip = 0;
+	skip[nskip++] = (struct mem_range){ (uintptr_t)fdt, platform.fdt_size };
+	for (int i = 0; i < platform.nreserved; i++)
+		skip[nskip++] = platform.reserved[i];
+	for (int i = 0; i < nskip; i++) {    /* whole pages */
+		uintptr_t b = ALIGN_DOWN(skip[i].base, PAGE_SIZE);
+		skip[i].size = ALIGN_UP(skip[i].base + skip[i].size, PAGE_SIZE) - b;
+		skip[i].base = b;
+	}
+	mm_free_around(ALIGN_UP(meta + meta_bytes, PAGE_SIZE), ram_end, skip, nskip);
+	heap_init();
+}
+
+/* Report free memory after boot allocations. */
+static void mm_report_boot(void)
+{
+	struct page_stats ps;
+	page_stats(&ps);
+	kprintf("rvos: pages: %lu total, %lu free (%lu KiB), %lu kernel\n",
+		ps.total, ps.free, ps.free * PAGE_SIZE / 1024, ps.kernel);
+	mm_budget_print();
+}
+
 /* Boot mode "echo": read console lines and say what arrived. */
 static void echo_loop(void)
 {
@@ -47,11 +112,11 @@ static void echo_loop(void)
 
 	kprintf("echo: ready\n");
 	for (;;) {
-		int c = console_getc();
-		if (c < 0) {
-			wfi();
-			continue;
-		}
+		int c;
+		spin_lock(&proc_lock);
+		while ((c = console_getc()) < 0)
+			sleep_on(&console_chan, &proc_lock, "console");
+		spin_unlock(&proc_lock);
 		if (c == '\r' || c == '\n') {
 			line[n] = '\0';
 			kprintf("\necho: line '%s'\n", line);
@@ -63,6 +128,35 @@ static void echo_loop(void)
 			console_putc((char)c);
 		}
 	}
+}
+
+/* The first kernel thread: run the tests, a boot mode, or the first
+ * user program (bootarg init=NAME, default "shell"). */
+static void init_thread(void *arg)
+{
+	(void)arg;
+	char val[BOOTARGS_MAX];
+
+	if (bootarg("ktest", val, sizeof(val))) {
+		int failed = ktest_run(val);
+		if (failed)
+			power_fail(1);
+		power_off();
+	}
+	if (bootarg("echo", NULL, 0))
+		echo_loop();
+	if (bootarg("halt", NULL, 0)) {
+		kprintf("rvos: halt requested, powering off\n");
+		power_off();
+	}
+	if (!bootarg("init", val, sizeof(val)) || !val[0])
+		strlcpy(val, "shell", sizeof(val));
+	char *argv[] = { val, NULL };
+	pid_t pid = proc_spawn(val, 1, argv, 0);
+	if (pid < 0)
+		kprintf("rvos: cannot start %s: error %d\n", val, pid);
+	else
+		kprintf("rvos: started %s as pid %d\n", val, pid);
 }
 
 void kmain(uint64_t hartid, const void *fdt)
@@ -80,6 +174,7 @@ void kmain(uint64_t hartid, const void *fdt)
 	power_init(platform.test.base);
 	boot_report(hartid, fdt);
 
+	mm_boot(fdt);
 	vm_init();
 	vm_enable();
 	kprintf("rvos: sv39 paging on, root table %p\n", kernel_pagetable);
@@ -91,20 +186,12 @@ void kmain(uint64_t hartid, const void *fdt)
 	intr_on();
 	kprintf("rvos: interrupts on, tick %d Hz\n", TICK_HZ);
 
-	char arg[BOOTARGS_MAX];
-	if (bootarg("ktest", arg, sizeof(arg))) {
-		int failed = ktest_run(arg);
-		if (failed)
-			power_fail(1);
-		power_off();
-	}
-	if (bootarg("echo", NULL, 0))
-		echo_loop();
-	if (bootarg("halt", NULL, 0)) {
-		kprintf("rvos: halt requested, powering off\n");
-		power_off();
-	}
-	kprintf("rvos: boot complete (no user processes yet); Ctrl-A X leaves QEMU\n");
-	for (;;)
-		wfi();
+	if (progs_init(progs_start, progs_end - progs_start) < 0)
+		kprintf("rvos: the program archive is corrupt: no user programs\n");
+	reclaim_log_all = bootarg("reclaim_log", NULL, 0);
+	proc_init();
+	mm_report_boot();
+	if (kthread_start("init", init_thread, NULL) < 0)
+		panic("kmain: cannot start the init thread");
+	scheduler();
 }

@@ -11,6 +11,12 @@
 
 struct proc;
 
+/* Callee-saved registers kept across swtch() (swtch.S). */
+struct context {
+	uint64_t ra, sp;
+	uint64_t s[12];
+};
+
 struct cpu {
 	/* Fields used by trapvec.S: keep offsets in sync with CPU_* below. */
 	uintptr_t kstack_top;    /* kernel stack for traps from user mode */
@@ -22,6 +28,8 @@ struct cpu {
 	int noff;                /* depth of push_off nesting */
 	bool intena;             /* were interrupts on before push_off? */
 	struct proc *proc;       /* process running on this hart, or NULL */
+	struct context sched_ctx;  /* the scheduler loop, swtch()ed to */
+	uint64_t idle_ticks;     /* ticks with nothing to run */
 	uint64_t ticks;          /* timer interrupts taken on this hart */
 };
 

@@ -19,6 +19,7 @@ void console_write(const char *s, size_t n);
 void console_intr(void);         /* UART interrupt: drain into the ring */
 int  console_getc(void);         /* next input character, -1 if none */
 uint64_t console_rx_dropped(void);
+extern const char console_chan;      /* console readers sleep on it */
 
 /* PLIC (plic.c) */
 void plic_init(uintptr_t base, int context, uint32_t ndev);

@@ -4,7 +4,8 @@
 
 /* Harts */
 #define NCPU              4          /* most harts the kernel can drive */
-#define KSTACK_PAGES      4          /* per-hart boot stack and per-process kernel stack */
+#define KSTACK_ORDER      2          /* kernel stacks: 2^2 pages = 16 KiB */
+#define KSTACK_PAGES      (1 << KSTACK_ORDER)
 
 /* Physical pages */
 #define PAGE_SHIFT        12

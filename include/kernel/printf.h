@@ -8,6 +8,7 @@
  * the l/ll/z length modifiers, a field width, '-' and '0' flags. */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vkprintf(const char *fmt, va_list ap);
+void kputs_n(const char *s, size_t n);   /* raw bytes, one piece */
 
 /* Print cause, registers and a backtrace, then stop QEMU with a failure
  * status. For the kernel's own bugs only: bad input is an error return. */

@@ -30,10 +30,17 @@ void vm_init(void);
 void vm_enable(void);
 
 /* Map [va, va+size) to [pa, ...) with perm (PTE_R/W/X/U/G); 2 MiB leaves
- * where alignment allows and 'huge' is set. Returns 0 or -ENOMEM / -EINVAL
- * (W+X refused, overlap refused). */
+ * where alignment allows and 'huge' is set. Missing tables are allocated
+ * for owner (page tracker PID, tag PGTB). Returns 0, -ENOMEM, -EINVAL
+ * (W+X or misaligned) or -EEXIST (already mapped). */
 int vm_map(pagetable_t root, uintptr_t va, uintptr_t pa, size_t size,
-	   uint64_t perm, bool huge);
+	   uint64_t perm, pid_t owner, bool huge);
+
+/* Remove the 4 KiB mapping of va; returns the physical page, or 0. */
+uintptr_t vm_unmap(pagetable_t root, uintptr_t va);
+
+/* Root-table slot that is user space in every address space. */
+#define USER_ROOT_SLOT 1
 
 /* The leaf PTE mapping va, or NULL. */
 pte_t *vm_lookup(pagetable_t root, uintptr_t va);

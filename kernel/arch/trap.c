@@ -7,6 +7,9 @@
 #include <kernel/fdt.h>
 #include <kernel/printf.h>
 #include <kernel/panic.h>
+#include <kernel/proc.h>
+#include <kernel/syscall.h>
+#include <uapi/wait.h>
 
 extern char trap_entry[];
 
@@ -76,14 +79,67 @@ static void trap_kernel_exception(struct trapframe *tf)
 	panic_trap(tf, "unexpected trap in kernel");
 }
 
+/* The KILL_* cause for an exception a user program took. */
+static int user_kill_cause(uint64_t scause)
+{
+	switch (scause) {
+	case EXC_INST_PAGE_FAULT: case EXC_LOAD_PAGE_FAULT: case EXC_STORE_PAGE_FAULT:
+	case EXC_INST_ACCESS: case EXC_LOAD_ACCESS: case EXC_STORE_ACCESS:
+		return KILL_PAGE_FAULT;
+	case EXC_ILLEGAL_INST:
+		return KILL_ILLEGAL;
+	case EXC_INST_MISALIGNED: case EXC_LOAD_MISALIGNED: case EXC_STORE_MISALIGNED:
+		return KILL_MISALIGNED;
+	case EXC_BREAKPOINT:
+		return KILL_BREAKPOINT;
+	default:
+		return KILL_OTHER;
+	}
+}
+
+static void trap_interrupt(struct trapframe *tf);
+
+/* A trap from user mode: a system call, an interrupt, or a fault that
+ * kills the process. Leaves with interrupts off, for trap_return. */
+static void trap_user(struct trapframe *tf)
+{
+	struct proc *p = this_cpu()->proc;
+
+	if (!p)
+		panic_trap(tf, "user trap with no process");
+	if (tf->scause == EXC_ECALL_U) {
+		tf->sepc += 4;
+		intr_on();
+		syscall(tf);
+	} else if (tf->scause & SCAUSE_INTR) {
+		trap_interrupt(tf);
+	} else {
+		proc_fault(tf, user_kill_cause(tf->scause));
+	}
+	if (p->killed)
+		proc_exit(W_KILLED(p->kill_cause));
+	intr_off();
+}
+
 void trap_handle(struct trapframe *tf)
 {
-	uint64_t cause = tf->scause;
+	if (!(tf->sstatus & SSTATUS_SPP))
+		trap_user(tf);
+	else if (tf->scause & SCAUSE_INTR)
+		trap_interrupt(tf);
+	else
+		trap_kernel_exception(tf);
+}
 
-	if (cause & SCAUSE_INTR) {
+/* An interrupt, from either mode. */
+static void trap_interrupt(struct trapframe *tf)
+{
+	uint64_t cause = tf->scause;
+	{
 		switch (cause & ~SCAUSE_INTR) {
 		case IRQ_S_TIMER:
 			timer_tick();
+			proc_tick();
 			break;
 		case IRQ_S_EXT:
 			trap_external();
@@ -94,10 +150,5 @@ void trap_handle(struct trapframe *tf)
 		default:
 			panic_trap(tf, "unexpected interrupt");
 		}
-		return;
 	}
-	if (tf->sstatus & SSTATUS_SPP)
-		trap_kernel_exception(tf);
-	else
-		panic_trap(tf, "unexpected trap from user mode (no processes yet)");
 }

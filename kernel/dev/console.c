@@ -7,11 +7,13 @@
 #include <kernel/dev.h>
 #include <kernel/sbi.h>
 #include <kernel/spinlock.h>
+#include <kernel/proc.h>
 
 static struct spinlock rx_lock = SPINLOCK_INIT("console_rx");
 static char rx_buf[CONSOLE_RX_SIZE];
 static uint32_t rx_head, rx_tail;     /* read at head, write at tail */
 static uint64_t rx_dropped;
+const char console_chan;    /* readers sleep on it */
 
 /* Print one character; "\n" becomes "\r\n" for terminals. */
 void console_putc(char c)
@@ -46,6 +48,7 @@ void console_intr(void)
 		rx_buf[rx_tail++ % CONSOLE_RX_SIZE] = (char)c;
 	}
 	spin_unlock(&rx_lock);
+	wakeup(&console_chan);   /* after rx_lock: the order is proc_lock -> rx_lock */
 }
 
 /* Next buffered input character, or -1 when the ring is empty. */

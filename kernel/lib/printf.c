@@ -38,3 +38,11 @@ int kprintf(const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+/* Write n raw bytes as one piece of output (user console writes). */
+void kputs_n(const char *s, size_t n)
+{
+	spin_lock(&print_lock);
+	console_write(s, n);
+	spin_unlock(&print_lock);
+}

@@ -1,0 +1,172 @@
+/* The sysinfo protocol: what the kernel's sysinfo service answers.
+ *
+ * A client does svc_lookup(SYSINFO_SERVICE), sends one struct si_request
+ * and receives the reply: one or more messages, each a struct si_msg_hdr
+ * followed by count records of one type, rec_size bytes each, and last a
+ * message holding one struct si_end. Then it may send the next request
+ * on the same channel. The service answers many clients at once; a
+ * malformed request gets an si_end with status -EPROTO.
+ *
+ * Versioning: every message carries SYSINFO_VERSION. Within a version,
+ * records only ever grow at their end and rec_size says how big they are
+ * in this kernel, so a client reads the fields it knows and steps by
+ * rec_size. A change that is not an append bumps the version; a request
+ * with a different version is refused (-EPROTO).
+ *
+ * All fields are little-endian, naturally aligned. Names are NUL-padded
+ * and not always NUL-terminated when full (print them with "%.*s").
+ * docs/sysinfo.md has the layouts as tables and a sample `mem` screen.
+ */
+#ifndef RVOS_UAPI_SYSINFO_H
+#define RVOS_UAPI_SYSINFO_H
+
+#include <stdint.h>
+
+#define SYSINFO_SERVICE  "sysinfo"
+#define SYSINFO_VERSION  1
+#define SYSINFO_MAGIC    0x49535953u    /* "SYSI" */
+
+/* Requests (si_request.kind) and the records each reply holds. */
+#define SI_REQ_MEMSTAT     1   /* HEAP, PAGES, TAG per tag, PROC per process */
+#define SI_REQ_PS          2   /* PROC per process and kernel thread */
+#define SI_REQ_SITES       3   /* SITE per call site that ever allocated, most bytes first */
+#define SI_REQ_BUDDY       4   /* BUDDY per order: pages, then heap */
+#define SI_REQ_PROC_PAGES  5   /* PROC of pid arg, then PTAG per tag it holds pages of */
+
+struct si_request {
+	uint32_t magic;                /* SYSINFO_MAGIC */
+	uint16_t version;              /* SYSINFO_VERSION */
+	uint16_t kind;                 /* SI_REQ_* */
+	int32_t arg;                   /* SI_REQ_PROC_PAGES: the pid */
+	uint32_t reserved;             /* 0 */
+};
+
+/* Record types (si_msg_hdr.type). */
+#define SI_REC_END     1
+#define SI_REC_HEAP    2
+#define SI_REC_PAGES   3
+#define SI_REC_TAG     4
+#define SI_REC_PROC    5
+#define SI_REC_SITE    6
+#define SI_REC_BUDDY   7
+#define SI_REC_PTAG    8
+
+struct si_msg_hdr {
+	uint32_t magic;                /* SYSINFO_MAGIC */
+	uint16_t version;              /* SYSINFO_VERSION */
+	uint16_t type;                 /* SI_REC_* of every record here */
+	uint16_t count;                /* records after this header */
+	uint16_t rec_size;             /* bytes of each */
+	uint32_t seq;                  /* 0, 1, ... within one reply */
+};
+
+/* The last message of every reply. */
+struct si_end {
+	int32_t status;                /* 0, or -EPROTO, -ESRCH, -ENOMEM, -EBUSY */
+	uint16_t request;              /* kind answered (0 if unreadable) */
+	uint16_t reserved;
+	uint32_t records;              /* records sent before this one */
+	uint32_t messages;             /* messages sent before this one */
+};
+
+/* Kernel heap totals (struct heap_stats). Bytes are buddy block sizes. */
+struct si_heap {
+	uint64_t total;                /* bytes in arenas */
+	uint64_t used;                 /* bytes in used blocks, headers too */
+	uint64_t free;
+	uint64_t live;                 /* used blocks */
+	uint64_t fails;                /* kmallocs that returned NULL */
+	uint64_t misuse;               /* bad frees and arguments */
+	uint64_t header_bytes;
+	uint64_t map_bytes;            /* the arenas' bitmaps */
+	uint32_t arenas;
+	uint32_t min_block;            /* bytes of a heap order-0 block */
+};
+
+/* Physical pages (struct page_stats). */
+struct si_pages {
+	uint64_t total;
+	uint64_t free;
+	uint64_t kernel;               /* owned by pid 0 */
+	uint64_t owners;               /* owner records open */
+	uint64_t fails;
+	uint64_t misuse;
+	uint32_t page_size;
+	uint32_t max_order;
+};
+
+/* One allocation tag's counters (struct tag_stat). */
+struct si_tag {
+	char name[4];                  /* "IPC_" */
+	uint32_t slot;
+	uint64_t bytes;                /* heap bytes held now */
+	uint64_t peak;
+	uint64_t live;                 /* heap blocks held now */
+	uint64_t allocs;
+	uint64_t frees;
+	uint64_t fails;
+	uint64_t req;                  /* bytes asked for by the live blocks */
+	uint64_t pages;                /* physical pages held now */
+	uint64_t pages_peak;
+	uint64_t page_allocs;
+	uint64_t page_frees;
+	uint64_t page_fails;
+};
+
+/* Process states (si_proc.state). */
+#define SI_STATE_EMBRYO    1
+#define SI_STATE_RUNNABLE  2
+#define SI_STATE_RUNNING   3
+#define SI_STATE_SLEEPING  4
+#define SI_STATE_ZOMBIE    5
+
+#define SI_PROC_KTHREAD    0x1   /* si_proc.flags: a kernel thread */
+#define SI_PROC_KILLED     0x2   /* will die at its next return to user */
+
+/* One process or kernel thread. */
+struct si_proc {
+	int32_t pid;
+	int32_t ppid;                  /* 0: the kernel */
+	uint8_t state;                 /* SI_STATE_* */
+	uint8_t flags;                 /* SI_PROC_* */
+	uint16_t handles;              /* channel handles it holds */
+	uint32_t tick_hz;              /* to turn ticks into seconds */
+	uint64_t cpu_ticks;            /* timer ticks it ran for */
+	uint64_t start_tick;
+	uint64_t pages;                /* physical pages it owns */
+	char name[16];
+	char wait[16];                 /* what it is blocked on, "" if not */
+};
+
+/* One kmalloc call site (struct alloc_site). */
+struct si_site {
+	char tag[4];                   /* tag of its latest allocation */
+	uint32_t line;
+	uint64_t bytes;                /* heap bytes live from here */
+	uint64_t live;                 /* blocks live from here */
+	uint64_t calls;                /* allocations ever */
+	char file[40];                 /* the tail if longer */
+	char func[32];
+};
+
+#define SI_POOL_PAGES  0
+#define SI_POOL_HEAP   1
+
+/* Free blocks of one order of one allocator. */
+struct si_buddy {
+	uint8_t pool;                  /* SI_POOL_* */
+	uint8_t order;
+	uint16_t reserved;
+	uint32_t reserved2;
+	uint64_t block_bytes;          /* size of a block of this order */
+	uint64_t free_blocks;
+};
+
+/* Pages of one process under one tag. */
+struct si_ptag {
+	char name[4];
+	uint32_t slot;
+	uint64_t pages;
+};
+
+#endif

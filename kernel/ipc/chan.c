@@ -1,0 +1,279 @@
+/* Channels: pairs of endpoints with bounded message queues.
+ *
+ * A message sent from endpoint e waits in e->peer's queue until whoever
+ * holds e->peer receives it. The queue holds at most CHAN_QUEUE_MAX
+ * messages. Endpoints carried by a queued message are "in flight": their
+ * carrier is the endpoint whose queue holds them; nothing else may use
+ * them until they are received.
+ *
+ * Locking: ipc_lock guards every endpoint and queue (and, in handle.c and
+ * svc_registry.c, the handle tables and the registry). Sleepers release
+ * it through sleep_on. Lock order: ipc_lock -> heap_lock, ipc_lock ->
+ * proc_lock.
+ */
+#include "ipc_internal.h"
+#include <kernel/heap.h>
+#include <kernel/proc.h>
+#include <kernel/string.h>
+#include <uapi/errno.h>
+
+struct spinlock ipc_lock = SPINLOCK_INIT("ipc");
+
+/* The channel object holding e (end[0] comes first). */
+static struct chan *chan_of(struct chan_end *e)
+{
+	return (struct chan *)(e < e->peer ? e : e->peer);
+}
+
+struct chan_msg *chan_msg_alloc(size_t len)
+{
+	struct chan_msg *m = kmalloc(sizeof(*m) + len, TAG_IPC);
+	if (m) {
+		m->next = NULL;
+		m->len = (uint32_t)len;
+		m->nhandles = 0;
+	}
+	return m;
+}
+
+/* Free a message block; it must carry no endpoints any more. */
+void chan_msg_free(struct chan_msg *m)
+{
+	kfree(m);
+}
+
+int chan_pair(struct chan_end **a, struct chan_end **b)
+{
+	struct chan *ch = kzalloc(sizeof(*ch), TAG_IPC);
+	if (!ch)
+		return -ENOMEM;
+	ch->end[0].peer = &ch->end[1];
+	ch->end[1].peer = &ch->end[0];
+	*a = &ch->end[0];
+	*b = &ch->end[1];
+	return 0;
+}
+
+/* Count an event at e for its waiter, if it has one. */
+static void end_notify(struct chan_end *e)
+{
+	if (e->waiter) {
+		e->waiter->events++;
+		wakeup(e->waiter);
+	}
+}
+
+/* Would carrying x into q's queue let x reach itself? It would when q is
+ * x or sits, through carriers, inside x's queue. */
+static bool makes_cycle(struct chan_end *x, struct chan_end *q)
+{
+	for (struct chan_end *c = q; c; c = c->carrier)
+		if (c == x)
+			return true;
+	return false;
+}
+
+int chan_enqueue_locked(struct chan_end *e, struct chan_msg *m)
+{
+	struct chan_end *q = e->peer;
+
+	for (uint32_t i = 0; i < m->nhandles; i++) {
+		struct chan_end *x = m->h[i];
+		if (!x || x == e || x->closed || x->carrier || makes_cycle(x, q))
+			return -EINVAL;
+		for (uint32_t j = 0; j < i; j++)
+			if (m->h[j] == x)
+				return -EINVAL;
+	}
+	if (q->closed)
+		return -EPIPE;
+	if (q->count >= CHAN_QUEUE_MAX)
+		return -EAGAIN;
+	for (uint32_t i = 0; i < m->nhandles; i++)
+		m->h[i]->carrier = q;
+	m->next = NULL;
+	if (q->tail)
+		q->tail->next = m;
+	else
+		q->head = m;
+	q->tail = m;
+	q->count++;
+	wakeup(&q->head);
+	end_notify(q);
+	return 0;
+}
+
+struct chan_msg *chan_peek_locked(struct chan_end *e)
+{
+	return e->head;
+}
+
+struct chan_msg *chan_dequeue_locked(struct chan_end *e)
+{
+	struct chan_msg *m = e->head;
+	if (!m)
+		return NULL;
+	e->head = m->next;
+	if (!e->head)
+		e->tail = NULL;
+	e->count--;
+	for (uint32_t i = 0; i < m->nhandles; i++)
+		m->h[i]->carrier = NULL;
+	wakeup(&e->count);          /* senders waiting for room */
+	end_notify(e->peer);
+	return m;
+}
+
+bool chan_peer_closed_locked(struct chan_end *e)
+{
+	return e->peer->closed;
+}
+
+void chan_wait_msg_locked(struct chan_end *e)
+{
+	sleep_on(&e->head, &ipc_lock, "chan_recv");
+}
+
+void chan_wait_room_locked(struct chan_end *e)
+{
+	sleep_on(&e->peer->count, &ipc_lock, "chan_send");
+}
+
+/* Close e and, through a work list instead of recursion (carried
+ * endpoints can nest deeply), every endpoint its queue carries. */
+void chan_close_locked(struct chan_end *e)
+{
+	struct chan_end *work = e;
+
+	e->close_next = NULL;
+	while (work) {
+		struct chan_end *x = work;
+		work = x->close_next;
+
+		x->closed = true;
+		x->carrier = NULL;
+		x->waiter = NULL;
+		for (struct chan_msg *m = x->head, *next; m; m = next) {
+			next = m->next;
+			for (uint32_t i = 0; i < m->nhandles; i++) {
+				m->h[i]->carrier = NULL;
+				m->h[i]->close_next = work;
+				work = m->h[i];
+			}
+			chan_msg_free(m);
+		}
+		x->head = x->tail = NULL;
+		x->count = 0;
+
+		struct chan_end *p = x->peer;
+		wakeup(&x->count);      /* senders into x: now -EPIPE */
+		wakeup(&p->head);       /* receivers at the peer: now -EPIPE */
+		end_notify(p);
+		if (p->closed) {
+			kfree(chan_of(x));
+		} else if (p->registry) {
+			svc_forget_locked(p);   /* the service is gone */
+			p->close_next = work;
+			work = p;
+		}
+	}
+}
+
+int chan_ksend(struct chan_end *e, const void *buf, size_t len,
+	       struct chan_end *const hs[], int nh, int flags)
+{
+	struct proc *self = proc_current();
+
+	if (len > CHAN_MSG_MAX || nh < 0 || nh > CHAN_MSG_HANDLES)
+		return -EMSGSIZE;
+	struct chan_msg *m = chan_msg_alloc(len);
+	if (!m)
+		return -ENOMEM;
+	memcpy(m->data, buf, len);
+	m->nhandles = (uint32_t)nh;
+	for (int i = 0; i < nh; i++)
+		m->h[i] = hs[i];
+
+	spin_lock(&ipc_lock);
+	int r;
+	while ((r = chan_enqueue_locked(e, m)) == -EAGAIN &&
+	       !(flags & CHAN_NONBLOCK)) {
+		if (self && self->killed) {
+			r = -EINTR;
+			break;
+		}
+		chan_wait_room_locked(e);
+	}
+	spin_unlock(&ipc_lock);
+	if (r < 0)
+		chan_msg_free(m);
+	return r;
+}
+
+long chan_krecv(struct chan_end *e, void *buf, size_t cap,
+		struct chan_end *hs[], int *nh, int flags)
+{
+	struct proc *self = proc_current();
+	struct chan_msg *m;
+	long r;
+
+	spin_lock(&ipc_lock);
+	while (!(m = chan_peek_locked(e))) {
+		if (chan_peer_closed_locked(e))
+			r = -EPIPE;
+		else if (flags & CHAN_NONBLOCK)
+			r = -EAGAIN;
+		else if (self && self->killed)
+			r = -EINTR;
+		else {
+			chan_wait_msg_locked(e);
+			continue;
+		}
+		spin_unlock(&ipc_lock);
+		return r;
+	}
+	if (m->len > cap) {
+		spin_unlock(&ipc_lock);
+		return -EMSGSIZE;
+	}
+	chan_dequeue_locked(e);
+	spin_unlock(&ipc_lock);
+
+	memcpy(buf, m->data, m->len);
+	*nh = (int)m->nhandles;
+	for (uint32_t i = 0; i < m->nhandles; i++)
+		hs[i] = m->h[i];
+	r = m->len;
+	chan_msg_free(m);
+	return r;
+}
+
+void chan_kclose(struct chan_end *e)
+{
+	spin_lock(&ipc_lock);
+	chan_close_locked(e);
+	spin_unlock(&ipc_lock);
+}
+
+void chan_watch(struct chan_end *e, struct chan_waiter *w)
+{
+	spin_lock(&ipc_lock);
+	e->waiter = w;
+	spin_unlock(&ipc_lock);
+}
+
+uint64_t chan_waiter_mark(struct chan_waiter *w)
+{
+	spin_lock(&ipc_lock);
+	uint64_t mark = w->events;
+	spin_unlock(&ipc_lock);
+	return mark;
+}
+
+void chan_waiter_sleep(struct chan_waiter *w, uint64_t mark, const char *what)
+{
+	spin_lock(&ipc_lock);
+	while (w->events == mark)
+		sleep_on(w, &ipc_lock, what);
+	spin_unlock(&ipc_lock);
+}

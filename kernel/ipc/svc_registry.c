@@ -1,0 +1,139 @@
+/* The service registry: names for services, found by svc_lookup.
+ *
+ * Registering a name makes a channel: the service keeps one end (its
+ * listening end) and the registry the other. A lookup makes a fresh
+ * channel for the client and sends the service's end of it, in one
+ * svc_connect message, from the registry's end to the listening end. So
+ * a service learns of clients by receiving, like any other message, and
+ * each client has a channel of its own. When the service closes its
+ * listening end (or dies) chan_close_locked calls svc_forget_locked and
+ * the name is gone at once.
+ *
+ * Kernel services call svc_register; user processes reach the same code
+ * through the svc_register and svc_lookup system calls (sys_chan.c).
+ * Locking: ipc_lock guards the table.
+ */
+#include "ipc_internal.h"
+#include <kernel/proc.h>
+#include <kernel/string.h>
+#include <uapi/errno.h>
+
+struct svc_entry {
+	char name[SVC_NAME_MAX];
+	struct chan_end *reg;        /* the registry's end; NULL: slot free */
+};
+
+static struct svc_entry services[SVC_MAX];
+
+/* A name is 1..SVC_NAME_MAX-1 printable characters without spaces. */
+static bool svc_name_ok(const char *name)
+{
+	size_t n = strnlen(name, SVC_NAME_MAX);
+	if (n == 0 || n == SVC_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (name[i] <= ' ' || name[i] > '~')
+			return false;
+	return true;
+}
+
+/* The entry named name, or NULL. Caller holds ipc_lock. */
+static struct svc_entry *svc_find_locked(const char *name)
+{
+	for (int i = 0; i < SVC_MAX; i++)
+		if (services[i].reg && !strcmp(services[i].name, name))
+			return &services[i];
+	return NULL;
+}
+
+int svc_register(const char *name, struct chan_end **listen)
+{
+	struct chan_end *reg, *lis;
+
+	if (!svc_name_ok(name))
+		return -EINVAL;
+	if (chan_pair(&reg, &lis) < 0)
+		return -ENOMEM;
+	spin_lock(&ipc_lock);
+	struct svc_entry *free = NULL;
+	int r = 0;
+	for (int i = 0; i < SVC_MAX && !free; i++)
+		if (!services[i].reg)
+			free = &services[i];
+	if (svc_find_locked(name))
+		r = -EEXIST;
+	else if (!free)
+		r = -ENOSPC;
+	if (r < 0) {
+		chan_close_locked(reg);
+		chan_close_locked(lis);
+		spin_unlock(&ipc_lock);
+		return r;
+	}
+	strlcpy(free->name, name, sizeof(free->name));
+	free->reg = reg;
+	reg->registry = true;
+	*listen = lis;
+	spin_unlock(&ipc_lock);
+	return 0;
+}
+
+void svc_forget_locked(struct chan_end *e)
+{
+	for (int i = 0; i < SVC_MAX; i++)
+		if (services[i].reg == e) {
+			services[i].reg = NULL;
+			services[i].name[0] = '\0';
+		}
+	e->registry = false;
+}
+
+int svc_connect(const char *name, pid_t pid, struct chan_end **client)
+{
+	struct proc *self = proc_current();
+	struct chan_end *c, *s;
+	struct svc_connect hello = { SVC_CONNECT_MAGIC, pid };
+
+	if (!svc_name_ok(name))
+		return -ENOENT;
+	struct chan_msg *m = chan_msg_alloc(sizeof(hello));
+	if (!m)
+		return -ENOMEM;
+	if (chan_pair(&c, &s) < 0) {
+		chan_msg_free(m);
+		return -ENOMEM;
+	}
+	memcpy(m->data, &hello, sizeof(hello));
+	m->nhandles = 1;
+	m->h[0] = s;
+
+	spin_lock(&ipc_lock);
+	int r;
+	for (;;) {
+		struct svc_entry *sv = svc_find_locked(name);
+		if (!sv) {
+			r = -ENOENT;
+			break;
+		}
+		r = chan_enqueue_locked(sv->reg, m);
+		if (r != -EAGAIN)
+			break;
+		if (self && self->killed) {
+			r = -EINTR;
+			break;
+		}
+		chan_wait_room_locked(sv->reg);   /* the service is busy */
+	}
+	if (r < 0) {
+		if (r == -EPIPE)
+			r = -ENOENT;
+		chan_close_locked(c);
+		chan_close_locked(s);
+		spin_unlock(&ipc_lock);
+		chan_msg_free(m);
+		return r;
+	}
+	spin_unlock(&ipc_lock);
+	*client = c;
+	return 0;
+}

@@ -1,0 +1,58 @@
+/* Console system calls: raw bytes out, raw bytes in (no echo, no line
+ * editing: the shell does that). */
+#include <kernel/syscall.h>
+#include <kernel/proc.h>
+#include <kernel/uvm.h>
+#include <kernel/dev.h>
+#include <kernel/printf.h>
+#include <uapi/errno.h>
+
+#define CONSOLE_CHUNK 128
+
+long sys_console_write(struct trapframe *tf)
+{
+	struct proc *p = proc_current();
+	uintptr_t buf = tf->a0;
+	size_t len = tf->a1;
+	char chunk[CONSOLE_CHUNK];
+
+	for (size_t done = 0; done < len;) {
+		size_t n = MIN(len - done, sizeof(chunk));
+		if (uvm_copyin(p->pagetable, chunk, buf + done, n) < 0)
+			return done ? (long)done : -EFAULT;
+		kputs_n(chunk, n);
+		done += n;
+	}
+	return (long)len;
+}
+
+long sys_console_read(struct trapframe *tf)
+{
+	struct proc *p = proc_current();
+	uintptr_t buf = tf->a0;
+	size_t len = MIN(tf->a1, (size_t)CONSOLE_CHUNK);
+	char chunk[CONSOLE_CHUNK];
+	size_t n = 0;
+	int c;
+
+	if (len == 0)
+		return 0;
+	/* probe the buffer before blocking, so a bad one fails at once */
+	if (uvm_copyout(p->pagetable, buf, chunk, 1) < 0)
+		return -EFAULT;
+	spin_lock(&proc_lock);
+	while ((c = console_getc()) < 0) {
+		if (p->killed) {
+			spin_unlock(&proc_lock);
+			return -EINTR;
+		}
+		sleep_on(&console_chan, &proc_lock, "console");
+	}
+	spin_unlock(&proc_lock);
+	chunk[n++] = (char)c;
+	while (n < len && (c = console_getc()) >= 0)
+		chunk[n++] = (char)c;
+	if (uvm_copyout(p->pagetable, buf, chunk, n) < 0)
+		return -EFAULT;
+	return (long)n;
+}

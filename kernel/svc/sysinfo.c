@@ -1,0 +1,171 @@
+/* The sysinfo service: a kernel thread answering sysinfo requests
+ * (<uapi/sysinfo.h>) for many clients at once.
+ *
+ * The thread watches its listening endpoint and every client's endpoint
+ * with one chan_waiter and sleeps until something happens at any of them.
+ * It never blocks on a client: requests are received and replies sent
+ * with CHAN_NONBLOCK. A reply whose client's queue is full waits in the
+ * client's slot and goes on when the client reads (that is an event too);
+ * a client that closed (or died) makes a send or receive fail with -EPIPE
+ * and is dropped, reply and all. So one slow or dead client cannot wedge
+ * the others.
+ *
+ * State (clients[], reqbuf) belongs to the service thread alone: no lock.
+ */
+#include "sysinfo_internal.h"
+#include <kernel/sysinfo.h>
+#include <kernel/ipc.h>
+#include <kernel/proc.h>
+#include <kernel/printf.h>
+#include <kernel/string.h>
+#include <uapi/errno.h>
+
+#define SYSINFO_CLIENTS  16       /* clients served at once */
+#define SYSINFO_BURST    4        /* requests answered per client per round */
+
+struct si_client {
+	struct chan_end *end;         /* NULL: slot free */
+	pid_t pid;
+	bool replying;                /* reply (st) not all sent yet */
+	struct si_stream st;
+};
+
+static struct si_client clients[SYSINFO_CLIENTS];
+static struct chan_end *listen_end;
+static struct chan_waiter waiter;
+static uint8_t reqbuf[CHAN_MSG_MAX];
+
+/* Forget a client: close its endpoint, free its reply. */
+static void si_drop(struct si_client *c)
+{
+	chan_kclose(c->end);
+	si_stream_free(&c->st);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Close endpoints that came with a message nobody asked for. */
+static void si_close_all(struct chan_end *hs[], int nh)
+{
+	for (int i = 0; i < nh; i++)
+		chan_kclose(hs[i]);
+}
+
+/* Take every pending connection; refuse (-EBUSY) beyond SYSINFO_CLIENTS. */
+static void si_accept(void)
+{
+	struct chan_end *hs[CHAN_MSG_HANDLES];
+	int nh;
+	struct svc_connect hello;
+
+	for (;;) {
+		long n = chan_krecv(listen_end, &hello, sizeof(hello), hs, &nh, CHAN_NONBLOCK);
+		if (n < 0)
+			return;
+		if (n != sizeof(hello) || hello.magic != SVC_CONNECT_MAGIC || nh != 1) {
+			si_close_all(hs, nh);
+			continue;
+		}
+		struct si_client *c = NULL;
+		for (int i = 0; i < SYSINFO_CLIENTS && !c; i++)
+			if (!clients[i].end)
+				c = &clients[i];
+		if (!c) {
+			struct si_stream st;
+			si_stream_init(&st, 0);
+			si_finish(&st, -EBUSY);
+			chan_ksend(hs[0], &st.end, sizeof(st.end), NULL, 0, CHAN_NONBLOCK);
+			chan_kclose(hs[0]);
+			continue;
+		}
+		c->end = hs[0];
+		c->pid = hello.client_pid;
+		chan_watch(c->end, &waiter);
+	}
+}
+
+/* Send what the client's queue takes of its reply. false: the client
+ * is gone (dropped); true otherwise. */
+static bool si_push(struct si_client *c)
+{
+	const void *msg;
+	size_t len;
+
+	while (si_next(&c->st, &msg, &len)) {
+		int r = chan_ksend(c->end, msg, len, NULL, 0, CHAN_NONBLOCK);
+		if (r == -EAGAIN)
+			return true;
+		if (r < 0) {
+			si_drop(c);         /* -EPIPE: it closed or died */
+			return false;
+		}
+		si_advance(&c->st);
+	}
+	si_stream_free(&c->st);
+	c->replying = false;
+	return true;
+}
+
+/* Serve one client for a round; true if it may have more to do now. */
+static bool si_serve(struct si_client *c)
+{
+	struct chan_end *hs[CHAN_MSG_HANDLES];
+	int nh = 0;
+
+	for (int burst = 0; burst < SYSINFO_BURST; burst++) {
+		if (c->replying) {
+			if (!si_push(c) || c->replying)
+				return false;   /* gone, or waiting for room */
+			continue;
+		}
+		long n = chan_krecv(c->end, reqbuf, sizeof(reqbuf), hs, &nh, CHAN_NONBLOCK);
+		if (n == -EAGAIN)
+			return false;
+		if (n < 0) {
+			si_drop(c);         /* -EPIPE: it closed */
+			return false;
+		}
+		if (nh) {               /* requests carry no handles */
+			si_close_all(hs, nh);
+			si_stream_init(&c->st, 0);
+			si_finish(&c->st, -EPROTO);
+		} else {
+			si_answer(&c->st, reqbuf, (size_t)n);
+		}
+		c->replying = true;
+	}
+	return true;
+}
+
+/* The service thread: accept, serve everyone, sleep until an event. */
+static void sysinfo_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		uint64_t mark = chan_waiter_mark(&waiter);
+		bool more = false;
+		si_accept();
+		for (int i = 0; i < SYSINFO_CLIENTS; i++)
+			if (clients[i].end && si_serve(&clients[i]))
+				more = true;
+		if (more)
+			yield();
+		else
+			chan_waiter_sleep(&waiter, mark, "sysinfo");
+	}
+}
+
+void sysinfo_start(void)
+{
+	int r = svc_register(SYSINFO_SERVICE, &listen_end);
+	if (r < 0) {
+		kprintf("sysinfo: cannot register: error %d\n", r);
+		return;
+	}
+	chan_watch(listen_end, &waiter);
+	pid_t pid = kthread_start("sysinfo", sysinfo_main, NULL);
+	if (pid < 0) {
+		kprintf("sysinfo: cannot start: error %d\n", pid);
+		chan_kclose(listen_end);
+		return;
+	}
+}

@@ -1,0 +1,266 @@
+/* sysinfo answers: read the kernel's counters into protocol records.
+ *
+ * Each reader takes the owning subsystem's lock through its public
+ * snapshot call (heap_stats, page_stats, tag_stat_get, alloc_site_top,
+ * proc_snapshot, page_owner_pages, page_info); none is held across
+ * another, so the service thread adds no lock-order edges.
+ */
+#include "sysinfo_internal.h"
+#include <kernel/heap.h>
+#include <kernel/page.h>
+#include <kernel/tag.h>
+#include <kernel/alloc_site.h>
+#include <kernel/proc.h>
+#include <kernel/ipc.h>
+#include <kernel/fdt.h>
+#include <kernel/string.h>
+#include <uapi/errno.h>
+
+/* Copy a C string into a fixed, NUL-padded field, keeping its tail when
+ * it is too long (file names differ at the end). */
+static void si_strfield(char *dst, size_t n, const char *src, bool keep_tail)
+{
+	size_t len = src ? strlen(src) : 0;
+	memset(dst, 0, n);
+	if (keep_tail && len > n)
+		src += len - n;
+	memcpy(dst, src, MIN(len, n));
+}
+
+/* The four characters of a tag's name. */
+static void si_tagname(char out[4], int tag)
+{
+	char name[8];
+	tag_name(tag, name);
+	memcpy(out, name, 4);
+}
+
+/* Heap and physical page totals. */
+static void si_totals(struct si_stream *st)
+{
+	struct heap_stats hs;
+	struct page_stats ps;
+	struct si_heap h = { 0 };
+	struct si_pages pg = { 0 };
+
+	heap_stats(&hs);
+	h.total = hs.total;
+	h.used = hs.used;
+	h.free = hs.free;
+	h.live = hs.live;
+	h.fails = hs.fails;
+	h.misuse = hs.misuse;
+	h.header_bytes = hs.header_bytes;
+	h.map_bytes = hs.map_bytes;
+	h.arenas = hs.arenas;
+	h.min_block = HEAP_MIN_BLOCK;
+	si_put(st, SI_REC_HEAP, &h, sizeof(h));
+
+	page_stats(&ps);
+	pg.total = ps.total;
+	pg.free = ps.free;
+	pg.kernel = ps.kernel;
+	pg.owners = ps.owners;
+	pg.fails = ps.fails;
+	pg.misuse = ps.misuse;
+	pg.page_size = PAGE_SIZE;
+	pg.max_order = PAGE_MAX_ORDER;
+	si_put(st, SI_REC_PAGES, &pg, sizeof(pg));
+}
+
+/* Every tag in use. */
+static void si_tags(struct si_stream *st)
+{
+	int n = tag_count();
+	for (int t = 0; t < n; t++) {
+		struct tag_stat ts;
+		struct si_tag r = { 0 };
+		if (tag_stat_get(t, &ts) < 0)
+			continue;
+		si_tagname(r.name, t);
+		r.slot = t;
+		r.bytes = ts.bytes;
+		r.peak = ts.peak;
+		r.live = ts.live;
+		r.allocs = ts.allocs;
+		r.frees = ts.frees;
+		r.fails = ts.fails;
+		r.req = ts.req;
+		r.pages = ts.pages;
+		r.pages_peak = ts.pages_peak;
+		r.page_allocs = ts.page_allocs;
+		r.page_frees = ts.page_frees;
+		r.page_fails = ts.page_fails;
+		si_put(st, SI_REC_TAG, &r, sizeof(r));
+	}
+}
+
+/* The protocol's name for a process state. */
+static uint8_t si_state(enum proc_state s)
+{
+	switch (s) {
+	case P_EMBRYO:   return SI_STATE_EMBRYO;
+	case P_RUNNABLE: return SI_STATE_RUNNABLE;
+	case P_RUNNING:  return SI_STATE_RUNNING;
+	case P_SLEEPING: return SI_STATE_SLEEPING;
+	case P_ZOMBIE:   return SI_STATE_ZOMBIE;
+	default:         return 0;
+	}
+}
+
+/* The record of the snapshot p of process-table slot slot. */
+static void si_proc_record(struct si_proc *r, const struct proc *p, int slot)
+{
+	memset(r, 0, sizeof(*r));
+	r->pid = p->pid;
+	r->ppid = p->ppid;
+	r->state = si_state(p->state);
+	r->flags = (p->kthread ? SI_PROC_KTHREAD : 0) | (p->killed ? SI_PROC_KILLED : 0);
+	r->handles = (uint16_t)ipc_handle_count(&proc_table[slot]);
+	r->tick_hz = TICK_HZ;
+	r->cpu_ticks = p->cpu_ticks;
+	r->start_tick = p->start_tick;
+	long pages = page_owner_pages(p->pid);
+	r->pages = pages > 0 ? (uint64_t)pages : 0;
+	si_strfield(r->name, sizeof(r->name), p->name, false);
+	if (p->state == P_SLEEPING)
+		si_strfield(r->wait, sizeof(r->wait), p->wait_what, false);
+}
+
+/* Every live slot of the process table; a record for pid only, if
+ * pid > 0. Returns how many were sent. */
+static int si_procs(struct si_stream *st, pid_t pid)
+{
+	struct proc p;
+	struct si_proc r;
+	int n = 0;
+
+	for (int slot = 0; slot < PROC_MAX; slot++) {
+		if (!proc_snapshot(slot, &p) || (pid > 0 && p.pid != pid))
+			continue;
+		si_proc_record(&r, &p, slot);
+		si_put(st, SI_REC_PROC, &r, sizeof(r));
+		n++;
+	}
+	return n;
+}
+
+/* Every call site that ever allocated, most live bytes first. */
+static void si_sites(struct si_stream *st)
+{
+	size_t n = alloc_site_count();
+	struct alloc_site *sites = kmalloc(n * sizeof(*sites), TAG_SVC);
+	if (!sites) {
+		st->err = -ENOMEM;
+		return;
+	}
+	n = alloc_site_top(sites, n);
+	for (size_t i = 0; i < n; i++) {
+		struct si_site r;
+		memset(&r, 0, sizeof(r));
+		si_tagname(r.tag, (int)sites[i].tag);
+		r.line = sites[i].line;
+		r.bytes = sites[i].bytes;
+		r.live = sites[i].live;
+		r.calls = sites[i].calls;
+		si_strfield(r.file, sizeof(r.file), sites[i].file, true);
+		si_strfield(r.func, sizeof(r.func), sites[i].func, false);
+		si_put(st, SI_REC_SITE, &r, sizeof(r));
+	}
+	kfree(sites);
+}
+
+/* Free blocks per order, of the page allocator then of the heap. */
+static void si_buddy(struct si_stream *st)
+{
+	struct page_stats ps;
+	struct heap_stats hs;
+	struct si_buddy r = { 0 };
+
+	page_stats(&ps);
+	heap_stats(&hs);
+	r.pool = SI_POOL_PAGES;
+	for (int k = 0; k <= PAGE_MAX_ORDER; k++) {
+		r.order = (uint8_t)k;
+		r.block_bytes = PAGE_SIZE << k;
+		r.free_blocks = ps.free_blocks[k];
+		si_put(st, SI_REC_BUDDY, &r, sizeof(r));
+	}
+	r.pool = SI_POOL_HEAP;
+	for (unsigned k = 0; k < HEAP_ORDERS; k++) {
+		r.order = (uint8_t)k;
+		r.block_bytes = HEAP_MIN_BLOCK << k;
+		r.free_blocks = hs.free_blocks[k];
+		si_put(st, SI_REC_BUDDY, &r, sizeof(r));
+	}
+}
+
+/* pid's pages by tag, found by walking the allocated blocks of RAM
+ * (O(blocks); the page tracker keeps per-owner totals, not per tag). */
+static int si_proc_pages(struct si_stream *st, pid_t pid)
+{
+	uint64_t by_tag[TAG_MAX] = { 0 };
+
+	if (pid < 0 || si_procs(st, pid) == 0)
+		return -ESRCH;
+	uintptr_t a = platform.mem.base, end = a + page_ram_bytes();
+	while (a < end) {
+		struct page_info pi;
+		if (page_info((void *)a, &pi) < 0) {
+			a += PAGE_SIZE;
+			continue;
+		}
+		if (pi.owner == pid && pi.tag >= 0 && pi.tag < TAG_MAX)
+			by_tag[pi.tag] += 1UL << pi.order;
+		a = (uintptr_t)pi.start + (PAGE_SIZE << pi.order);
+	}
+	for (int t = 0; t < TAG_MAX; t++) {
+		if (!by_tag[t])
+			continue;
+		struct si_ptag r = { .slot = (uint32_t)t, .pages = by_tag[t] };
+		si_tagname(r.name, t);
+		si_put(st, SI_REC_PTAG, &r, sizeof(r));
+	}
+	return 0;
+}
+
+void si_answer(struct si_stream *st, const void *buf, size_t len)
+{
+	struct si_request rq;
+	int status = 0;
+
+	if (len != sizeof(rq)) {
+		si_stream_init(st, 0);
+		si_finish(st, -EPROTO);
+		return;
+	}
+	memcpy(&rq, buf, sizeof(rq));
+	si_stream_init(st, rq.kind);
+	if (rq.magic != SYSINFO_MAGIC || rq.version != SYSINFO_VERSION) {
+		si_finish(st, -EPROTO);
+		return;
+	}
+	switch (rq.kind) {
+	case SI_REQ_MEMSTAT:
+		si_totals(st);
+		si_tags(st);
+		si_procs(st, 0);
+		break;
+	case SI_REQ_PS:
+		si_procs(st, 0);
+		break;
+	case SI_REQ_SITES:
+		si_sites(st);
+		break;
+	case SI_REQ_BUDDY:
+		si_buddy(st);
+		break;
+	case SI_REQ_PROC_PAGES:
+		status = si_proc_pages(st, rq.arg);
+		break;
+	default:
+		status = -EPROTO;
+		break;
+	}
+	si_finish(st, status);
+}

@@ -1,0 +1,322 @@
+#!/usr/bin/env python3
+"""Serial-assertion test harness for rvos.
+
+Boots QEMU on a pty once per scenario (tools/testing/scenarios/*.scn), types
+input, waits for regexes in the console output, fails on forbidden patterns,
+checks QEMU's exit status, drives gdb in batch mode, and runs host commands.
+Scenarios run in parallel; each prints one PASS/FAIL line as it finishes and
+the last line is always `N passed, N failed`. The format and the workflow
+are described in docs/testing.md.
+
+Python 3 standard library only.
+"""
+
+import argparse
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from console import Console, Failure, kill_all_groups, kill_group, spawn, status_text  # noqa: E402
+from scenario import ScenarioError, compile_regex, parse_file  # noqa: E402
+
+DEFAULT_QEMU = ("qemu-system-riscv64 -machine virt"
+                " -bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
+                " -m 128M -smp 1 -nographic")
+DEFAULT_KERNEL = "build/kernel.elf"
+DEFAULT_GDB = "gdb-multiarch"
+DEFAULT_LOGDIR = "build/test"
+SEND_DELAY = 0.02        # seconds between typed characters
+TAIL_LINES = 30          # log lines shown under a failure
+
+_ports_taken = set()
+_ports_lock = threading.Lock()
+
+
+@dataclass
+class Result:
+    """How one scenario ended."""
+    name: str
+    ok: bool
+    reason: str
+    seconds: float
+    log: str
+
+
+class Log:
+    """A scenario's log file: console output plus `==== ` harness notes."""
+
+    # Open the log for writing, replacing an old one.
+    def __init__(self, path):
+        self.path = path
+        self.f = open(path, "w", encoding="utf-8", errors="replace")
+        self.last = "\n"
+
+    # Append text exactly as given.
+    def write(self, text):
+        if text:
+            self.f.write(text)
+            self.last = text[-1]
+
+    # Append a harness note on a line of its own.
+    def note(self, text):
+        self.write(("" if self.last == "\n" else "\n") + f"==== {text}\n")
+
+    # Push what was written to disk (so `tail -f` shows it).
+    def flush(self):
+        self.f.flush()
+
+    # Close the file.
+    def close(self):
+        self.f.close()
+
+
+# Pick a free local TCP port no other scenario of this run is using.
+def free_port():
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        with _ports_lock:
+            if port not in _ports_taken:
+                _ports_taken.add(port)
+                return port
+
+
+class Runner:
+    """Runs the steps of one scenario against one QEMU."""
+
+    # Remember the scenario, the options and the log.
+    def __init__(self, scn, opts, log):
+        self.scn, self.opts, self.log = scn, opts, log
+        self.console = None
+        self.kernel = opts.kernel
+        self.port = None
+        self.pos = 0               # console text already consumed by expect:
+        self.gdb_out, self.gdb_pos = "", 0
+
+    # Run every step; raises Failure on the first thing that goes wrong.
+    def run(self):
+        deadline = time.monotonic() + self.scn.timeout
+        try:
+            if self.scn.needs_qemu:
+                self.start_qemu()
+            for step in self.scn.steps:
+                what = step.describe(self.scn)
+                getattr(self, "do_" + step.kind.replace("-", "_"))(step, deadline, what)
+            if self.console:
+                self.console.drain(0.2)     # late output still meets the forbids
+        except TimeoutError as e:
+            raise Failure(f"timeout after {self.scn.timeout:g}s: {e}") from None
+        finally:
+            if self.console:
+                self.console.close()
+
+    # Build QEMU's command line and start it on a pty.
+    def start_qemu(self):
+        argv = shlex.split(self.opts.qemu)
+        if "-kernel" not in argv:
+            argv += ["-kernel", self.opts.kernel]
+        self.kernel = argv[argv.index("-kernel") + 1]
+        if not os.path.exists(self.kernel):
+            raise Failure(f"no kernel at {self.kernel} (build it first: make)")
+        if self.scn.bootargs:
+            argv += ["-append", " ".join(self.scn.bootargs)]
+        argv += self.scn.qemu_args
+        if self.scn.uses_gdb:
+            self.port = free_port()
+            argv += ["-S", "-gdb", f"tcp:127.0.0.1:{self.port}"]
+        self.log.note("qemu: " + shlex.join(argv))
+        forbid = [(p, compile_regex(p)) for p in self.scn.forbid]
+        self.console = Console(argv, self.log, forbid)
+
+    # expect: wait for the regex after the previous match.
+    def do_expect(self, step, deadline, what):
+        self.pos = self.console.expect(step.arg, self.pos, deadline, what).end()
+
+    # send: type the text into the guest's console.
+    def do_send(self, step, deadline, what):
+        self.console.send(step.arg, self.opts.send_delay, deadline, what)
+
+    # exit: wait for QEMU to exit and compare its status.
+    def do_exit(self, step, deadline, what):
+        code = self.console.wait_exit(deadline, what)
+        want = step.arg
+        good = code > 0 if want == "nonzero" else code == want
+        if not good:
+            raise Failure(f"{what}: QEMU exited with {status_text(code)}, "
+                          f"expected {'non-zero status' if want == 'nonzero' else f'status {want}'}")
+
+    # run: run a host shell command; it must exit 0.
+    def do_run(self, step, deadline, what):
+        code, _ = self.run_child(step.arg, deadline, what)
+        if code != 0:
+            raise Failure(f"{what} exited with {status_text(code)}")
+
+    # gdb: run one gdb batch session against the halted QEMU.
+    def do_gdb(self, step, deadline, what):
+        argv = shlex.split(self.opts.gdb) + [
+            "-batch", "-nx",
+            "-ex", "set pagination off", "-ex", "set confirm off",
+            "-ex", f"target remote 127.0.0.1:{self.port}",
+        ] + step.arg + [self.kernel]
+        _, self.gdb_out = self.run_child(argv, deadline, what)
+        self.gdb_pos = 0
+
+    # gdb-expect: look for the regex in the last gdb session's output.
+    def do_gdb_expect(self, step, deadline, what):
+        m = step.arg.search(self.gdb_out, self.gdb_pos)
+        if not m:
+            raise Failure(f"{what} not in gdb's output")
+        self.gdb_pos = m.end()
+
+    # Run a host command (a string goes to the shell) to completion, reading
+    # the console meanwhile; its output goes to the log. Returns (status, output).
+    def run_child(self, cmd, deadline, what):
+        shown = cmd if isinstance(cmd, str) else shlex.join(cmd)
+        with tempfile.TemporaryFile() as out:
+            proc = spawn(cmd, shell=isinstance(cmd, str), stdin=subprocess.DEVNULL,
+                         stdout=out, stderr=subprocess.STDOUT)
+            try:
+                while proc.poll() is None:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise TimeoutError(f"{what} still running")
+                    if self.console:
+                        self.console.pump(min(left, 0.1))
+                    else:
+                        time.sleep(min(left, 0.05))
+            finally:
+                kill_group(proc)
+                out.seek(0)
+                text = out.read().decode("utf-8", "replace")
+                self.log.note(f"{what}: {shown}")
+                self.log.write(text)
+                self.log.note(f"{what.split()[0]} ended with {status_text(proc.returncode)}")
+        return proc.returncode, text
+
+
+# Parse, run and log one scenario file; never raises.
+def run_scenario(path, name, opts):
+    start = time.monotonic()
+    log_path = os.path.join(opts.logdir, name + ".log")
+    log = Log(log_path)
+    log.note(f"scenario {path}")
+    ok, reason = False, ""
+    try:
+        scn = parse_file(path, name)
+        Runner(scn, opts, log).run()
+        ok = True
+    except (Failure, ScenarioError) as e:
+        reason = str(e)
+    except Exception as e:            # a harness bug: keep the traceback
+        reason = f"harness error: {e!r}"
+        log.note(traceback.format_exc())
+    seconds = time.monotonic() - start
+    log.note(f"PASS ({seconds:.1f}s)" if ok else f"FAIL: {reason}")
+    log.close()
+    return Result(name, ok, reason, seconds, log_path)
+
+
+# Expand the command-line arguments into (path, name) pairs and missing paths.
+def collect(args):
+    paths, missing = [], []
+    for arg in args:
+        if os.path.isdir(arg):
+            paths += sorted(os.path.join(arg, f) for f in os.listdir(arg) if f.endswith(".scn"))
+        elif os.path.isfile(arg):
+            paths.append(arg)
+        else:
+            missing.append(arg)
+    names, seen = [], set()
+    for p in paths:
+        name = os.path.splitext(os.path.basename(p))[0]
+        if name in seen:            # same file name in two directories
+            name = os.path.basename(os.path.dirname(os.path.abspath(p))) + "_" + name
+        seen.add(name)
+        names.append(name)
+    return list(zip(paths, names)), missing
+
+
+# Print one scenario's result: a PASS line, or a FAIL line with the log tail.
+def report(r, tail):
+    if r.ok:
+        print(f"PASS {r.name} ({r.seconds:.1f}s)", flush=True)
+        return
+    lines = []
+    try:
+        with open(r.log, encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()[-tail:]
+    except OSError:
+        pass
+    out = [f"FAIL {r.name}: {r.reason} ({r.seconds:.1f}s)",
+           f"     log: {r.log} (last {len(lines)} lines)"]
+    out += [f"     | {line}" for line in lines]
+    print("\n".join(out), flush=True)
+
+
+# Read the command line.
+def parse_args(argv):
+    ap = argparse.ArgumentParser(description="Run rvos test scenarios (see docs/testing.md).")
+    ap.add_argument("scenarios", nargs="*", metavar="SCENARIO",
+                    help=".scn file, or a directory meaning every *.scn in it")
+    ap.add_argument("--jobs", "-j", type=int, default=2, help="scenarios run at once (2)")
+    ap.add_argument("--qemu", default=DEFAULT_QEMU,
+                    help="QEMU command; -kernel KERNEL is added if missing")
+    ap.add_argument("--kernel", default=DEFAULT_KERNEL, help=f"kernel ELF ({DEFAULT_KERNEL})")
+    ap.add_argument("--gdb", default=DEFAULT_GDB, help=f"gdb command ({DEFAULT_GDB})")
+    ap.add_argument("--logdir", default=DEFAULT_LOGDIR, help=f"where logs go ({DEFAULT_LOGDIR})")
+    ap.add_argument("--send-delay", type=float, default=SEND_DELAY,
+                    help=f"seconds between typed characters ({SEND_DELAY})")
+    ap.add_argument("--tail", type=int, default=TAIL_LINES,
+                    help=f"log lines shown for a failure ({TAIL_LINES})")
+    opts = ap.parse_args(argv)
+    opts.jobs = max(1, opts.jobs)
+    return opts
+
+
+# Turn SIGTERM (e.g. make being stopped) into the Ctrl-C path.
+def _on_sigterm(signum, frame):
+    raise KeyboardInterrupt
+
+
+# Run the scenarios; the exit status is 0 only if some ran and all passed.
+def main(argv=None):
+    opts = parse_args(argv)
+    jobs, missing = collect(opts.scenarios)
+    os.makedirs(opts.logdir, exist_ok=True)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    passed = failed = 0
+    if not jobs and not missing:
+        print("harness: no scenarios to run (give .scn files or directories)",
+              file=sys.stderr, flush=True)
+    for arg in missing:
+        print(f"FAIL {arg}: no such scenario file or directory", flush=True)
+        failed += 1
+    pool = ThreadPoolExecutor(max_workers=opts.jobs)
+    try:
+        futures = [pool.submit(run_scenario, path, name, opts) for path, name in jobs]
+        for fut in as_completed(futures):
+            r = fut.result()
+            report(r, opts.tail)
+            passed, failed = passed + r.ok, failed + (not r.ok)
+    except KeyboardInterrupt:
+        kill_all_groups()
+        print("interrupted; QEMU and gdb processes killed", flush=True)
+        os._exit(130)
+    pool.shutdown()
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

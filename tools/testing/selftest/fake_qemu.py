@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""A stand-in for QEMU running rvos, so the harness can be tested without it.
+
+Takes QEMU-like arguments and ignores all but these:
+  -append "WORDS"            what to do, like the kernel's bootargs (below)
+  -S -gdb tcp:HOST:PORT      listen there and stay halted until the fake gdb
+                             connects and then disconnects
+Bootargs:
+  (none)       print the boot report, then idle forever
+  halt         boot report, exit 0
+  exit=N       boot report, exit N
+  sleep=S      sleep S seconds before the boot report
+  panic        boot report, a panic report with backtrace, exit 3
+  trap         boot report, then an "unexpected trap" line, then idle
+  echo         the kernel's console echo test: "echo: ready", then
+               "echo: got 'X'" per character, "echo: line 'TEXT'" per line,
+               exit 0 on the line "quit"
+  hang         print nothing, ignore SIGTERM and SIGHUP, start a child that
+               sleeps, write both pids to the file named by pidfile=PATH
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+
+# Print one console line; rvos ends lines with \r\r\n, so may we.
+def say(text, end="\r\n"):
+    sys.stdout.write(text + end)
+    sys.stdout.flush()
+
+
+# Print a boot report like rvos's.
+def boot_report():
+    say("OpenSBI v1.2 (fake)")
+    say("rvos 0.1 (fake) booting")
+    say("memory: 0x80000000-0x88000000 (128 MiB)")
+    say("hart 0 of 1, timebase 10000000 Hz")
+
+
+# Stay halted until a gdb client has connected and gone away.
+def wait_for_gdb(spec):
+    host, port = spec.split(":")[1:3]
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind((host or "0.0.0.0", int(port)))
+    srv.listen(1)
+    conn, _ = srv.accept()
+    while conn.recv(100):
+        pass
+    conn.close()
+    srv.close()
+
+
+# Echo characters and lines back until the line "quit".
+def echo():
+    say("echo: ready")
+    line = b""
+    while True:
+        c = os.read(0, 1)
+        if not c:
+            sys.exit(5)
+        if c in b"\r\n":
+            say(f"echo: line '{line.decode()}'", end="\r\r\n")
+            if line == b"quit":
+                sys.exit(0)
+            line = b""
+        else:
+            say(f"echo: got '{c.decode()}'", end="\r\r\n")
+            line += c
+
+
+# Ignore polite signals and sleep forever, leaving a trail of pids.
+def hang(args):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    child = subprocess.Popen(["sleep", "1000"])
+    if "pidfile" in args:
+        with open(args["pidfile"], "w") as f:
+            f.write(f"{os.getpid()} {child.pid}\n")
+    while True:
+        time.sleep(1)
+
+
+# Parse the arguments and behave as the bootargs say.
+def main(argv):
+    append, gdb = "", None
+    for i, a in enumerate(argv):
+        if a == "-append":
+            append = argv[i + 1]
+        elif a == "-gdb":
+            gdb = argv[i + 1]
+    args = dict(w.partition("=")[::2] for w in append.split())
+    if "hang" in args:
+        hang(args)
+    if gdb and "-S" in argv:
+        wait_for_gdb(gdb)
+    if "sleep" in args:
+        time.sleep(float(args["sleep"]))
+    boot_report()
+    if "echo" in args:
+        echo()
+    if "panic" in args:
+        say("panic: deliberate (fake)")
+        say("backtrace:")
+        say("  0x80201234 ktest_fn_panic+0x1c")
+        say("  0x80201000 ktest_run+0x40")
+        sys.exit(3)
+    if "trap" in args:
+        say("unexpected trap in kernel: load page fault")
+    if "halt" in args:
+        say("halting")
+        sys.exit(0)
+    if "exit" in args:
+        sys.exit(int(args["exit"]))
+    while True:
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

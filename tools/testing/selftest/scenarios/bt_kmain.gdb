@@ -1,0 +1,3 @@
+break kmain
+continue
+bt

@@ -1,0 +1,60 @@
+/* System call stubs (user/lib/syscall.S) and error names.
+ *
+ * Each returns what the kernel put in a0: >= 0 on success, -E* from
+ * <uapi/errno.h> on failure. docs/syscalls.md documents every call.
+ */
+#ifndef RVOS_USER_SYS_H
+#define RVOS_USER_SYS_H
+
+#include <stddef.h>
+#include <uapi/errno.h>
+#include <uapi/layout.h>
+#include <uapi/syscall.h>
+#include <uapi/wait.h>
+
+/* End the process with code (0..255), without flushing stdout; exit()
+ * in <rvos/stdio.h> flushes first and is what programs normally call. */
+void _exit(int code) __attribute__((noreturn));
+
+/* Start program name with argv (NULL-terminated; argv[0] is by
+ * convention the name; NULL means { name, NULL }). Returns its pid.
+ * argv is typed as for POSIX execv, so a shell's char *argv[] passes
+ * as is; the kernel only reads it. */
+int spawn(const char *name, char *const argv[]);
+
+/* Wait for child pid (or WAIT_ANY) to end; store its status (see
+ * <uapi/wait.h>) in *status unless status is NULL. Returns its pid. */
+int wait(int pid, int *status);
+
+int getpid(void);
+int yield(void);
+int sleep(unsigned long ms);
+int kill(int pid);
+
+/* Move the break by bytes (a multiple of USER_PAGE_SIZE, may be negative
+ * or 0). Returns the old break. */
+long sbrk(long bytes);
+
+/* Write len bytes to the console; returns how many were written. */
+long console_write(const void *buf, size_t len);
+
+/* Block until input is available, then read up to len bytes (no echo,
+ * no line editing). Returns how many were read, at least 1. */
+long console_read(void *buf, size_t len);
+
+/* Time since boot: clock(CLOCK_MS) or clock(CLOCK_TICKS). */
+long clock(int which);
+
+/* Power the machine off; code 0 reports success to QEMU. Returns only
+ * on failure. */
+int shutdown(int code);
+
+/* Name of program index (0, 1, ... in archive order) into buf, with its
+ * NUL. Returns the name's length; -ENOENT past the last program, -ERANGE
+ * if len cannot hold the name (PROG_NAME_MAX + 1 always can). */
+long progs(unsigned long index, char *buf, size_t len);
+
+/* Message for an error code, given as -E* or E* ("no such program"). */
+const char *errstr(int err);
+
+#endif

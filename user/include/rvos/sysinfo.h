@@ -1,0 +1,44 @@
+/* A client of the kernel's sysinfo service (user/lib/sysinfo.c).
+ * Protocol and records: <uapi/sysinfo.h>, docs/sysinfo.md.
+ *
+ *	int h = svc_lookup(SYSINFO_SERVICE);
+ *	struct si_reader rd;
+ *	si_request(h, SI_REQ_PS, 0);
+ *	si_reader_init(&rd, h);
+ *	while ((type = si_read(&rd, &rec)) > 0)
+ *		... one record of that type ...
+ *	type == 0: rd.status is the reply's status; < 0: the stream broke.
+ */
+#ifndef RVOS_USER_SYSINFO_H
+#define RVOS_USER_SYSINFO_H
+
+#include <stdint.h>
+#include <uapi/chan.h>
+#include <uapi/sysinfo.h>
+
+struct si_reader {
+	int h;                     /* the channel to sysinfo */
+	long len;                  /* bytes of the message in msg, 0: none */
+	unsigned next;             /* its next record */
+	uint32_t seq;              /* expected sequence number */
+	uint32_t records;          /* records read so far */
+	int status;                /* the end record's status */
+	uint64_t msg[CHAN_MSG_MAX / 8];
+};
+
+/* Send one request on h. 0 or -E*. */
+int si_request(int h, int kind, int arg);
+
+/* Start reading a reply from h. */
+void si_reader_init(struct si_reader *rd, int h);
+
+/* The next record of the reply: its SI_REC_* type (> 0), with *rec
+ * pointing at it (valid until the next call; at least as big as this
+ * program's struct for that type). 0 at the end record (rd->status says
+ * how the request went), or -E* if the channel or the stream broke. */
+int si_read(struct si_reader *rd, const void **rec);
+
+/* Copy a NUL-padded name field of n bytes into out (n + 1 bytes). */
+void si_name(char *out, const char *field, size_t n);
+
+#endif

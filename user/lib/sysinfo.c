@@ -1,0 +1,82 @@
+/* A client of the sysinfo service: requests out, records in, checked. */
+#include <rvos.h>
+#include <rvos/sysinfo.h>
+
+/* Bytes this program knows of each record type (0: unknown type). */
+static size_t si_known_size(unsigned type)
+{
+	switch (type) {
+	case SI_REC_END:   return sizeof(struct si_end);
+	case SI_REC_HEAP:  return sizeof(struct si_heap);
+	case SI_REC_PAGES: return sizeof(struct si_pages);
+	case SI_REC_TAG:   return sizeof(struct si_tag);
+	case SI_REC_PROC:  return sizeof(struct si_proc);
+	case SI_REC_SITE:  return sizeof(struct si_site);
+	case SI_REC_BUDDY: return sizeof(struct si_buddy);
+	case SI_REC_PTAG:  return sizeof(struct si_ptag);
+	default:           return 0;
+	}
+}
+
+int si_request(int h, int kind, int arg)
+{
+	struct si_request rq = { SYSINFO_MAGIC, SYSINFO_VERSION, (uint16_t)kind, arg, 0 };
+	return chan_send(h, &rq, sizeof(rq), NULL, 0, 0);
+}
+
+void si_reader_init(struct si_reader *rd, int h)
+{
+	memset(rd, 0, sizeof(*rd));
+	rd->h = h;
+}
+
+/* Receive the next message of the reply and check its header. */
+static int si_fetch(struct si_reader *rd)
+{
+	const struct si_msg_hdr *hd = (const void *)rd->msg;
+	long n = chan_recv(rd->h, rd->msg, sizeof(rd->msg), NULL, 0);
+
+	if (n < 0)
+		return (int)n;
+	if ((size_t)n < sizeof(*hd) || hd->magic != SYSINFO_MAGIC ||
+	    hd->version != SYSINFO_VERSION || hd->seq != rd->seq ||
+	    hd->rec_size < si_known_size(hd->type) || !si_known_size(hd->type) ||
+	    sizeof(*hd) + (size_t)hd->count * hd->rec_size != (size_t)n)
+		return -EPROTO;
+	rd->seq++;
+	rd->len = n;
+	rd->next = 0;
+	return 0;
+}
+
+int si_read(struct si_reader *rd, const void **rec)
+{
+	const struct si_msg_hdr *hd = (const void *)rd->msg;
+
+	while (!rd->len || rd->next >= hd->count) {
+		int r = si_fetch(rd);
+		if (r < 0)
+			return r;
+	}
+	const char *p = (const char *)(hd + 1) + (size_t)rd->next * hd->rec_size;
+	rd->next++;
+	if (hd->type == SI_REC_END) {
+		const struct si_end *e = (const void *)p;
+		rd->status = e->status;
+		rd->len = 0;
+		return e->records == rd->records ? 0 : -EPROTO;
+	}
+	rd->records++;
+	*rec = p;
+	return hd->type;
+}
+
+void si_name(char *out, const char *field, size_t n)
+{
+	size_t i = 0;
+	while (i < n && field[i]) {
+		out[i] = field[i];
+		i++;
+	}
+	out[i] = '\0';
+}

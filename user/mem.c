@@ -1,0 +1,316 @@
+/* mem: where the kernel's memory is, by tag, call site, order and
+ * process, as told by the sysinfo service. `mem -h` lists the views. */
+#include <rvos.h>
+#include <rvos/sysinfo.h>
+
+#define TOP_SITES 20
+
+static void usage(void)
+{
+	printf("usage: mem [-s | -b | -p PID | -r | -h]\n"
+	       "  (none)  heap summary, tags, physical pages, pages per process\n"
+	       "  -s      top %d kmalloc call sites by live bytes\n"
+	       "  -b      free blocks per order, pages and heap\n"
+	       "  -p PID  one process's pages by tag\n"
+	       "  -r      raw key=value lines (first line: format version)\n"
+	       "  -h      this help\n", TOP_SITES);
+}
+
+/* Everything a MEMSTAT reply holds. */
+static struct {
+	struct si_heap heap;
+	struct si_pages pages;
+	struct si_tag tags[64];
+	int ntags;
+	struct si_proc procs[64];
+	int nprocs;
+} ms;
+
+/* Send a request on a new channel to sysinfo; the handle or -E*. */
+static int si_open(int kind, int arg)
+{
+	int h = svc_lookup(SYSINFO_SERVICE);
+	if (h < 0) {
+		printf("mem: cannot reach sysinfo: %s\n", errstr(h));
+		return h;
+	}
+	int r = si_request(h, kind, arg);
+	if (r < 0) {
+		printf("mem: sysinfo request: %s\n", errstr(r));
+		chan_close(h);
+		return r;
+	}
+	return h;
+}
+
+/* Say how a reply ended badly; 1 if it did, 0 if it was fine. */
+static int si_failed(int type, struct si_reader *rd)
+{
+	if (type < 0) {
+		printf("mem: reply broken: %s\n", errstr(type));
+		return 1;
+	}
+	if (rd->status < 0) {
+		printf("mem: sysinfo: %s\n", errstr(rd->status));
+		return 1;
+	}
+	return 0;
+}
+
+/* Read a MEMSTAT reply into ms. 0 or 1 (reported). */
+static int memstat_read(void)
+{
+	struct si_reader rd;
+	const void *rec;
+	int type;
+
+	int h = si_open(SI_REQ_MEMSTAT, 0);
+	if (h < 0)
+		return 1;
+	si_reader_init(&rd, h);
+	while ((type = si_read(&rd, &rec)) > 0) {
+		if (type == SI_REC_HEAP)
+			memcpy(&ms.heap, rec, sizeof(ms.heap));
+		else if (type == SI_REC_PAGES)
+			memcpy(&ms.pages, rec, sizeof(ms.pages));
+		else if (type == SI_REC_TAG && ms.ntags < (int)ARRAY_SIZE(ms.tags))
+			memcpy(&ms.tags[ms.ntags++], rec, sizeof(struct si_tag));
+		else if (type == SI_REC_PROC && ms.nprocs < (int)ARRAY_SIZE(ms.procs))
+			memcpy(&ms.procs[ms.nprocs++], rec, sizeof(struct si_proc));
+	}
+	chan_close(h);
+	return si_failed(type, &rd);
+}
+
+/* Has this tag ever been used (or is it ????, always shown)? */
+static int tag_shown(const struct si_tag *t)
+{
+	return t->slot == 0 || t->allocs || t->fails || t->bytes ||
+	       t->page_allocs || t->page_fails || t->pages;
+}
+
+/* Sort tags largest first: heap bytes, then pages. */
+static void tags_sort(void)
+{
+	for (int i = 1; i < ms.ntags; i++)
+		for (int j = i; j > 0; j--) {
+			struct si_tag *a = &ms.tags[j - 1], *b = &ms.tags[j];
+			if (a->bytes > b->bytes || (a->bytes == b->bytes && a->pages >= b->pages))
+				break;
+			struct si_tag t = *a;
+			*a = *b;
+			*b = t;
+		}
+}
+
+/* The default screen. */
+static int show_summary(void)
+{
+	if (memstat_read())
+		return 1;
+	struct si_heap *hp = &ms.heap;
+	unsigned pct = hp->total ? (unsigned)(hp->used * 100 / hp->total) : 0;
+	printf("heap: %lu KiB total, %lu KiB used, %lu KiB free (%u%% used), %lu blocks, %u arenas\n",
+	       (unsigned long)(hp->total / 1024), (unsigned long)(hp->used / 1024),
+	       (unsigned long)(hp->free / 1024), pct, (unsigned long)hp->live, hp->arenas);
+
+	tags_sort();
+	printf("\nTag      Current       Peak    Live   Allocs    Frees  Fails   Pages\n");
+	for (int i = 0; i < ms.ntags; i++) {
+		struct si_tag *t = &ms.tags[i];
+		if (!tag_shown(t))
+			continue;
+		char name[5];
+		si_name(name, t->name, 4);
+		printf("%-4s  %10lu %10lu %7lu %8lu %8lu %6lu %7lu\n", name,
+		       (unsigned long)t->bytes, (unsigned long)t->peak,
+		       (unsigned long)t->live, (unsigned long)t->allocs,
+		       (unsigned long)t->frees, (unsigned long)(t->fails + t->page_fails),
+		       (unsigned long)t->pages);
+	}
+
+	struct si_pages *pg = &ms.pages;
+	unsigned long kib = pg->page_size / 1024;
+	printf("\nphysical: %lu pages (%lu KiB), %lu free (%lu KiB), %lu kernel (%lu KiB)\n",
+	       (unsigned long)pg->total, (unsigned long)pg->total * kib,
+	       (unsigned long)pg->free, (unsigned long)pg->free * kib,
+	       (unsigned long)pg->kernel, (unsigned long)pg->kernel * kib);
+	printf("\n  PID  NAME               PAGES      KiB\n");
+	for (int i = 0; i < ms.nprocs; i++) {
+		struct si_proc *p = &ms.procs[i];
+		char name[17];
+		si_name(name, p->name, sizeof(p->name));
+		printf("%5d  %-16s %7lu %8lu\n", p->pid, name,
+		       (unsigned long)p->pages, (unsigned long)p->pages * kib);
+	}
+	return 0;
+}
+
+/* -r: one key=value line per record; the first names the format. */
+static int show_raw(void)
+{
+	if (memstat_read())
+		return 1;
+	struct si_heap *hp = &ms.heap;
+	struct si_pages *pg = &ms.pages;
+	printf("mem-raw 1\n");
+	printf("heap total=%lu used=%lu free=%lu live=%lu arenas=%u fails=%lu misuse=%lu\n",
+	       (unsigned long)hp->total, (unsigned long)hp->used, (unsigned long)hp->free,
+	       (unsigned long)hp->live, hp->arenas, (unsigned long)hp->fails,
+	       (unsigned long)hp->misuse);
+	printf("pages total=%lu free=%lu kernel=%lu owners=%lu fails=%lu page_size=%u\n",
+	       (unsigned long)pg->total, (unsigned long)pg->free, (unsigned long)pg->kernel,
+	       (unsigned long)pg->owners, (unsigned long)pg->fails, pg->page_size);
+	for (int i = 0; i < ms.ntags; i++) {
+		struct si_tag *t = &ms.tags[i];
+		char name[5];
+		si_name(name, t->name, 4);
+		printf("tag name=%s bytes=%lu peak=%lu live=%lu allocs=%lu frees=%lu fails=%lu"
+		       " pages=%lu pages_peak=%lu page_allocs=%lu page_frees=%lu\n", name,
+		       (unsigned long)t->bytes, (unsigned long)t->peak, (unsigned long)t->live,
+		       (unsigned long)t->allocs, (unsigned long)t->frees,
+		       (unsigned long)(t->fails + t->page_fails), (unsigned long)t->pages,
+		       (unsigned long)t->pages_peak, (unsigned long)t->page_allocs,
+		       (unsigned long)t->page_frees);
+	}
+	for (int i = 0; i < ms.nprocs; i++) {
+		struct si_proc *p = &ms.procs[i];
+		char name[17];
+		si_name(name, p->name, sizeof(p->name));
+		printf("proc pid=%d ppid=%d name=%s pages=%lu kthread=%d\n", p->pid, p->ppid,
+		       name, (unsigned long)p->pages, (p->flags & SI_PROC_KTHREAD) ? 1 : 0);
+	}
+	printf("end tags=%d procs=%d\n", ms.ntags, ms.nprocs);
+	return 0;
+}
+
+/* -s: the call sites holding the most heap. */
+static int show_sites(void)
+{
+	struct si_reader rd;
+	const void *rec;
+	int type, n = 0, more = 0;
+
+	int h = si_open(SI_REQ_SITES, 0);
+	if (h < 0)
+		return 1;
+	si_reader_init(&rd, h);
+	printf("     BYTES   LIVE    CALLS  TAG   FILE:LINE                     FUNCTION\n");
+	while ((type = si_read(&rd, &rec)) > 0) {
+		const struct si_site *s = rec;
+		if (type != SI_REC_SITE)
+			continue;
+		if (n++ >= TOP_SITES) {
+			more++;
+			continue;
+		}
+		char tag[5], file[41], func[33], where[64];
+		si_name(tag, s->tag, 4);
+		si_name(file, s->file, sizeof(s->file));
+		si_name(func, s->func, sizeof(s->func));
+		snprintf(where, sizeof(where), "%s:%u", file, s->line);
+		printf("%10lu %6lu %8lu  %-4s  %-29s %s\n", (unsigned long)s->bytes,
+		       (unsigned long)s->live, (unsigned long)s->calls, tag, where, func);
+	}
+	chan_close(h);
+	if (si_failed(type, &rd))
+		return 1;
+	if (more)
+		printf("(%d more call sites)\n", more);
+	return 0;
+}
+
+/* -b: free blocks per order of both buddy allocators. */
+static int show_buddy(void)
+{
+	struct si_reader rd;
+	const void *rec;
+	int type, pool = -1;
+
+	int h = si_open(SI_REQ_BUDDY, 0);
+	if (h < 0)
+		return 1;
+	si_reader_init(&rd, h);
+	while ((type = si_read(&rd, &rec)) > 0) {
+		const struct si_buddy *b = rec;
+		if (type != SI_REC_BUDDY)
+			continue;
+		if (b->pool != pool) {
+			pool = b->pool;
+			printf("%s%s free blocks\nORDER       BLOCK      FREE        BYTES\n",
+			       pool == SI_POOL_PAGES ? "" : "\n",
+			       pool == SI_POOL_PAGES ? "page" : "heap");
+		}
+		unsigned long bb = (unsigned long)b->block_bytes;
+		char size[16];
+		if (bb >= 1024 * 1024)
+			snprintf(size, sizeof(size), "%lu MiB", bb >> 20);
+		else if (bb >= 1024)
+			snprintf(size, sizeof(size), "%lu KiB", bb >> 10);
+		else
+			snprintf(size, sizeof(size), "%lu B", bb);
+		printf("%5u  %10s  %8lu  %11lu\n", b->order, size,
+		       (unsigned long)b->free_blocks, (unsigned long)b->free_blocks * bb);
+	}
+	chan_close(h);
+	return si_failed(type, &rd);
+}
+
+/* -p PID: one process's pages by tag. */
+static int show_proc(long pid)
+{
+	struct si_reader rd;
+	const void *rec;
+	int type;
+	unsigned long total = 0;
+
+	int h = si_open(SI_REQ_PROC_PAGES, (int)pid);
+	if (h < 0)
+		return 1;
+	si_reader_init(&rd, h);
+	while ((type = si_read(&rd, &rec)) > 0) {
+		if (type == SI_REC_PROC) {
+			const struct si_proc *p = rec;
+			char name[17];
+			si_name(name, p->name, sizeof(p->name));
+			total = (unsigned long)p->pages;
+			printf("pid %d (%s): %lu pages (%lu KiB)\nTag     PAGES      KiB\n",
+			       p->pid, name, total, total * (USER_PAGE_SIZE / 1024));
+		} else if (type == SI_REC_PTAG) {
+			const struct si_ptag *t = rec;
+			char name[5];
+			si_name(name, t->name, 4);
+			printf("%-4s  %7lu %8lu\n", name, (unsigned long)t->pages,
+			       (unsigned long)t->pages * (USER_PAGE_SIZE / 1024));
+		}
+	}
+	chan_close(h);
+	if (type == 0 && rd.status == -ESRCH) {
+		printf("mem: no process %ld\n", pid);
+		return 1;
+	}
+	return si_failed(type, &rd);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 1)
+		return show_summary();
+	const char *opt = argv[1];
+	if (argc == 2 && !strcmp(opt, "-h")) {
+		usage();
+		return 0;
+	}
+	if (argc == 2 && !strcmp(opt, "-s"))
+		return show_sites();
+	if (argc == 2 && !strcmp(opt, "-b"))
+		return show_buddy();
+	if (argc == 2 && !strcmp(opt, "-r"))
+		return show_raw();
+	long pid;
+	if (argc == 3 && !strcmp(opt, "-p") && parse_long(argv[2], &pid) == 0 &&
+	    pid > 0 && pid <= INT32_MAX)
+		return show_proc(pid);
+	usage();
+	return 2;
+}

@@ -1,0 +1,73 @@
+/* ps: every process and kernel thread, as told by the sysinfo service.
+ * Kernel threads are shown [bracketed]; STATE says what a sleeper waits
+ * for; CPU is seconds run; MEM is the pages it owns, in KiB. */
+#include <rvos.h>
+#include <rvos/sysinfo.h>
+
+/* The STATE column for a process record. */
+static void state_text(const struct si_proc *p, char *out, size_t n)
+{
+	static const char *const names[] = {
+		[SI_STATE_EMBRYO] = "new", [SI_STATE_RUNNABLE] = "ready",
+		[SI_STATE_RUNNING] = "run", [SI_STATE_SLEEPING] = "sleep",
+		[SI_STATE_ZOMBIE] = "zombie",
+	};
+	const char *s = p->state < ARRAY_SIZE(names) && names[p->state] ? names[p->state] : "?";
+	char wait[17];
+	si_name(wait, p->wait, sizeof(p->wait));
+	if (p->state == SI_STATE_SLEEPING && wait[0])
+		snprintf(out, n, "%s:%s", s, wait);
+	else
+		snprintf(out, n, "%s", s);
+}
+
+int main(int argc, char **argv)
+{
+	struct si_reader rd;
+	const void *rec;
+	int type;
+
+	if (argc > 1) {
+		printf("usage: %s\n", argv[0]);
+		return 2;
+	}
+	int h = svc_lookup(SYSINFO_SERVICE);
+	if (h < 0) {
+		printf("ps: cannot reach sysinfo: %s\n", errstr(h));
+		return 1;
+	}
+	int r = si_request(h, SI_REQ_PS, 0);
+	if (r < 0) {
+		printf("ps: sysinfo request: %s\n", errstr(r));
+		return 1;
+	}
+	printf("  PID  PPID  STATE              CPU      MEM  NAME\n");
+	si_reader_init(&rd, h);
+	while ((type = si_read(&rd, &rec)) > 0) {
+		const struct si_proc *p = rec;
+		if (type != SI_REC_PROC)
+			continue;
+		char state[40], name[17], shown[20];
+		state_text(p, state, sizeof(state));
+		si_name(name, p->name, sizeof(p->name));
+		if (p->flags & SI_PROC_KTHREAD)
+			snprintf(shown, sizeof(shown), "[%s]", name);
+		else
+			snprintf(shown, sizeof(shown), "%s", name);
+		unsigned hz = p->tick_hz ? p->tick_hz : 100;
+		unsigned long cs = (unsigned long)(p->cpu_ticks * 100 / hz);
+		printf("%5d %5d  %-16s %3lu.%02lu %7luK  %s\n", p->pid, p->ppid, state,
+		       cs / 100, cs % 100,
+		       (unsigned long)p->pages * (USER_PAGE_SIZE / 1024), shown);
+	}
+	chan_close(h);
+	if (type < 0) {
+		printf("ps: reply broken: %s\n", errstr(type));
+		return 1;
+	}
+	if (rd.status < 0) {
+		printf("ps: sysinfo: %s\n", errstr(rd.status));
+		return 1;
+	}
+	return 0;
+}

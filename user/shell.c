@@ -1,0 +1,363 @@
+/* shell: the rvos command line.
+ *
+ * Reads a line with its own echo and editing (the console is raw: the
+ * kernel neither echoes nor edits), splits it into words, and runs a
+ * builtin or spawns the program of that name and waits for it.
+ * docs/shell.md describes what the user sees.
+ */
+#include <rvos.h>
+#include <uapi/progs.h>
+
+#define PROMPT       "rvos> "
+#define LINE_MAX     256     /* longest command line, in characters */
+#define HISTORY_MAX  32      /* command lines kept for the arrow keys */
+#define HELP_COLUMNS 4       /* program names per line in `help` */
+
+#define CTRL_C  0x03
+#define CTRL_U  0x15
+#define BS      0x08
+#define ESC     0x1b
+#define DEL     0x7f
+
+/* What key_read returns besides plain bytes. */
+enum {
+	KEY_EOF   = -1,          /* the console cannot be read */
+	KEY_UP    = 0x100,
+	KEY_DOWN,
+	KEY_OTHER,               /* an escape sequence we ignore */
+};
+
+/* The line being edited. */
+struct line {
+	char buf[LINE_MAX + 1];
+	size_t len;
+	bool too_long;           /* characters were refused: Enter runs nothing */
+	int back;                /* 0: a new line; n: history entry n shown */
+	char draft[LINE_MAX + 1];  /* the new line, kept while browsing */
+};
+
+/* Past command lines, most recent last; a ring of HISTORY_MAX. */
+static struct {
+	char lines[HISTORY_MAX][LINE_MAX + 1];
+	int count;               /* entries held, at most HISTORY_MAX */
+	int next;                /* slot the next entry goes in */
+} hist;
+
+/* Entry back lines ago (1 = the most recent), or NULL. */
+static const char *history_get(int back)
+{
+	if (back < 1 || back > hist.count)
+		return NULL;
+	return hist.lines[(hist.next - back + HISTORY_MAX) % HISTORY_MAX];
+}
+
+/* Remember a command line, unless it is empty or repeats the last one. */
+static void history_add(const char *s)
+{
+	const char *last = history_get(1);
+
+	if (!s[0] || (last && strcmp(last, s) == 0))
+		return;
+	strlcpy(hist.lines[hist.next], s, LINE_MAX + 1);
+	hist.next = (hist.next + 1) % HISTORY_MAX;
+	if (hist.count < HISTORY_MAX)
+		hist.count++;
+}
+
+/* Next key from the console: a byte, KEY_UP/KEY_DOWN for the arrows
+ * (ESC [ A, ESC [ B, or ESC O A/B in application mode), KEY_OTHER for
+ * any other escape sequence, KEY_EOF when the console fails. */
+static int key_read(void)
+{
+	int c = getchar();
+
+	if (c != ESC)
+		return c;
+	c = getchar();
+	if (c != '[' && c != 'O')
+		return c < 0 ? KEY_EOF : KEY_OTHER;
+	do                       /* parameter and intermediate bytes */
+		c = getchar();
+	while (c >= 0x20 && c <= 0x3f);
+	switch (c) {
+	case KEY_EOF: return KEY_EOF;
+	case 'A':     return KEY_UP;
+	case 'B':     return KEY_DOWN;
+	default:      return KEY_OTHER;
+	}
+}
+
+/* Show text instead of the line's contents on the terminal and in buf:
+ * back up over the old text, print the new, blank what is left over. */
+static void line_replace(struct line *l, const char *text)
+{
+	size_t old = l->len;
+
+	for (size_t i = 0; i < old; i++)
+		putchar('\b');
+	l->len = strlcpy(l->buf, text, sizeof(l->buf));
+	printf("%s", l->buf);
+	for (size_t i = l->len; i < old; i++)
+		putchar(' ');
+	for (size_t i = l->len; i < old; i++)
+		putchar('\b');
+	l->too_long = false;
+}
+
+/* Up (older, dir 1) or down (newer, dir -1) through the history; the
+ * line being typed is kept as a draft and comes back at the bottom. */
+static void line_browse(struct line *l, int dir)
+{
+	int to = l->back + dir;
+
+	if (to < 0 || to > hist.count)
+		return;
+	if (l->back == 0)
+		strlcpy(l->draft, l->buf, sizeof(l->draft));
+	l->back = to;
+	line_replace(l, to ? history_get(to) : l->draft);
+}
+
+/* Take a printable character; past LINE_MAX refuse it (ring the bell)
+ * and mark the line too long. */
+static void line_insert(struct line *l, char c)
+{
+	if (l->len == LINE_MAX) {
+		l->too_long = true;
+		putchar('\a');
+		return;
+	}
+	l->buf[l->len++] = c;
+	l->buf[l->len] = '\0';
+	putchar(c);
+}
+
+/* Read one command line into l, echoing and editing: backspace or DEL
+ * erase, ^U kills the line, ^C abandons it (l comes back empty), the
+ * arrows walk the history. Returns 0, or -1 if the console fails. */
+static int line_read(struct line *l)
+{
+	static bool after_cr;    /* the last line ended in '\r': skip a '\n' */
+
+	l->len = 0;
+	l->buf[0] = '\0';
+	l->too_long = false;
+	l->back = 0;
+	for (;;) {
+		int c = key_read();
+		bool skip = after_cr && c == '\n';
+
+		after_cr = false;
+		if (skip)
+			continue;
+		switch (c) {
+		case KEY_EOF:
+			return -1;
+		case '\r':
+		case '\n':
+			after_cr = c == '\r';
+			putchar('\n');
+			return 0;
+		case CTRL_C:
+			printf("^C\n");
+			l->len = 0;
+			l->buf[0] = '\0';
+			l->too_long = false;
+			return 0;
+		case CTRL_U:
+			line_replace(l, "");
+			break;
+		case BS:
+		case DEL:
+			if (l->len > 0) {
+				l->buf[--l->len] = '\0';
+				printf("\b \b");
+			}
+			break;
+		case KEY_UP:
+			line_browse(l, 1);
+			break;
+		case KEY_DOWN:
+			line_browse(l, -1);
+			break;
+		case '\t':
+			line_insert(l, ' ');
+			break;
+		default:
+			if (c >= ' ' && c <= '~')
+				line_insert(l, (char)c);
+			break;
+		}
+	}
+}
+
+/* Split s (changed in place) into words, NULL-terminated in argv, which
+ * holds max + 1 pointers. Spaces separate words; '...' or "..." quote
+ * spaces and are removed. Returns the word count, -E2BIG for more than
+ * max words, -EINVAL for a quote left open. */
+static int line_split(char *s, char *argv[], int max)
+{
+	char *out = s;
+	int argc = 0;
+
+	for (;;) {
+		while (*s == ' ')
+			s++;
+		if (!*s)
+			break;
+		if (argc == max)
+			return -E2BIG;
+		argv[argc++] = out;
+		char quote = 0;
+		for (; *s && (quote || *s != ' '); s++) {
+			if (quote && *s == quote)
+				quote = 0;
+			else if (!quote && (*s == '"' || *s == '\''))
+				quote = *s;
+			else
+				*out++ = *s;
+		}
+		if (quote)
+			return -EINVAL;
+		if (*s)
+			s++;     /* past the space, before out may overwrite it */
+		*out++ = '\0';
+	}
+	argv[argc] = NULL;
+	return argc;
+}
+
+static int builtin_help(int argc, char *argv[]);
+static int builtin_history(int argc, char *argv[]);
+static int builtin_shutdown(int argc, char *argv[]);
+
+/* Commands the shell runs itself. */
+static const struct builtin {
+	const char *name;
+	const char *what;
+	int (*run)(int argc, char *argv[]);
+} builtins[] = {
+	{ "help",     "list builtins and programs",       builtin_help },
+	{ "history",  "list recent command lines",        builtin_history },
+	{ "shutdown", "power the machine off (status 0)", builtin_shutdown },
+};
+
+/* help: the builtins, then every program in the kernel's archive. */
+static int builtin_help(int argc, char *argv[])
+{
+	char name[PROG_NAME_MAX + 1];
+	long r;
+	unsigned long i;
+
+	(void)argc;
+	(void)argv;
+	printf("Builtins:\n");
+	for (size_t b = 0; b < ARRAY_SIZE(builtins); b++)
+		printf("  %-10s %s\n", builtins[b].name, builtins[b].what);
+	printf("Programs (run as NAME ARGS...):\n");
+	for (i = 0; (r = progs(i, name, sizeof(name))) >= 0; i++) {
+		bool row_end = i % HELP_COLUMNS == HELP_COLUMNS - 1;
+		printf("  %-*s", row_end ? 0 : PROG_NAME_MAX, name);
+		if (row_end)
+			putchar('\n');
+	}
+	if (i % HELP_COLUMNS)
+		putchar('\n');
+	if (r != -ENOENT) {
+		printf("rvos: help: cannot list programs: %s\n", errstr((int)r));
+		return 1;
+	}
+	return 0;
+}
+
+/* history: the remembered lines, oldest first, numbered. */
+static int builtin_history(int argc, char *argv[])
+{
+	(void)argc;
+	(void)argv;
+	for (int back = hist.count; back >= 1; back--)
+		printf("%4d  %s\n", hist.count - back + 1, history_get(back));
+	return 0;
+}
+
+/* shutdown: power off with status 0, which QEMU reports as success. */
+static int builtin_shutdown(int argc, char *argv[])
+{
+	(void)argc;
+	(void)argv;
+	stdout_flush();
+	int r = shutdown(0);
+	printf("rvos: shutdown: %s\n", errstr(r));
+	return 1;
+}
+
+/* Spawn program argv[0], wait for it, and say if it failed. */
+static void run_program(char *argv[])
+{
+	int status;
+
+	stdout_flush();
+	int pid = spawn(argv[0], argv);
+	if (pid == -ENOENT) {
+		printf("rvos: %s: command not found\n", argv[0]);
+		return;
+	}
+	if (pid < 0) {
+		printf("rvos: %s: %s\n", argv[0], errstr(pid));
+		return;
+	}
+	int r = wait(pid, &status);
+	if (r < 0)
+		printf("rvos: %s: wait: %s\n", argv[0], errstr(r));
+	else if (WIFKILLED(status))
+		printf("rvos: %s killed (%s)\n", argv[0],
+		       kill_cause_name(WKILLCAUSE(status)));
+	else if (WEXITSTATUS(status))
+		printf("rvos: %s exited with status %d\n", argv[0],
+		       WEXITSTATUS(status));
+}
+
+/* Run one command line: a builtin or a program. */
+static void run_line(char *s)
+{
+	char *argv[SPAWN_ARGC_MAX + 1];
+	int argc = line_split(s, argv, SPAWN_ARGC_MAX);
+
+	if (argc == -E2BIG) {
+		printf("rvos: too many arguments (max %d words)\n", SPAWN_ARGC_MAX);
+		return;
+	}
+	if (argc < 0) {
+		printf("rvos: unterminated quote\n");
+		return;
+	}
+	if (argc == 0)
+		return;
+	for (size_t b = 0; b < ARRAY_SIZE(builtins); b++) {
+		if (strcmp(argv[0], builtins[b].name) == 0) {
+			builtins[b].run(argc, argv);
+			return;
+		}
+	}
+	run_program(argv);
+}
+
+/* Prompt, read, run, forever; returns only if the console fails. */
+int main(void)
+{
+	static struct line l;
+
+	for (;;) {
+		printf(PROMPT);
+		if (line_read(&l) < 0) {
+			printf("rvos: console closed\n");
+			return 1;
+		}
+		if (l.too_long) {
+			printf("rvos: line too long (max %d characters)\n", LINE_MAX);
+			continue;
+		}
+		history_add(l.buf);
+		run_line(l.buf);
+	}
+}
