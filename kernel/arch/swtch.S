@@ -34,3 +34,11 @@ swtch:
 	ld s10, 96(a1)
 	ld s11, 104(a1)
 	ret
+
+/* First code of every new context (proc.c sets ctx.ra here): clear ra and
+ * the frame pointer so backtraces end at proc_first_run, then run it. */
+	.globl proc_entry
+proc_entry:
+	li ra, 0
+	li s0, 0
+	j proc_first_run

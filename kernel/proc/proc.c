@@ -51,7 +51,10 @@ static pid_t pid_next(void)
 
 /* First part of every new process or kernel thread, once swtch()ed to:
  * drop the lock the scheduler held, then go to user mode or run kfn. */
-static void proc_first_run(void)
+void proc_first_run(void);
+extern char proc_entry[];
+
+void proc_first_run(void)
 {
 	struct proc *p = this_cpu()->proc;
 	spin_unlock(&proc_lock);
@@ -107,7 +110,7 @@ struct proc *proc_alloc(const char *name, pid_t ppid, int *err)
 	uintptr_t top = (uintptr_t)p->kstack + KSTACK_PAGES * PAGE_SIZE;
 	p->tf = (struct trapframe *)(top - sizeof(struct trapframe));
 	memset(p->tf, 0, sizeof(*p->tf));
-	p->ctx.ra = (uintptr_t)proc_first_run;
+	p->ctx.ra = (uintptr_t)proc_entry;    /* swtch.S: then proc_first_run */
 	p->ctx.sp = (uintptr_t)p->tf;
 	p->start_tick = timer_ticks();
 	return p;

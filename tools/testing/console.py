@@ -130,12 +130,12 @@ class Console:
         for text, regex in self.forbid:
             m = regex.search(self.text, self._forbid_pos)
             if m:
-                start = self.text.rfind("\n", 0, m.start()) + 1
-                end = self.text.find("\n", m.end())
-                line = self.text[start:end if end >= 0 else len(self.text)]
                 self._tripped = True
                 # Let the rest of a panic report (registers, backtrace) reach the log.
                 self.drain(FORBID_GRACE, quiet=FORBID_QUIET)
+                start = self.text.rfind("\n", 0, m.start()) + 1
+                end = self.text.find("\n", m.end())
+                line = self.text[start:end if end >= 0 else len(self.text)]
                 raise Failure(f"forbidden /{text}/ matched: {line.strip()!r}")
         self._forbid_pos = self.text.rfind("\n") + 1
 
