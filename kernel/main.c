@@ -188,7 +188,6 @@ void kmain(uint64_t hartid, const void *fdt)
 
 	if (progs_init(progs_start, progs_end - progs_start) < 0)
 		kprintf("rvos: the program archive is corrupt: no user programs\n");
-	reclaim_log_all = bootarg("reclaim_log", NULL, 0);
 	proc_init();
 	mm_report_boot();
 	if (kthread_start("init", init_thread, NULL) < 0)

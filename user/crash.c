@@ -7,6 +7,7 @@
  *   exec       jump into its own writable data       -> killed: page fault
  *   illegal    execute an illegal instruction        -> killed: illegal instruction
  *   breakpoint execute ebreak                        -> killed: breakpoint
+ *   misaligned atomic add at an odd address          -> killed: misaligned access
  *   stack      recurse into the stack guard page     -> killed: page fault
  *   kernel     read kernel memory directly           -> killed: page fault
  *   kaddr      pass kernel addresses to system calls -> each refused, exit 0
@@ -51,7 +52,7 @@ static int bad_pointers(uintptr_t bad)
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
-		printf("usage: crash null|text|exec|illegal|breakpoint|stack|kernel|kaddr|unmapped\n");
+		printf("usage: crash null|text|exec|illegal|breakpoint|misaligned|stack|kernel|kaddr|unmapped\n");
 		return 2;
 	}
 	const char *k = argv[1];
@@ -66,6 +67,9 @@ int main(int argc, char **argv)
 		__asm__ volatile(".word 0");
 	else if (!strcmp(k, "breakpoint"))
 		__asm__ volatile("ebreak");
+	else if (!strcmp(k, "misaligned"))
+		__asm__ volatile("amoadd.w zero, zero, (%0)"
+				 :: "r"((uintptr_t)&data_word + 1) : "memory");
 	else if (!strcmp(k, "stack"))
 		return recurse(NULL, 0);
 	else if (!strcmp(k, "kernel"))

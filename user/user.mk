@@ -52,39 +52,46 @@ $(shell mkdir -p build/user && (echo '$(USER_PROGS)' | cmp -s - $(USER_PROGS_LIS
 	echo '$(USER_PROGS)' > $(USER_PROGS_LIST)))
 
 $(USER_ARCHIVE): $(USER_PACKED) $(MKPROGS) $(USER_PROGS_LIST)
-	$(MKPROGS) $@ $(USER_PACKED)
+	@echo "  PACK    $@"
+	$(Q)$(MKPROGS) $@ $(USER_PACKED)
 
 # The archive holds copies without debug information; build/user/NAME.elf
 # keeps it for gdb and objdump.
 $(USER_PACKED): build/user/packed/%.elf: build/user/%.elf
 	@mkdir -p $(@D)
-	$(USER_STRIP) --strip-debug -o $@ $<
+	$(Q)$(USER_STRIP) --strip-debug -o $@ $<
 
 $(MKPROGS): tools/mkprogs.c include/uapi/progs.h
 	@mkdir -p $(@D)
-	$(HOSTCC) -O2 -Wall -Wextra -Werror -Iinclude -o $@ $<
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -O2 -Wall -Wextra -Werror -Iinclude -o $@ $<
 
 $(USER_ELFS): build/user/%.elf: build/user/%.o $(USER_CRT0) $(USER_LIB) user/user.ld
-	$(USER_CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_LIB) -lgcc
+	@echo "  LD      $@"
+	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_LIB) -lgcc
 
 $(USER_LIB): $(USER_LIB_OBJS)
 	@rm -f $@
-	$(USER_AR) rcs $@ $^
+	$(Q)$(USER_AR) rcs $@ $^
 
 $(USER_PROG_OBJS): build/user/%.o: user/%.c
 	@mkdir -p $(@D)
-	$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
 
 $(patsubst user/lib/%.c,build/user/lib/%.o,$(wildcard user/lib/*.c)): build/user/lib/%.o: user/lib/%.c
 	@mkdir -p $(@D)
-	$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
 
 $(patsubst user/lib/%.S,build/user/lib/%.o,$(wildcard user/lib/*.S)): build/user/lib/%.o: user/lib/%.S
 	@mkdir -p $(@D)
-	$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
 
 build/user/klib/format.o build/user/klib/string.o: build/user/klib/%.o: kernel/lib/%.c
 	@mkdir -p $(@D)
-	$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
 
 -include $(wildcard build/user/*.d build/user/lib/*.d build/user/klib/*.d)

@@ -41,7 +41,8 @@ struct proc {
 	bool killed;                /* exit at the next return to user */
 	int kill_cause;             /* KILL_* */
 	int status;                 /* wait status once a zombie */
-	bool log_reclaim;           /* print pages reclaimed at free_proc */
+	bool log_reclaim;           /* print pages reclaimed at free_proc:
+				     * bootarg reclaim_log[=NAME,...] */
 
 	const void *wchan;          /* what it sleeps on */
 	const char *wait_what;      /* why, for ps: "wait", "sleep", ... */
@@ -60,7 +61,7 @@ struct proc {
 	uint64_t start_tick;
 };
 
-extern struct proc proc_table[PROC_MAX];
+extern struct proc *proc_table;   /* PROC_MAX slots (heap, tag SCHD) */
 
 /* The process running on this hart, or NULL in the scheduler. */
 struct proc *proc_current(void);
@@ -113,7 +114,6 @@ void proc_tick(void);        /* timer interrupt: account and wake sleepers */
  * runnable. */
 struct proc *proc_alloc(const char *name, pid_t ppid, int *err);
 void proc_ready(struct proc *p);
-extern bool reclaim_log_all;
 
 /* Free every page pid holds and its slot (free_proc); caller holds
  * proc_lock and p is a zombie or an embryo that failed. */

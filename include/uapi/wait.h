@@ -36,7 +36,7 @@
 static inline const char *kill_cause_name(int cause)
 {
 	switch (cause) {
-	case KILL_REQUESTED:  return "killed";
+	case KILL_REQUESTED:  return "kill requested";
 	case KILL_PAGE_FAULT: return "page fault";
 	case KILL_ILLEGAL:    return "illegal instruction";
 	case KILL_MISALIGNED: return "misaligned access";

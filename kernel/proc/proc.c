@@ -10,22 +10,49 @@
 #include <kernel/tag.h>
 #include <kernel/timer.h>
 #include <kernel/printf.h>
+#include <kernel/heap.h>
+#include <kernel/bootargs.h>
+#include <kernel/fdt.h>
 #include <kernel/riscv.h>
 #include <kernel/string.h>
 #include <uapi/errno.h>
 #include <uapi/wait.h>
 
 struct spinlock proc_lock = SPINLOCK_INIT("proc");
-struct proc proc_table[PROC_MAX];
+struct proc *proc_table;     /* PROC_MAX slots, on the heap under SCHD */
 
 static pid_t next_pid = 1;              /* guarded by proc_lock */
 static struct reclaim_record last_reclaim;  /* guarded by proc_lock */
-bool reclaim_log_all;                   /* bootarg "reclaim_log" */
+static char reclaim_log[BOOTARGS_MAX];  /* bootarg "reclaim_log[=names]" */
+static bool reclaim_log_on;
 
+/* Allocate the table (SCHD) and note which programs log their reclaim. */
 void proc_init(void)
 {
+	proc_table = kzalloc(PROC_MAX * sizeof(struct proc), TAG_SCHD);
+	if (!proc_table)
+		panic("proc_init: no memory for the process table");
 	for (int i = 0; i < PROC_MAX; i++)
 		proc_table[i].state = P_UNUSED;
+	reclaim_log_on = bootarg("reclaim_log", reclaim_log, sizeof(reclaim_log));
+}
+
+/* Does bootarg reclaim_log select program name? Bare: every program. */
+static bool reclaim_log_wants(const char *name)
+{
+	if (!reclaim_log_on)
+		return false;
+	if (!reclaim_log[0])
+		return true;
+	size_t n = strlen(name);
+	for (const char *p = reclaim_log; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && !strncmp(p, name, n))
+			return true;
+		p += len + (end ? 1 : 0);
+	}
+	return false;
 }
 
 /* Is pid used by a live slot? Caller holds proc_lock. */
@@ -88,7 +115,7 @@ struct proc *proc_alloc(const char *name, pid_t ppid, int *err)
 	p->ppid = ppid;
 	p->state = P_EMBRYO;
 	strlcpy(p->name, name, sizeof(p->name));
-	p->log_reclaim = reclaim_log_all;
+	p->log_reclaim = reclaim_log_wants(name);
 	spin_unlock(&proc_lock);
 
 	int r = page_owner_open(p->pid);
@@ -239,6 +266,8 @@ pid_t proc_wait(pid_t pid, int *status)
 int proc_kill(pid_t pid)
 {
 	int r = 0;
+	if (pid == 0)
+		return -EPERM;       /* the kernel */
 	spin_lock(&proc_lock);
 	struct proc *p = proc_find(pid);
 	if (!p || p->state == P_ZOMBIE || p->state == P_EMBRYO)

@@ -85,6 +85,8 @@ KTEST(proc_spawn_errors)
 	KT_EQ(proc_wait(WAIT_ANY, &status), -ECHILD);
 	KT_EQ(proc_wait(99999, &status), -ECHILD);
 	KT_EQ(proc_kill(99999), -ESRCH);
+	KT_EQ(proc_kill(0), -EPERM);
+	KT_EQ(proc_kill(proc_current()->pid), -EPERM);   /* a kernel thread */
 }
 
 KTEST(proc_kill_sleeper)
@@ -157,6 +159,7 @@ KTEST(proc_crashes)
 		{ "stack",      W_KILLED(KILL_PAGE_FAULT) },
 		{ "illegal",    W_KILLED(KILL_ILLEGAL) },
 		{ "breakpoint", W_KILLED(KILL_BREAKPOINT) },
+		{ "misaligned", W_KILLED(KILL_MISALIGNED) },
 		{ "kaddr",      W_EXITCODE(0) },
 		{ "unmapped",   W_EXITCODE(0) },
 	};
