@@ -52,8 +52,9 @@ $(B)/kernel/proc/progs_blob.S.o: $(USER_ARCHIVE)
 
 # Host unit tests of kernel code under ASan/UBSan.
 include tools/testing/host/proc.mk
-include $(wildcard tools/testing/host/mm.mk)
-host-test: host-test-proc $(if $(wildcard tools/testing/host/mm.mk),host-test-mm)
+include tools/testing/host/mm.mk
+include tools/testing/host/dev.mk
+host-test: host-test-mm host-test-proc host-test-dev
 
 # Install missing Debian packages (prints nothing when all are there).
 deps:
@@ -105,7 +106,8 @@ qemu-gdb: kernel
 gdb: deps
 	$(GDB) -q -x tools/gdbinit -ex "target remote localhost:$(GDBPORT)"
 
-# Everything: host unit tests, harness self-tests, then QEMU scenarios.
+# Everything: every scenario in tools/testing/scenarios (QEMU boots, the
+# host unit tests and the harness self-tests are scenarios too).
 test: kernel
 	$(PYTHON) tools/testing/harness.py --jobs $(JOBS) --logdir $(B)/test \
 		--qemu "$(QEMU_CMD)" --gdb "$(GDB)" tools/testing/scenarios

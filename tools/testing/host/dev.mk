@@ -1,0 +1,28 @@
+# Host tests of kernel/dev code that has no architecture in it: the
+# device tree reader, on blobs that QEMU dumps of its own virt machine.
+#
+#   make host-test-dev
+HOSTCC ?= gcc
+QEMU   ?= qemu-system-riscv64
+
+HOST_DEV_DIR    := build/host/dev
+HOST_DEV_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+.PHONY: host-test-dev
+host-test-dev: $(HOST_DEV_DIR)/fdt_test $(HOST_DEV_DIR)/virt-128m.dtb $(HOST_DEV_DIR)/virt-256m-2.dtb
+	$(HOST_DEV_DIR)/fdt_test $(HOST_DEV_DIR)/virt-128m.dtb $(HOST_DEV_DIR)/virt-256m-2.dtb
+
+$(HOST_DEV_DIR)/fdt_test: tools/testing/host/dev/fdt_test.c kernel/dev/fdt.c kernel/lib/string.c \
+		tools/testing/host/shim.c include/kernel/fdt.h
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_DEV_CFLAGS) -o $@ tools/testing/host/dev/fdt_test.c kernel/dev/fdt.c \
+		tools/testing/host/shim.c
+
+$(HOST_DEV_DIR)/virt-128m.dtb:
+	@mkdir -p $(@D)
+	$(QEMU) -machine virt,dumpdtb=$@ -m 128M -smp 1 -nographic >/dev/null 2>&1
+
+$(HOST_DEV_DIR)/virt-256m-2.dtb:
+	@mkdir -p $(@D)
+	$(QEMU) -machine virt,dumpdtb=$@ -m 256M -smp 2 -nographic >/dev/null 2>&1
