@@ -54,6 +54,7 @@ $(B)/kernel/proc/progs_blob.S.o: $(USER_ARCHIVE)
 include tools/testing/host/proc.mk
 include tools/testing/host/mm.mk
 include tools/testing/host/dev.mk
+include tools/bench/bench.mk
 host-test: host-test-mm host-test-proc host-test-dev
 
 # Install missing Debian packages (prints nothing when all are there).
@@ -122,6 +123,7 @@ help:
 	@echo "  make qemu-gdb   boot halted, waiting for gdb on port GDBPORT"
 	@echo "  make gdb        attach gdb-multiarch to 'make qemu-gdb'"
 	@echo "  make test       run every test; last line 'N passed, N failed'"
+	@echo "  make bench      run the benchmarks (docs/perf.md); figures in build/bench.txt"
 	@echo "  make deps       install missing Debian packages"
 	@echo "  make clean      remove build/"
 	@echo "variables: MEM=$(MEM) CPUS=$(CPUS) BOOTARGS='$(BOOTARGS)' GDBPORT=$(GDBPORT) JOBS=$(JOBS)"

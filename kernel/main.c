@@ -12,6 +12,7 @@
 #include <kernel/printf.h>
 #include <kernel/bootargs.h>
 #include <kernel/ktest.h>
+#include <kernel/kbench.h>
 #include <kernel/string.h>
 #include <kernel/page.h>
 #include <kernel/heap.h>
@@ -143,6 +144,8 @@ static void init_thread(void *arg)
 			power_fail(1);
 		power_off();
 	}
+	if (bootarg("bench", val, sizeof(val)))
+		kbench_main(val);
 	if (bootarg("echo", NULL, 0))
 		echo_loop();
 	if (bootarg("halt", NULL, 0)) {

@@ -7,9 +7,12 @@
  * the heap can be broken down by line of code as well as by tag.
  *
  * A record is 48 bytes of writable data per call site, whether or not it
- * ever allocates. Locking: site_lock (private to alloc_site.c) protects
- * the counters; heap.c calls the charge functions with heap_lock held
- * (lock order: heap_lock -> site_lock).
+ * ever allocates. Locking: the counters are written only by the charge
+ * functions, which heap.c calls with heap_lock held, so they take no
+ * lock of their own. site_lock (private to alloc_site.c) serialises the
+ * readers (lock order: heap_lock -> site_lock); a reader without
+ * heap_lock may see a record between two updates of one allocation on
+ * another hart (heap_check reads the totals holding heap_lock).
  */
 #ifndef RVOS_KERNEL_ALLOC_SITE_H
 #define RVOS_KERNEL_ALLOC_SITE_H
@@ -36,6 +39,7 @@ _Static_assert(sizeof(struct alloc_site) % 8 == 0,
 		__attribute__((section("alloc_sites"), used, aligned(8))) = \
 		{ __FILE__, __func__, __LINE__, 0, 0, 0, 0 }
 
+#ifndef MM_NO_ACCOUNTING
 /* Number of records in the section. */
 size_t alloc_site_count(void);
 
@@ -44,6 +48,7 @@ size_t alloc_site_index(const struct alloc_site *s);
 
 /* Record at a 1-based index, NULL if out of range. */
 struct alloc_site *alloc_site_at(size_t index);
+#endif
 
 /* Copy the n records with the most live bytes into out, largest first;
  * returns how many were copied (sites that never allocated are skipped). */
@@ -58,8 +63,20 @@ void alloc_site_reset(void);
 /* Bytes of all records, for the metadata budget. */
 size_t alloc_site_meta_bytes(void);
 
+#ifndef MM_NO_ACCOUNTING
 /* Charging, for heap.c only (caller holds heap_lock). */
 void alloc_site_charge(struct alloc_site *s, int tag, size_t bytes);
 void alloc_site_uncharge(struct alloc_site *s, size_t bytes);
+#else
+/* Built with -DMM_NO_ACCOUNTING (make bench's baseline, docs/perf.md):
+ * kmalloc defines no records, so there are none to find or charge. */
+static inline size_t alloc_site_count(void) { return 0; }
+static inline size_t alloc_site_index(const struct alloc_site *s) { (void)s; return 0; }
+static inline struct alloc_site *alloc_site_at(size_t index) { (void)index; return NULL; }
+static inline void alloc_site_charge(struct alloc_site *s, int tag, size_t bytes)
+{ (void)s; (void)tag; (void)bytes; }
+static inline void alloc_site_uncharge(struct alloc_site *s, size_t bytes)
+{ (void)s; (void)bytes; }
+#endif
 
 #endif

@@ -42,14 +42,22 @@
 /* kmalloc(size, tag): allocate size bytes under tag (TAG_* from
  * kernel/tag.h, or a registered slot), charged to this call site. NULL
  * when size > HEAP_MAX_ALLOC or the heap cannot grow. */
+#ifndef MM_NO_ACCOUNTING
 #define kmalloc(size, tag) ({                                              \
 	ALLOC_SITE_DEFINE(kmalloc_site_);                                   \
 	heap_alloc((size), (tag), &kmalloc_site_); })
+#else   /* make bench's baseline: no call-site records (alloc_site.h) */
+#define kmalloc(size, tag) heap_alloc((size), (tag), NULL)
+#endif
 
 /* kzalloc(size, tag): kmalloc, zeroed. */
+#ifndef MM_NO_ACCOUNTING
 #define kzalloc(size, tag) ({                                              \
 	ALLOC_SITE_DEFINE(kzalloc_site_);                                   \
 	heap_zalloc((size), (tag), &kzalloc_site_); })
+#else
+#define kzalloc(size, tag) heap_zalloc((size), (tag), NULL)
+#endif
 
 /* The heap's counters, for `mem` (free_blocks per order: order k is a
  * block of HEAP_MIN_BLOCK << k bytes). */

@@ -8,9 +8,17 @@
  *
  * The heap (kernel/mm/heap.c) charges the byte counters, the page
  * allocator (kernel/mm/page.c) the page counters: one namespace, one
- * screen. Locking: tag_lock (private to tag.c) protects the whole table;
- * every function here takes it, so callers may hold heap_lock or
- * page_lock (lock order: heap_lock -> page_lock -> tag_lock).
+ * screen. Locking: a tag's heap counters are written only under
+ * heap_lock and its page counters only under page_lock, so the charging
+ * functions take no lock of their own (a nested lock would double the
+ * cost of kmalloc; docs/perf.md). tag_lock (private to tag.c) guards the
+ * names and registration, and the other functions here take it, so
+ * callers may hold heap_lock or page_lock (lock order: heap_lock ->
+ * page_lock -> tag_lock). Each counter in a tag_stat_get() snapshot is
+ * exact; while another hart allocates, the heap or page counters of one
+ * tag may be caught between two updates of one allocation (heap_check
+ * and page_check compare them holding heap_lock or page_lock, so they
+ * see them whole).
  */
 #ifndef RVOS_KERNEL_TAG_H
 #define RVOS_KERNEL_TAG_H
@@ -74,12 +82,26 @@ uint64_t tag_refused(void);
 /* Bytes of the tag table itself, for the metadata budget. */
 size_t tag_meta_bytes(void);
 
-/* Charging, for heap.c and page.c only. tag must be valid. */
+/* Charging, for heap.c (caller holds heap_lock) and page.c (the page
+ * functions; caller holds page_lock) only. tag must be valid. */
+#ifndef MM_NO_ACCOUNTING
 void tag_charge_alloc(int tag, size_t block, size_t req);
 void tag_charge_free(int tag, size_t block, size_t req);
 void tag_charge_fail(int tag);
 void tag_charge_pages(int tag, size_t npages);
 void tag_uncharge_pages(int tag, size_t npages);
 void tag_charge_page_fail(int tag);
+#else
+/* Built with -DMM_NO_ACCOUNTING (make bench's baseline, docs/perf.md):
+ * nothing is charged, so every counter stays zero. */
+static inline void tag_charge_alloc(int tag, size_t block, size_t req)
+{ (void)tag; (void)block; (void)req; }
+static inline void tag_charge_free(int tag, size_t block, size_t req)
+{ (void)tag; (void)block; (void)req; }
+static inline void tag_charge_fail(int tag) { (void)tag; }
+static inline void tag_charge_pages(int tag, size_t npages) { (void)tag; (void)npages; }
+static inline void tag_uncharge_pages(int tag, size_t npages) { (void)tag; (void)npages; }
+static inline void tag_charge_page_fail(int tag) { (void)tag; }
+#endif
 
 #endif

@@ -7,9 +7,10 @@
 extern struct alloc_site __start_alloc_sites[] __attribute__((weak));
 extern struct alloc_site __stop_alloc_sites[] __attribute__((weak));
 
-/* Protects every record's counters. */
+/* Serialises the readers; the writers hold heap_lock (alloc_site.h). */
 static struct spinlock site_lock = SPINLOCK_INIT("alloc_site");
 
+#ifndef MM_NO_ACCOUNTING    /* else inline in alloc_site.h: no records */
 /* Number of records in the section. */
 size_t alloc_site_count(void)
 {
@@ -37,6 +38,7 @@ struct alloc_site *alloc_site_at(size_t index)
 		return NULL;
 	return &__start_alloc_sites[index - 1];
 }
+#endif
 
 /* Top n sites by live bytes, by selection: O(sites * n), n is small. */
 size_t alloc_site_top(struct alloc_site *out, size_t n)
@@ -103,22 +105,22 @@ size_t alloc_site_meta_bytes(void)
 	return alloc_site_count() * sizeof(struct alloc_site);
 }
 
-/* Count one allocation of bytes (block size) at s under tag. */
+#ifndef MM_NO_ACCOUNTING
+/* Count one allocation of bytes (block size) at s under tag. Caller
+ * holds heap_lock, which alone guards the counters' updates. */
 void alloc_site_charge(struct alloc_site *s, int tag, size_t bytes)
 {
-	spin_lock(&site_lock);
 	s->tag = (uint32_t)tag;
 	s->bytes += bytes;
 	s->live++;
 	s->calls++;
-	spin_unlock(&site_lock);
 }
 
-/* Count the free of a block of bytes that was allocated at s. */
+/* Count the free of a block of bytes that was allocated at s. Caller
+ * holds heap_lock. */
 void alloc_site_uncharge(struct alloc_site *s, size_t bytes)
 {
-	spin_lock(&site_lock);
 	s->bytes -= bytes;
 	s->live--;
-	spin_unlock(&site_lock);
 }
+#endif

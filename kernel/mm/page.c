@@ -172,12 +172,17 @@ void *page_alloc(unsigned order, pid_t owner, int tag)
 		mm_report(ra, "page_alloc: order %u > %d", order, PAGE_MAX_ORDER);
 		goto fail;
 	}
+#ifndef MM_NO_ACCOUNTING
 	slot = page_owner_slot(owner);
 	if (slot < 0) {
 		pg.misuse++;
 		mm_report(ra, "page_alloc: pid %d has no owner record", (int)owner);
 		goto fail;
 	}
+#else   /* make bench's baseline: no owner tracking (docs/perf.md) */
+	(void)owner;
+	(void)slot;
+#endif
 	for (o = order; o <= PAGE_MAX_ORDER && pg.free_head[o] == PAGE_NIL; o++)
 		;
 	if (o > PAGE_MAX_ORDER) {
@@ -198,11 +203,13 @@ void *page_alloc(unsigned order, pid_t owner, int tag)
 	}
 	pg.desc[idx].state = PD_USED;
 	pg.desc[idx].order = (uint8_t)order;
+#ifndef MM_NO_ACCOUNTING
 	pg.desc[idx].tag = (uint8_t)tag;
 	pg.desc[idx].owner = (uint8_t)slot;
 	page_list_push(&pg.owners[slot].head, idx);
 	pg.owners[slot].pages += 1u << order;
 	pg.owners[slot].blocks++;
+#endif
 	pg.nfree -= 1u << order;
 	tag_charge_pages(tag, 1u << order);
 	spin_unlock(&pg.lock);
@@ -218,12 +225,14 @@ fail:
 void page_block_release(uint32_t idx)
 {
 	struct page_desc *d = &pg.desc[idx];
-	struct page_owner_rec *r = &pg.owners[d->owner];
 	unsigned order = d->order;
 
+#ifndef MM_NO_ACCOUNTING
+	struct page_owner_rec *r = &pg.owners[d->owner];
 	page_list_del(&r->head, idx);
 	r->pages -= 1u << order;
 	r->blocks--;
+#endif
 	tag_uncharge_pages(d->tag, 1u << order);
 	pg.nfree += 1u << order;
 	page_merge_insert(idx, order);
@@ -253,12 +262,16 @@ static long page_check_held(const void *p, pid_t owner, const char *what,
 		mm_report(ra, "%s: %p is inside a block, not its start", what, p);
 		return -EINVAL;
 	}
+#ifndef MM_NO_ACCOUNTING
 	if (pg.owners[d->owner].pid != owner) {
 		pg.misuse++;
 		mm_report(ra, "%s: %p is held by pid %d, not pid %d", what, p,
 			  (int)pg.owners[d->owner].pid, (int)owner);
 		return -EPERM;
 	}
+#else
+	(void)owner;
+#endif
 	return idx;
 }
 

@@ -145,70 +145,68 @@ size_t tag_meta_bytes(void)
 	return sizeof(tag_table);
 }
 
-/* Charge a heap block of block bytes (req asked for) to tag. */
+#ifndef MM_NO_ACCOUNTING    /* else inline no-ops in tag.h */
+/* The charging functions take no lock of their own: a tag's heap
+ * counters are written only under heap_lock, its page counters only
+ * under page_lock (see tag.h), which the callers hold. */
+
+/* Charge a heap block of block bytes (req asked for) to tag. Caller
+ * holds heap_lock. */
 void tag_charge_alloc(int tag, size_t block, size_t req)
 {
 	struct tag_stat *t = &tag_table[tag];
 
-	spin_lock(&tag_lock);
 	t->bytes += block;
 	t->req += req;
 	t->live++;
 	t->allocs++;
 	if (t->bytes > t->peak)
 		t->peak = t->bytes;
-	spin_unlock(&tag_lock);
 }
 
-/* Return a heap block's bytes to tag. */
+/* Return a heap block's bytes to tag. Caller holds heap_lock. */
 void tag_charge_free(int tag, size_t block, size_t req)
 {
 	struct tag_stat *t = &tag_table[tag];
 
-	spin_lock(&tag_lock);
 	t->bytes -= block;
 	t->req -= req;
 	t->live--;
 	t->frees++;
-	spin_unlock(&tag_lock);
 }
 
-/* Count a kmalloc under tag that returned NULL. */
+/* Count a kmalloc under tag that returned NULL. Caller holds heap_lock. */
 void tag_charge_fail(int tag)
 {
-	spin_lock(&tag_lock);
 	tag_table[tag].fails++;
-	spin_unlock(&tag_lock);
 }
 
-/* Charge npages physical pages (one block) to tag. */
+/* Charge npages physical pages (one block) to tag. Caller holds
+ * page_lock. */
 void tag_charge_pages(int tag, size_t npages)
 {
 	struct tag_stat *t = &tag_table[tag];
 
-	spin_lock(&tag_lock);
 	t->pages += npages;
 	t->page_allocs++;
 	if (t->pages > t->pages_peak)
 		t->pages_peak = t->pages;
-	spin_unlock(&tag_lock);
 }
 
-/* Return npages physical pages (one block) from tag. */
+/* Return npages physical pages (one block) from tag. Caller holds
+ * page_lock. */
 void tag_uncharge_pages(int tag, size_t npages)
 {
 	struct tag_stat *t = &tag_table[tag];
 
-	spin_lock(&tag_lock);
 	t->pages -= npages;
 	t->page_frees++;
-	spin_unlock(&tag_lock);
 }
 
-/* Count a page_alloc under tag that returned NULL. */
+/* Count a page_alloc under tag that returned NULL. Caller holds
+ * page_lock. */
 void tag_charge_page_fail(int tag)
 {
-	spin_lock(&tag_lock);
 	tag_table[tag].page_fails++;
-	spin_unlock(&tag_lock);
 }
+#endif

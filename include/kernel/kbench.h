@@ -1,0 +1,17 @@
+/* Benchmarks: `make bench` (tools/bench/, docs/perf.md).
+ *
+ * The bootarg bench=MODE makes the init thread call kbench_main(MODE)
+ * instead of starting the shell: MODE "icount" (QEMU -icount shift=0,
+ * one instruction per nanosecond of virtual time: figures are printed as
+ * instructions), "wall" (no icount: figures in nanoseconds of real time),
+ * or "noacct" (a kernel built with -DMM_NO_ACCOUNTING: only the heap and
+ * page figures, whose tracking that build leaves out). Every figure is
+ * one console line "@BENCH name=value unit". Never run by `make test`.
+ */
+#ifndef RVOS_KERNEL_KBENCH_H
+#define RVOS_KERNEL_KBENCH_H
+
+/* Run the benchmarks of mode, print them, and power off. */
+void kbench_main(const char *mode) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,270 @@
+/* In-kernel benchmarks, run by the init thread on bootarg bench=MODE
+ * (include/kernel/kbench.h; `make bench`; method and results in
+ * docs/perf.md).
+ *
+ * Time is the time CSR, turned into nanoseconds of QEMU's virtual clock.
+ * Under -icount shift=0 QEMU advances that clock by exactly 1 ns per
+ * instruction, so a difference is an instruction count (idle time would
+ * count too, but nothing measured here waits). Each figure is the mean
+ * over a loop long enough that the 100 ns tick of a 10 MHz timebase
+ * does not matter; the loop's own few instructions are included.
+ */
+#include <kernel/kbench.h>
+#include <kernel/types.h>
+#include <kernel/cpu.h>
+#include <kernel/riscv.h>
+#include <kernel/timer.h>
+#include <kernel/printf.h>
+#include <kernel/string.h>
+#include <kernel/format.h>
+#include <kernel/heap.h>
+#include <kernel/page.h>
+#include <kernel/tag.h>
+#include <kernel/mm.h>
+#include <kernel/proc.h>
+#include <kernel/dev.h>
+#include <uapi/wait.h>
+
+#define KB_BATCH          32        /* blocks held at once in the mm loops */
+#define KB_ROUNDS         200       /* batches per figure */
+#define KB_RECLAIM_PAGES  1000      /* pages the reclaimed process holds */
+
+enum kb_mode { KB_ICOUNT, KB_WALL, KB_NOACCT };
+
+static enum kb_mode kb_mode;
+static uint64_t kb_ns_per_tick;     /* of the time CSR */
+
+/* Nanoseconds of virtual time since reset (instructions under icount). */
+static uint64_t kb_ns(void)
+{
+	return rdtime() * kb_ns_per_tick;
+}
+
+/* Print one figure: total nanoseconds over ops operations, as the mean
+ * with one decimal, named and labelled for the mode. */
+static void kb_figure(const char *name, uint64_t total, uint64_t ops)
+{
+	uint64_t x10 = (total * 10 + ops / 2) / ops;
+
+	switch (kb_mode) {
+	case KB_ICOUNT:
+		kprintf("@BENCH %s=%lu.%lu instr\n", name, x10 / 10, x10 % 10);
+		break;
+	case KB_WALL:
+		kprintf("@BENCH %s_wall_ns=%lu.%lu ns\n", name, x10 / 10, x10 % 10);
+		break;
+	case KB_NOACCT:
+		kprintf("@BENCH %s_noacct=%lu.%lu instr\n", name, x10 / 10, x10 % 10);
+		break;
+	}
+}
+
+/* Read csr with a fault probe armed (see probe.S): true if it did not
+ * trap. OpenSBI may emulate a counter S-mode may not read; the cost
+ * printed by kb_counters() shows that. */
+#define KB_CSR_READABLE(csr) ({                                             \
+	struct cpu *c_ = this_cpu();                                         \
+	uint64_t v_ = 0;                                                     \
+	c_->fault_cause = 0;                                                 \
+	__asm__ volatile("la t0, 1f\n\tsd t0, %1\n\tcsrr %0, " #csr "\n"     \
+			 "1:\n\tsd zero, %1"                                 \
+			 : "+r"(v_), "+m"(c_->fault_resume) :: "t0", "memory"); \
+	c_->fault_cause == 0; })
+
+/* Which counters S-mode can read, and what a read costs in time (so an
+ * emulated read, thousands of instructions in OpenSBI, shows). */
+static void kb_counters(void)
+{
+	bool cy = KB_CSR_READABLE(cycle), tm = KB_CSR_READABLE(time),
+	     ir = KB_CSR_READABLE(instret);
+	uint64_t t0 = kb_ns(), c0 = 0, c1 = 0, i0 = 0, i1 = 0;
+
+	for (int i = 0; i < 1000 && cy; i++)
+		c1 = csr_read(cycle);
+	uint64_t t1 = kb_ns();
+	if (cy && ir) {
+		c0 = csr_read(cycle);
+		i0 = csr_read(instret);
+		c1 = csr_read(cycle);
+		i1 = csr_read(instret);
+	}
+	kprintf("bench: S-mode reads cycle %s, time %s, instret %s; "
+		"1000 cycle reads took %lu ns; cycle step %lu, instret step %lu; "
+		"scounteren 0x%lx\n",
+		cy ? "ok" : "traps", tm ? "ok" : "traps", ir ? "ok" : "traps",
+		t1 - t0, c1 - c0, i1 - i0, csr_read(scounteren));
+}
+
+/* kmalloc+kfree pairs of 32 B .. 2 KiB, KB_BATCH blocks held at once
+ * (so a pair splits and merges about one level, as in steady use). */
+static void kb_heap(void)
+{
+	static const size_t sizes[] = { 32, 64, 128, 256, 512, 1024, 2048 };
+	void *p[KB_BATCH];
+	char name[32];
+
+	for (size_t s = 0; s < ARRAY_SIZE(sizes); s++) {
+		uint64_t t0 = 0;
+		for (int r = -1; r < KB_ROUNDS; r++) {    /* round -1 warms up */
+			if (r == 0)
+				t0 = kb_ns();
+			for (int i = 0; i < KB_BATCH; i++)
+				if (!(p[i] = kmalloc(sizes[s], TAG_TEST)))
+					panic("kbench: kmalloc(%lu) failed", sizes[s]);
+			for (int i = 0; i < KB_BATCH; i++)
+				kfree(p[i]);
+		}
+		uint64_t t = kb_ns() - t0;
+		snprintf(name, sizeof(name), "kmalloc_kfree_%lu", sizes[s]);
+		kb_figure(name, t, (uint64_t)KB_ROUNDS * KB_BATCH);
+	}
+}
+
+/* page_alloc+page_free pairs of single pages, KB_BATCH held at once. */
+static void kb_pages(void)
+{
+	void *p[KB_BATCH];
+	uint64_t t0 = 0;
+
+	for (int r = -1; r < KB_ROUNDS; r++) {
+		if (r == 0)
+			t0 = kb_ns();
+		for (int i = 0; i < KB_BATCH; i++)
+			if (!(p[i] = page_alloc(0, 0, TAG_TEST)))
+				panic("kbench: page_alloc failed");
+		for (int i = 0; i < KB_BATCH; i++)
+			page_free(p[i], 0);
+	}
+	kb_figure("page_alloc_free", kb_ns() - t0, (uint64_t)KB_ROUNDS * KB_BATCH);
+}
+
+/* A process slot that never runs, holding n more single pages (USER),
+ * as a process that grew n pages would; NULL if memory ran out. */
+static struct proc *kb_fake_proc(const char *name, long n)
+{
+	int err;
+	struct proc *p = proc_alloc(name, 0, &err);
+
+	if (!p)
+		return NULL;
+	for (long i = 0; i < n; i++)
+		if (!page_alloc(0, p->pid, TAG_USER))
+			panic("kbench: no page for %s", name);
+	return p;
+}
+
+/* Free a kb_fake_proc; returns the nanoseconds free_proc took. */
+static uint64_t kb_free_proc(struct proc *p)
+{
+	spin_lock(&proc_lock);
+	uint64_t t0 = kb_ns();
+	free_proc(p);
+	uint64_t t = kb_ns() - t0;
+	spin_unlock(&proc_lock);
+	return t;
+}
+
+/* free_proc of a process holding KB_RECLAIM_PAGES pages, per page,
+ * while another process holds `others` pages: the cost must not depend
+ * on the others (reclaim walks only the owner's own list). */
+static void kb_reclaim(long others)
+{
+	struct reclaim_record rec;
+	char name[40];
+	uint64_t t = 0, pages = 0;
+
+	struct proc *o = kb_fake_proc("kbench-other", others);
+	for (int r = 0; r < 5; r++) {
+		struct proc *v = kb_fake_proc("kbench-victim", KB_RECLAIM_PAGES);
+		t += kb_free_proc(v);
+		proc_last_reclaim(&rec);
+		pages += rec.pages;
+	}
+	kb_free_proc(o);
+	snprintf(name, sizeof(name), "reclaim_per_page_others%ld", others);
+	kb_figure(name, t, pages);
+}
+
+/* Tracking metadata: bytes and share of RAM (not a time). */
+static void kb_metadata(void)
+{
+	struct mm_budget b;
+
+	mm_budget_get(&b);
+	uint64_t pm = b.total * 100000 / b.ram;   /* thousandths of a percent */
+	kprintf("@BENCH mm_metadata=%lu B\n", b.total);
+	kprintf("@BENCH mm_metadata_pct=%lu.%03lu %%\n", pm / 1000, pm % 1000);
+	kprintf("@BENCH mm_metadata_page_desc=%lu B\n", b.page_desc);
+}
+
+/* Is pid asleep waiting for console input? */
+static bool kb_waits_for_input(pid_t pid)
+{
+	struct proc s;
+
+	for (int i = 0; i < PROC_MAX; i++)
+		if (proc_snapshot(i, &s) && s.pid == pid)
+			return s.state == P_SLEEPING && s.wait_what &&
+			       !strcmp(s.wait_what, "console");
+	return false;
+}
+
+/* Boot to the first prompt: start the shell as a normal boot does, and
+ * read the clock once it has printed "rvos> " and sleeps waiting for
+ * input (this thread yields meanwhile; it runs again as soon as the
+ * shell blocks). Then end the shell. The clock started at reset, so
+ * OpenSBI's part is included. */
+static void kb_boot_to_prompt(void)
+{
+	char *argv[] = { "shell", NULL };
+	pid_t me = proc_current()->pid, pid = proc_spawn("shell", 1, argv, me);
+	int status;
+
+	if (pid < 0)
+		panic("kbench: cannot start the shell: %d", pid);
+	while (!kb_waits_for_input(pid))
+		yield();
+	uint64_t t = kb_ns();
+	kprintf("\n");
+	if (kb_mode == KB_ICOUNT)
+		kprintf("@BENCH boot_to_prompt=%lu instr\n", t);
+	else
+		kprintf("@BENCH boot_to_prompt_wall_us=%lu us\n", t / 1000);
+	proc_kill(pid);
+	proc_wait(pid, &status);
+}
+
+/* Run user/bench.c with the mode and the timebase, and wait for it. */
+static void kb_user(const char *mode)
+{
+	char tb[24];
+	char *argv[] = { "bench", (char *)mode, tb, NULL };
+	int status = 0;
+
+	snprintf(tb, sizeof(tb), "%lu", timer_timebase());
+	pid_t pid = proc_spawn("bench", 3, argv, proc_current()->pid);
+	if (pid < 0 || proc_wait(pid, &status) < 0 || status != W_EXITCODE(0))
+		kprintf("bench: user benchmark failed (pid %d, status %#x)\n",
+			pid, status);
+}
+
+void kbench_main(const char *mode)
+{
+	kb_mode = !strcmp(mode, "wall") ? KB_WALL :
+		  !strcmp(mode, "noacct") ? KB_NOACCT : KB_ICOUNT;
+	kb_ns_per_tick = 1000000000 / timer_timebase();
+	if (kb_mode != KB_NOACCT)
+		kb_boot_to_prompt();
+	kb_counters();
+	kb_heap();
+	kb_pages();
+	if (kb_mode != KB_NOACCT) {
+		kb_reclaim(10);
+		kb_reclaim(10000);
+		if (kb_mode == KB_ICOUNT)
+			kb_metadata();
+		kb_user(mode);
+	}
+	kprintf("bench: done\n");
+	power_off();
+}

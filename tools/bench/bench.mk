@@ -1,0 +1,32 @@
+# `make bench`: the benchmarks of docs/perf.md. Included by the top
+# Makefile (run from the repository root); never part of `make test`.
+#
+# tools/bench/bench.py boots rvos with the bootarg bench=MODE, which makes
+# the init thread run kernel/lib/kbench.c and then user/bench.c instead of
+# the shell:
+#   icount  QEMU -icount shift=0: every figure in instructions
+#   wall    no icount, BENCH_WALL_RUNS boots: the median in real nanoseconds
+#   noacct  the heap and page figures of a second kernel built with
+#           -DMM_NO_ACCOUNTING (no tag, call-site or owner tracking) in
+#           $(BENCH_NOACCT_B), so the tracking's overhead can be stated
+# It prints every "@BENCH name=value unit" line, the overheads it derives,
+# and writes them all to build/bench.txt (logs in build/bench/).
+
+BENCH_NOACCT_B  := $(B)/bench-noacct
+BENCH_WALL_RUNS ?= 3
+
+# Extra kernel compiler flags; the noacct kernel's sub-make sets them.
+BENCH_KFLAGS ?=
+CFLAGS += $(BENCH_KFLAGS)
+
+.PHONY: bench bench-noacct-kernel
+
+bench: kernel bench-noacct-kernel tools/bench/bench.py
+	$(PYTHON) tools/bench/bench.py --qemu "$(QEMU_CMD)" \
+		--noacct-kernel $(BENCH_NOACCT_B)/kernel.elf \
+		--wall-runs $(BENCH_WALL_RUNS) --logdir $(B)/bench --out $(B)/bench.txt
+
+# The same sources, built with the tracking compiled out.
+bench-noacct-kernel: deps user
+	$(Q)$(MAKE) --no-print-directory B=$(BENCH_NOACCT_B) \
+		BENCH_KFLAGS=-DMM_NO_ACCOUNTING $(BENCH_NOACCT_B)/kernel.elf

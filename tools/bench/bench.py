@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Run rvos's benchmarks (make bench; docs/perf.md describes the method).
+
+Boots QEMU with the bootarg bench=MODE and collects the console lines
+"@BENCH name=value unit" that kernel/lib/kbench.c and user/bench.c print:
+
+  icount  -icount shift=0,sleep=off: one instruction per nanosecond of
+          virtual time, so the figures are instruction counts; sleep=off
+          (idle time warps to the next timer event instead of following
+          the host's clock) and the console going to a file (a pipe can
+          make the polled UART wait on the host) make them repeat exactly
+  wall    no icount, --wall-runs boots: per figure the median, in real
+          nanoseconds (names end in _wall_ns); plus the host's own time
+          from starting QEMU to the first "rvos> " (boot_to_prompt_host_ms)
+  noacct  the same icount run of the kernel built with -DMM_NO_ACCOUNTING:
+          the heap and page figures (names end in _noacct)
+
+then adds the tracking overheads (tagged vs noacct, in percent), prints
+every line and writes them to --out. Exits 1 if a run fails.
+"""
+import argparse
+import os
+import re
+import select
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+
+BENCH_RE = re.compile(r'^@BENCH (\S+)=(\S+) (.*?)\s*$')
+TIMEOUT = 300      # seconds for one boot
+
+
+def icount_cmd(args, logpath):
+    """args (a -nographic QEMU command) under icount with the console
+    written to logpath."""
+    args = [a for a in args if a != '-nographic']
+    return args + ['-icount', 'shift=0,sleep=off', '-display', 'none',
+                   '-monitor', 'none', '-serial', 'file:' + logpath]
+
+
+def figures_of(text, logpath):
+    """The @BENCH figures of a finished run's console text."""
+    if 'bench: done' not in text:
+        raise RuntimeError('no "bench: done" (see %s)' % logpath)
+    if re.search(r'^bench: .*failed', text, re.M):
+        raise RuntimeError('a benchmark failed (see %s)' % logpath)
+    figures = {}
+    for line in text.splitlines():
+        m = BENCH_RE.match(line)
+        if m:
+            figures[m.group(1)] = (m.group(2), m.group(3))
+    return figures
+
+
+def run_icount(args, logpath):
+    """Boot args under icount; return its figures."""
+    if os.path.exists(logpath):
+        os.remove(logpath)
+    r = subprocess.run(icount_cmd(args, logpath), stdin=subprocess.DEVNULL,
+                       timeout=TIMEOUT)
+    if r.returncode != 0:
+        raise RuntimeError('QEMU exited %d (see %s)' % (r.returncode, logpath))
+    with open(logpath, errors='replace') as f:
+        return figures_of(f.read().replace('\r', ''), logpath)
+
+
+def run(cmd, logpath):
+    """Boot cmd on a pipe; return (figures {name: (value, unit)}, host
+    seconds from start to the first prompt or None). Raises RuntimeError
+    on failure."""
+    start = time.monotonic()
+    prompt_at = None
+    out = b''
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        while True:
+            left = TIMEOUT - (time.monotonic() - start)
+            if left <= 0:
+                raise RuntimeError('timed out after %d s' % TIMEOUT)
+            ready, _, _ = select.select([proc.stdout], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            out += chunk
+            if prompt_at is None and b'rvos> ' in out:
+                prompt_at = time.monotonic() - start
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+    text = out.decode('utf-8', 'replace').replace('\r', '')
+    with open(logpath, 'w') as f:
+        f.write(text)
+    if proc.returncode != 0:
+        raise RuntimeError('QEMU exited %d (see %s)' % (proc.returncode, logpath))
+    return figures_of(text, logpath), prompt_at
+
+
+def with_kernel(qemu, kernel):
+    """The QEMU command with its -kernel argument replaced."""
+    args = shlex.split(qemu)
+    i = args.index('-kernel')
+    args[i + 1] = kernel
+    return args
+
+
+def overheads(icount, noacct):
+    """Tagged vs compiled-out figures, as percent lines."""
+    lines = []
+    for name, (value, _) in icount.items():
+        base = noacct.get(name + '_noacct')
+        if not base or not (name.startswith('kmalloc_kfree_') or
+                            name == 'page_alloc_free'):
+            continue
+        pct = (float(value) - float(base[0])) / float(base[0]) * 100
+        lines.append('@BENCH %s_overhead=%.1f %%' % (name, pct))
+    return lines
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--qemu', required=True, help='QEMU command with -kernel')
+    ap.add_argument('--noacct-kernel', required=True)
+    ap.add_argument('--wall-runs', type=int, default=3)
+    ap.add_argument('--logdir', required=True)
+    ap.add_argument('--out', required=True)
+    a = ap.parse_args()
+    os.makedirs(a.logdir, exist_ok=True)
+    base = shlex.split(a.qemu)
+    try:
+        fig = run_icount(base + ['-append', 'bench=icount'],
+                         os.path.join(a.logdir, 'icount.log'))
+        noacct = run_icount(with_kernel(a.qemu, a.noacct_kernel) +
+                            ['-append', 'bench=noacct'],
+                            os.path.join(a.logdir, 'noacct.log'))
+        walls, hosts = [], []
+        for i in range(a.wall_runs):
+            w, host = run(base + ['-append', 'bench=wall'],
+                          os.path.join(a.logdir, 'wall%d.log' % i))
+            walls.append(w)
+            hosts.append(host)
+    except (RuntimeError, subprocess.TimeoutExpired) as e:
+        print('bench: %s' % e, file=sys.stderr)
+        return 1
+    lines = ['@BENCH %s=%s %s' % (n, v, u) for n, (v, u) in fig.items()]
+    lines += ['@BENCH %s=%s %s' % (n, v, u) for n, (v, u) in noacct.items()]
+    lines += overheads(fig, noacct)
+    for name, (_, unit) in walls[0].items():
+        vals = [float(w[name][0]) for w in walls if name in w]
+        lines.append('@BENCH %s=%.1f %s' % (name, statistics.median(vals), unit))
+    if all(h is not None for h in hosts):
+        lines.append('@BENCH boot_to_prompt_host_ms=%.1f ms'
+                     % (statistics.median(hosts) * 1000))
+    with open(a.out, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    print('\n'.join(lines))
+    print('bench: %d figures written to %s' % (len(lines), a.out))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
