@@ -22,6 +22,7 @@ HOSTCC        ?= gcc
 
 USER_CFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
 	-ffreestanding -nostdlib -fno-builtin -fno-omit-frame-pointer \
+	-fno-tree-loop-distribute-patterns \
 	-fno-asynchronous-unwind-tables -g -O2 -Wall -Wextra -Werror \
 	-Iinclude -Iuser/include
 USER_DEPFLAGS := -MMD -MP

@@ -63,8 +63,18 @@ struct proc {
 
 extern struct proc *proc_table;   /* PROC_MAX slots (heap, tag SCHD) */
 
-/* The process running on this hart, or NULL in the scheduler. */
-struct proc *proc_current(void);
+/* The process running on this hart, or NULL in the scheduler. Interrupts
+ * are off for the two loads, so a preemption cannot move the caller to
+ * another hart between reading tp and reading its proc. */
+static inline struct proc *proc_current(void)
+{
+	uint64_t s;
+	__asm__ volatile("csrrci %0, sstatus, 2" : "=r"(s) :: "memory");  /* SIE off */
+	struct proc *p = this_cpu()->proc;
+	if (s & 2)
+		__asm__ volatile("csrsi sstatus, 2" ::: "memory");
+	return p;
+}
 
 /* Boot: set up the table; then start scheduling (never returns). */
 void proc_init(void);

@@ -1,9 +1,25 @@
 /* Memory and string functions for freestanding code (kernel and user). */
 #include <kernel/string.h>
 
+/* Bytes up to an 8-byte boundary, then 8-byte stores (four at a time:
+ * zeroing a page is the kernel's most common memset), then the tail. */
 void *memset(void *d, int c, size_t n)
 {
 	unsigned char *p = d;
+	uint64_t w = 0x0101010101010101ULL * (unsigned char)c;
+
+	for (; n && ((uintptr_t)p & 7); n--)
+		*p++ = (unsigned char)c;
+	uint64_t *q = (uint64_t *)p;
+	for (; n >= 32; n -= 32, q += 4) {
+		q[0] = w;
+		q[1] = w;
+		q[2] = w;
+		q[3] = w;
+	}
+	for (; n >= 8; n -= 8)
+		*q++ = w;
+	p = (unsigned char *)q;
 	while (n--)
 		*p++ = (unsigned char)c;
 	return d;
@@ -22,8 +38,18 @@ void *memmove(void *d, const void *s, size_t n)
 	if (dp == sp || n == 0)
 		return d;
 	if (dp < sp) {
-		/* word copies when both are aligned alike */
-		if ((((uintptr_t)dp | (uintptr_t)sp) & 7) == 0) {
+		/* word copies when both can be aligned alike */
+		if ((((uintptr_t)dp ^ (uintptr_t)sp) & 7) == 0) {
+			for (; n && ((uintptr_t)dp & 7); n--)
+				*dp++ = *sp++;
+			for (; n >= 32; n -= 32, dp += 32, sp += 32) {
+				uint64_t a = ((const uint64_t *)sp)[0], b = ((const uint64_t *)sp)[1];
+				uint64_t e = ((const uint64_t *)sp)[2], f = ((const uint64_t *)sp)[3];
+				((uint64_t *)dp)[0] = a;
+				((uint64_t *)dp)[1] = b;
+				((uint64_t *)dp)[2] = e;
+				((uint64_t *)dp)[3] = f;
+			}
 			for (; n >= 8; n -= 8, dp += 8, sp += 8)
 				*(uint64_t *)dp = *(const uint64_t *)sp;
 		}

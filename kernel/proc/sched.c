@@ -18,13 +18,6 @@ extern struct spinlock proc_lock;
 /* Sleepers on time wait on this; every tick of the boot hart wakes them. */
 const char timer_chan;
 
-struct proc *proc_current(void)
-{
-	push_off();
-	struct proc *p = this_cpu()->proc;
-	pop_off();
-	return p;
-}
 
 /* Address space to run p in. */
 static void switch_satp(pagetable_t pt)
