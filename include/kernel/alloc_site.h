@@ -39,15 +39,39 @@ _Static_assert(sizeof(struct alloc_site) % 8 == 0,
 		__attribute__((section("alloc_sites"), used, aligned(8))) = \
 		{ __FILE__, __func__, __LINE__, 0, 0, 0, 0 }
 
+/* The section's bounds (linker.ld; GNU ld on the host). Weak: an image
+ * with no kmalloc call at all still links. */
+extern struct alloc_site __start_alloc_sites[] __attribute__((weak));
+extern struct alloc_site __stop_alloc_sites[] __attribute__((weak));
+
 #ifndef MM_NO_ACCOUNTING
-/* Number of records in the section. */
-size_t alloc_site_count(void);
+/* Number of records in the section. Inline, like index and at: they are
+ * on every kmalloc and kfree. */
+static inline size_t alloc_site_count(void)
+{
+	if (!__start_alloc_sites)
+		return 0;
+	return (size_t)(__stop_alloc_sites - __start_alloc_sites);
+}
 
 /* 1-based index of a record in the section, 0 if it is not in it. */
-size_t alloc_site_index(const struct alloc_site *s);
+static inline size_t alloc_site_index(const struct alloc_site *s)
+{
+	uintptr_t a = (uintptr_t)s, lo = (uintptr_t)__start_alloc_sites;
+	uintptr_t hi = (uintptr_t)__stop_alloc_sites;
 
-/* Record at a 1-based index, NULL if out of range. */
-struct alloc_site *alloc_site_at(size_t index);
+	if (!s || a < lo || a >= hi || (a - lo) % sizeof(*s))
+		return 0;
+	return (a - lo) / sizeof(*s) + 1;
+}
+
+/* Record at 1-based index, NULL if there is none. */
+static inline struct alloc_site *alloc_site_at(size_t index)
+{
+	if (index == 0 || index > alloc_site_count())
+		return NULL;
+	return &__start_alloc_sites[index - 1];
+}
 #endif
 
 /* Copy the n records with the most live bytes into out, largest first;
@@ -64,9 +88,21 @@ void alloc_site_reset(void);
 size_t alloc_site_meta_bytes(void);
 
 #ifndef MM_NO_ACCOUNTING
-/* Charging, for heap.c only (caller holds heap_lock). */
-void alloc_site_charge(struct alloc_site *s, int tag, size_t bytes);
-void alloc_site_uncharge(struct alloc_site *s, size_t bytes);
+/* Charging, for heap.c only (caller holds heap_lock); inline, as it is
+ * on every kmalloc and kfree. */
+static inline void alloc_site_charge(struct alloc_site *s, int tag, size_t bytes)
+{
+	s->tag = (uint32_t)tag;
+	s->bytes += bytes;
+	s->live++;
+	s->calls++;
+}
+
+static inline void alloc_site_uncharge(struct alloc_site *s, size_t bytes)
+{
+	s->bytes -= bytes;
+	s->live--;
+}
 #else
 /* Built with -DMM_NO_ACCOUNTING (make bench's baseline, docs/perf.md):
  * kmalloc defines no records, so there are none to find or charge. */

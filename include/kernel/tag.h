@@ -67,8 +67,15 @@ int tag_lookup(const char *name);
 /* Slots in use (TAG_NR_STATIC + registered ones). */
 int tag_count(void);
 
+/* The table itself, for the inline charging below; tag.c owns it. */
+extern struct tag_stat tag_table[TAG_MAX];
+extern volatile int tag_nr;
+
 /* True when tag is a slot in use. */
-bool tag_valid(int tag);
+static inline bool tag_valid(int tag)
+{
+	return tag >= 0 && tag < tag_nr;
+}
 
 /* Copy one tag's counters; -EINVAL for a slot not in use. */
 int tag_stat_get(int tag, struct tag_stat *out);
@@ -85,8 +92,28 @@ size_t tag_meta_bytes(void);
 /* Charging, for heap.c (caller holds heap_lock) and page.c (the page
  * functions; caller holds page_lock) only. tag must be valid. */
 #ifndef MM_NO_ACCOUNTING
-void tag_charge_alloc(int tag, size_t block, size_t req);
-void tag_charge_free(int tag, size_t block, size_t req);
+/* Charge a heap block of block bytes (req asked for) to tag. Inline:
+ * this is on every kmalloc. Caller holds heap_lock. */
+static inline void tag_charge_alloc(int tag, size_t block, size_t req)
+{
+	struct tag_stat *t = &tag_table[tag];
+	t->bytes += block;
+	t->req += req;
+	t->live++;
+	t->allocs++;
+	if (t->bytes > t->peak)
+		t->peak = t->bytes;
+}
+
+/* Return a heap block's bytes to tag. Caller holds heap_lock. */
+static inline void tag_charge_free(int tag, size_t block, size_t req)
+{
+	struct tag_stat *t = &tag_table[tag];
+	t->bytes -= block;
+	t->req -= req;
+	t->live--;
+	t->frees++;
+}
 void tag_charge_fail(int tag);
 void tag_charge_pages(int tag, size_t npages);
 void tag_uncharge_pages(int tag, size_t npages);

@@ -4,40 +4,11 @@
 
 /* Provided by the linker when any record exists; weak so an image with
  * no kmalloc call sites links with both NULL (an empty section). */
-extern struct alloc_site __start_alloc_sites[] __attribute__((weak));
-extern struct alloc_site __stop_alloc_sites[] __attribute__((weak));
 
 /* Serialises the readers; the writers hold heap_lock (alloc_site.h). */
 static struct spinlock site_lock = SPINLOCK_INIT("alloc_site");
 
 #ifndef MM_NO_ACCOUNTING    /* else inline in alloc_site.h: no records */
-/* Number of records in the section. */
-size_t alloc_site_count(void)
-{
-	if (!__start_alloc_sites)
-		return 0;
-	return (size_t)(__stop_alloc_sites - __start_alloc_sites);
-}
-
-/* 1-based index of s, 0 when s is not a record of the section. */
-size_t alloc_site_index(const struct alloc_site *s)
-{
-	uintptr_t a = (uintptr_t)s, lo = (uintptr_t)__start_alloc_sites;
-	size_t n = alloc_site_count();
-
-	if (!s || !lo || a < lo || a >= lo + n * sizeof(*s) ||
-	    (a - lo) % sizeof(*s))
-		return 0;
-	return (a - lo) / sizeof(*s) + 1;
-}
-
-/* Record at 1-based index. */
-struct alloc_site *alloc_site_at(size_t index)
-{
-	if (index == 0 || index > alloc_site_count())
-		return NULL;
-	return &__start_alloc_sites[index - 1];
-}
 #endif
 
 /* Top n sites by live bytes, by selection: O(sites * n), n is small. */
@@ -105,22 +76,3 @@ size_t alloc_site_meta_bytes(void)
 	return alloc_site_count() * sizeof(struct alloc_site);
 }
 
-#ifndef MM_NO_ACCOUNTING
-/* Count one allocation of bytes (block size) at s under tag. Caller
- * holds heap_lock, which alone guards the counters' updates. */
-void alloc_site_charge(struct alloc_site *s, int tag, size_t bytes)
-{
-	s->tag = (uint32_t)tag;
-	s->bytes += bytes;
-	s->live++;
-	s->calls++;
-}
-
-/* Count the free of a block of bytes that was allocated at s. Caller
- * holds heap_lock. */
-void alloc_site_uncharge(struct alloc_site *s, size_t bytes)
-{
-	s->bytes -= bytes;
-	s->live--;
-}
-#endif

@@ -14,8 +14,8 @@ static const char *const tag_static_names[TAG_NR_STATIC] = {
 /* Invariant: slots [0, tag_nr) are in use; tag_nr only grows until
  * tag_init(). Protected by tag_lock. */
 static struct spinlock tag_lock = SPINLOCK_INIT("tag");
-static struct tag_stat tag_table[TAG_MAX];
-static volatile int tag_nr;
+struct tag_stat tag_table[TAG_MAX];    /* tag.h's inline charging reads it */
+volatile int tag_nr;
 static uint64_t tag_nr_refused;
 
 /* Pack 4 characters into a tag value; -1 unless all are printable. */
@@ -100,10 +100,6 @@ int tag_count(void)
 }
 
 /* Is tag a slot in use? */
-bool tag_valid(int tag)
-{
-	return tag >= 0 && tag < tag_nr;
-}
 
 /* Snapshot one tag's counters. */
 int tag_stat_get(int tag, struct tag_stat *out)
@@ -152,28 +148,7 @@ size_t tag_meta_bytes(void)
 
 /* Charge a heap block of block bytes (req asked for) to tag. Caller
  * holds heap_lock. */
-void tag_charge_alloc(int tag, size_t block, size_t req)
-{
-	struct tag_stat *t = &tag_table[tag];
 
-	t->bytes += block;
-	t->req += req;
-	t->live++;
-	t->allocs++;
-	if (t->bytes > t->peak)
-		t->peak = t->bytes;
-}
-
-/* Return a heap block's bytes to tag. Caller holds heap_lock. */
-void tag_charge_free(int tag, size_t block, size_t req)
-{
-	struct tag_stat *t = &tag_table[tag];
-
-	t->bytes -= block;
-	t->req -= req;
-	t->live--;
-	t->frees++;
-}
 
 /* Count a kmalloc under tag that returned NULL. Caller holds heap_lock. */
 void tag_charge_fail(int tag)
