@@ -20,6 +20,7 @@
 #include <kernel/mm.h>
 #include <kernel/proc.h>
 #include <kernel/progs.h>
+#include <kernel/sysinfo.h>
 
 #define KIB(x) ((x) >> 10)
 
@@ -152,6 +153,7 @@ static void init_thread(void *arg)
 		kprintf("rvos: halt requested, powering off\n");
 		power_off();
 	}
+	sysinfo_start();     /* before the first program: mem and ps need it */
 	if (!bootarg("init", val, sizeof(val)) || !val[0])
 		strlcpy(val, "shell", sizeof(val));
 	char *argv[] = { val, NULL };

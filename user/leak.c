@@ -4,6 +4,7 @@
  * `leak N` takes N times as much (default 1). */
 #include <rvos.h>
 
+/* Take memory and channels, report, and exit holding them. */
 int main(int argc, char **argv)
 {
 	long times = 1;

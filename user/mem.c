@@ -5,6 +5,7 @@
 
 #define TOP_SITES 20
 
+/* Print the options. */
 static void usage(void)
 {
 	printf("usage: mem [-s | -b | -p PID | -r | -h]\n"
@@ -57,6 +58,17 @@ static int si_failed(int type, struct si_reader *rd)
 	return 0;
 }
 
+/* Order the processes by pid (insertion sort: a few dozen rows). */
+static void procs_sort(void)
+{
+	for (int i = 1; i < ms.nprocs; i++)
+		for (int j = i; j > 0 && ms.procs[j - 1].pid > ms.procs[j].pid; j--) {
+			struct si_proc t = ms.procs[j - 1];
+			ms.procs[j - 1] = ms.procs[j];
+			ms.procs[j] = t;
+		}
+}
+
 /* Read a MEMSTAT reply into ms. 0 or 1 (reported). */
 static int memstat_read(void)
 {
@@ -79,6 +91,7 @@ static int memstat_read(void)
 			memcpy(&ms.procs[ms.nprocs++], rec, sizeof(struct si_proc));
 	}
 	chan_close(h);
+	procs_sort();
 	return si_failed(type, &rd);
 }
 
@@ -89,18 +102,40 @@ static int tag_shown(const struct si_tag *t)
 	       t->page_allocs || t->page_fails || t->pages;
 }
 
-/* Sort tags largest first: heap bytes, then pages. */
+/* Does tag a come before tag b: more heap bytes, then pages, then peak? */
+static int tag_before(const struct si_tag *a, const struct si_tag *b)
+{
+	if (a->bytes != b->bytes)
+		return a->bytes > b->bytes;
+	if (a->pages != b->pages)
+		return a->pages > b->pages;
+	return a->peak >= b->peak;
+}
+
+/* Sort tags largest first (insertion sort: a few dozen rows). */
 static void tags_sort(void)
 {
 	for (int i = 1; i < ms.ntags; i++)
 		for (int j = i; j > 0; j--) {
 			struct si_tag *a = &ms.tags[j - 1], *b = &ms.tags[j];
-			if (a->bytes > b->bytes || (a->bytes == b->bytes && a->pages >= b->pages))
+			if (tag_before(a, b))
 				break;
 			struct si_tag t = *a;
 			*a = *b;
 			*b = t;
 		}
+}
+
+/* Bytes as "768 B", "12 KiB" or "3 MiB", whichever keeps it short. */
+static const char *size_text(char *buf, size_t n, uint64_t bytes)
+{
+	if (bytes < 10 * 1024)
+		snprintf(buf, n, "%lu B", (unsigned long)bytes);
+	else if (bytes < 10 * 1024 * 1024)
+		snprintf(buf, n, "%lu KiB", (unsigned long)(bytes >> 10));
+	else
+		snprintf(buf, n, "%lu MiB", (unsigned long)(bytes >> 20));
+	return buf;
 }
 
 /* The default screen. */
@@ -110,9 +145,11 @@ static int show_summary(void)
 		return 1;
 	struct si_heap *hp = &ms.heap;
 	unsigned pct = hp->total ? (unsigned)(hp->used * 100 / hp->total) : 0;
-	printf("heap: %lu KiB total, %lu KiB used, %lu KiB free (%u%% used), %lu blocks, %u arenas\n",
-	       (unsigned long)(hp->total / 1024), (unsigned long)(hp->used / 1024),
-	       (unsigned long)(hp->free / 1024), pct, (unsigned long)hp->live, hp->arenas);
+	char t[16], u[16], f[16];
+	printf("heap: %s total, %s used, %s free (%u%% used), %lu blocks, %u arena%s\n",
+	       size_text(t, sizeof(t), hp->total), size_text(u, sizeof(u), hp->used),
+	       size_text(f, sizeof(f), hp->free), pct, (unsigned long)hp->live,
+	       hp->arenas, hp->arenas == 1 ? "" : "s");
 
 	tags_sort();
 	printf("\nTag      Current       Peak    Live   Allocs    Frees  Fails   Pages\n");
@@ -180,7 +217,14 @@ static int show_raw(void)
 		printf("proc pid=%d ppid=%d name=%s pages=%lu kthread=%d\n", p->pid, p->ppid,
 		       name, (unsigned long)p->pages, (p->flags & SI_PROC_KTHREAD) ? 1 : 0);
 	}
-	printf("end tags=%d procs=%d\n", ms.ntags, ms.nprocs);
+	/* what reclaim must restore, on one line, for before/after checks */
+	printf("current free=%lu", (unsigned long)pg->free);
+	for (int i = 0; i < ms.ntags; i++) {
+		char name[5];
+		si_name(name, ms.tags[i].name, 4);
+		printf(" %s=%lu", name, (unsigned long)ms.tags[i].bytes);
+	}
+	printf("\nend tags=%d procs=%d\n", ms.ntags, ms.nprocs);
 	return 0;
 }
 
@@ -195,7 +239,7 @@ static int show_sites(void)
 	if (h < 0)
 		return 1;
 	si_reader_init(&rd, h);
-	printf("     BYTES   LIVE    CALLS  TAG   FILE:LINE                     FUNCTION\n");
+	printf("     BYTES   LIVE    CALLS  TAG   FILE:LINE                          FUNCTION\n");
 	while ((type = si_read(&rd, &rec)) > 0) {
 		const struct si_site *s = rec;
 		if (type != SI_REC_SITE)
@@ -209,7 +253,7 @@ static int show_sites(void)
 		si_name(file, s->file, sizeof(s->file));
 		si_name(func, s->func, sizeof(s->func));
 		snprintf(where, sizeof(where), "%s:%u", file, s->line);
-		printf("%10lu %6lu %8lu  %-4s  %-29s %s\n", (unsigned long)s->bytes,
+		printf("%10lu %6lu %8lu  %-4s  %-34s %s\n", (unsigned long)s->bytes,
 		       (unsigned long)s->live, (unsigned long)s->calls, tag, where, func);
 	}
 	chan_close(h);
@@ -292,6 +336,7 @@ static int show_proc(long pid)
 	return si_failed(type, &rd);
 }
 
+/* Pick the view from the options; usage and exit 2 for anything else. */
 int main(int argc, char **argv)
 {
 	if (argc == 1)

@@ -21,6 +21,21 @@ static void state_text(const struct si_proc *p, char *out, size_t n)
 		snprintf(out, n, "%s", s);
 }
 
+static struct si_proc procs[64];
+static int nprocs;
+
+/* Order the table by pid (insertion sort: a few dozen rows). */
+static void sort_by_pid(void)
+{
+	for (int i = 1; i < nprocs; i++)
+		for (int j = i; j > 0 && procs[j - 1].pid > procs[j].pid; j--) {
+			struct si_proc t = procs[j - 1];
+			procs[j - 1] = procs[j];
+			procs[j] = t;
+		}
+}
+
+/* Ask sysinfo for the process table and print it by pid. */
 int main(int argc, char **argv)
 {
 	struct si_reader rd;
@@ -41,12 +56,23 @@ int main(int argc, char **argv)
 		printf("ps: sysinfo request: %s\n", errstr(r));
 		return 1;
 	}
-	printf("  PID  PPID  STATE              CPU      MEM  NAME\n");
 	si_reader_init(&rd, h);
-	while ((type = si_read(&rd, &rec)) > 0) {
-		const struct si_proc *p = rec;
-		if (type != SI_REC_PROC)
-			continue;
+	while ((type = si_read(&rd, &rec)) > 0)
+		if (type == SI_REC_PROC && nprocs < (int)ARRAY_SIZE(procs))
+			memcpy(&procs[nprocs++], rec, sizeof(procs[0]));
+	chan_close(h);
+	if (type < 0) {
+		printf("ps: reply broken: %s\n", errstr(type));
+		return 1;
+	}
+	if (rd.status < 0) {
+		printf("ps: sysinfo: %s\n", errstr(rd.status));
+		return 1;
+	}
+	sort_by_pid();
+	printf("  PID  PPID  STATE              CPU      MEM  NAME\n");
+	for (int i = 0; i < nprocs; i++) {
+		const struct si_proc *p = &procs[i];
 		char state[40], name[17], shown[20];
 		state_text(p, state, sizeof(state));
 		si_name(name, p->name, sizeof(p->name));
@@ -59,15 +85,6 @@ int main(int argc, char **argv)
 		printf("%5d %5d  %-16s %3lu.%02lu %7luK  %s\n", p->pid, p->ppid, state,
 		       cs / 100, cs % 100,
 		       (unsigned long)p->pages * (USER_PAGE_SIZE / 1024), shown);
-	}
-	chan_close(h);
-	if (type < 0) {
-		printf("ps: reply broken: %s\n", errstr(type));
-		return 1;
-	}
-	if (rd.status < 0) {
-		printf("ps: sysinfo: %s\n", errstr(rd.status));
-		return 1;
 	}
 	return 0;
 }

@@ -169,4 +169,16 @@ struct si_ptag {
 	uint64_t pages;
 };
 
+/* The layouts are ABI: a change here must be an append (or a new version). */
+_Static_assert(sizeof(struct si_request) == 16, "si_request layout");
+_Static_assert(sizeof(struct si_msg_hdr) == 16, "si_msg_hdr layout");
+_Static_assert(sizeof(struct si_end) == 16, "si_end layout");
+_Static_assert(sizeof(struct si_heap) == 72, "si_heap layout");
+_Static_assert(sizeof(struct si_pages) == 56, "si_pages layout");
+_Static_assert(sizeof(struct si_tag) == 104, "si_tag layout");
+_Static_assert(sizeof(struct si_proc) == 72, "si_proc layout");
+_Static_assert(sizeof(struct si_site) == 104, "si_site layout");
+_Static_assert(sizeof(struct si_buddy) == 24, "si_buddy layout");
+_Static_assert(sizeof(struct si_ptag) == 16, "si_ptag layout");
+
 #endif

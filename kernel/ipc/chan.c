@@ -25,6 +25,7 @@ static struct chan *chan_of(struct chan_end *e)
 	return (struct chan *)(e < e->peer ? e : e->peer);
 }
 
+/* A message block for len bytes, under TAG_IPC; NULL when the heap says no. */
 struct chan_msg *chan_msg_alloc(size_t len)
 {
 	struct chan_msg *m = kmalloc(sizeof(*m) + len, TAG_IPC);
@@ -42,6 +43,7 @@ void chan_msg_free(struct chan_msg *m)
 	kfree(m);
 }
 
+/* A new channel: both ends open, queues empty. */
 int chan_pair(struct chan_end **a, struct chan_end **b)
 {
 	struct chan *ch = kzalloc(sizeof(*ch), TAG_IPC);
@@ -73,6 +75,7 @@ static bool makes_cycle(struct chan_end *x, struct chan_end *q)
 	return false;
 }
 
+/* Queue m at the peer of e, or say why not; caller holds ipc_lock. */
 int chan_enqueue_locked(struct chan_end *e, struct chan_msg *m)
 {
 	struct chan_end *q = e->peer;
@@ -103,11 +106,13 @@ int chan_enqueue_locked(struct chan_end *e, struct chan_msg *m)
 	return 0;
 }
 
+/* The next message to receive at e, left queued. */
 struct chan_msg *chan_peek_locked(struct chan_end *e)
 {
 	return e->head;
 }
 
+/* Take the next message off e's queue and tell its sender there is room. */
 struct chan_msg *chan_dequeue_locked(struct chan_end *e)
 {
 	struct chan_msg *m = e->head;
@@ -124,16 +129,19 @@ struct chan_msg *chan_dequeue_locked(struct chan_end *e)
 	return m;
 }
 
+/* Has the other end of e been closed? */
 bool chan_peer_closed_locked(struct chan_end *e)
 {
 	return e->peer->closed;
 }
 
+/* Sleep until a message or a close reaches e (releases ipc_lock meanwhile). */
 void chan_wait_msg_locked(struct chan_end *e)
 {
 	sleep_on(&e->head, &ipc_lock, "chan_recv");
 }
 
+/* Sleep until the peer of e has room or closes (releases ipc_lock meanwhile). */
 void chan_wait_room_locked(struct chan_end *e)
 {
 	sleep_on(&e->peer->count, &ipc_lock, "chan_send");
@@ -179,6 +187,7 @@ void chan_close_locked(struct chan_end *e)
 	}
 }
 
+/* Send from kernel memory through an endpoint the kernel holds. */
 int chan_ksend(struct chan_end *e, const void *buf, size_t len,
 	       struct chan_end *const hs[], int nh, int flags)
 {
@@ -210,6 +219,7 @@ int chan_ksend(struct chan_end *e, const void *buf, size_t len,
 	return r;
 }
 
+/* Receive into kernel memory at an endpoint the kernel holds. */
 long chan_krecv(struct chan_end *e, void *buf, size_t cap,
 		struct chan_end *hs[], int *nh, int flags)
 {
@@ -248,6 +258,7 @@ long chan_krecv(struct chan_end *e, void *buf, size_t cap,
 	return r;
 }
 
+/* Close an endpoint the kernel holds. */
 void chan_kclose(struct chan_end *e)
 {
 	spin_lock(&ipc_lock);
@@ -255,6 +266,7 @@ void chan_kclose(struct chan_end *e)
 	spin_unlock(&ipc_lock);
 }
 
+/* Make events at e count in w. */
 void chan_watch(struct chan_end *e, struct chan_waiter *w)
 {
 	spin_lock(&ipc_lock);
@@ -262,6 +274,7 @@ void chan_watch(struct chan_end *e, struct chan_waiter *w)
 	spin_unlock(&ipc_lock);
 }
 
+/* The event count of w, to sleep on later. */
 uint64_t chan_waiter_mark(struct chan_waiter *w)
 {
 	spin_lock(&ipc_lock);
@@ -270,6 +283,7 @@ uint64_t chan_waiter_mark(struct chan_waiter *w)
 	return mark;
 }
 
+/* Sleep until w has counted an event after mark. */
 void chan_waiter_sleep(struct chan_waiter *w, uint64_t mark, const char *what)
 {
 	spin_lock(&ipc_lock);

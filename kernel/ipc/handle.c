@@ -21,6 +21,7 @@ static struct chan_end **table_of(struct proc *p)
 	return handle_tables[p - proc_table];
 }
 
+/* The endpoint p calls h, or NULL. */
 struct chan_end *handle_get_locked(struct proc *p, int h)
 {
 	struct chan_end **t = table_of(p);
@@ -66,6 +67,7 @@ void handle_clear_locked(struct proc *p, int h)
 		t[h - 1] = NULL;
 }
 
+/* Close all of a dying process's handles and free its table. */
 void ipc_proc_exit(struct proc *p)
 {
 	spin_lock(&ipc_lock);
@@ -78,6 +80,7 @@ void ipc_proc_exit(struct proc *p)
 	kfree(t);
 }
 
+/* How many handles p holds. */
 int ipc_handle_count(struct proc *p)
 {
 	int n = 0;

@@ -46,6 +46,7 @@ static struct svc_entry *svc_find_locked(const char *name)
 	return NULL;
 }
 
+/* Name a new service; the caller gets its listening end. */
 int svc_register(const char *name, struct chan_end **listen)
 {
 	struct chan_end *reg, *lis;
@@ -78,6 +79,7 @@ int svc_register(const char *name, struct chan_end **listen)
 	return 0;
 }
 
+/* Drop the name whose registry end is e (its service closed). */
 void svc_forget_locked(struct chan_end *e)
 {
 	for (int i = 0; i < SVC_MAX; i++)
@@ -88,6 +90,7 @@ void svc_forget_locked(struct chan_end *e)
 	e->registry = false;
 }
 
+/* Make a channel to service name and hand its far end to the service. */
 int svc_connect(const char *name, pid_t pid, struct chan_end **client)
 {
 	struct proc *self = proc_current();

@@ -50,9 +50,12 @@ static void si_close_all(struct chan_end *hs[], int nh)
 		chan_kclose(hs[i]);
 }
 
-/* Take every pending connection; refuse (-EBUSY) beyond SYSINFO_CLIENTS. */
-static void si_accept(void)
+/* Take every pending connection; refuse (-EBUSY) beyond SYSINFO_CLIENTS.
+ * Returns how many were taken. */
+static int si_accept(void)
 {
+	int taken = 0;
+
 	struct chan_end *hs[CHAN_MSG_HANDLES];
 	int nh;
 	struct svc_connect hello;
@@ -60,7 +63,7 @@ static void si_accept(void)
 	for (;;) {
 		long n = chan_krecv(listen_end, &hello, sizeof(hello), hs, &nh, CHAN_NONBLOCK);
 		if (n < 0)
-			return;
+			return taken;
 		if (n != sizeof(hello) || hello.magic != SVC_CONNECT_MAGIC || nh != 1) {
 			si_close_all(hs, nh);
 			continue;
@@ -80,6 +83,7 @@ static void si_accept(void)
 		c->end = hs[0];
 		c->pid = hello.client_pid;
 		chan_watch(c->end, &waiter);
+		taken++;
 	}
 }
 
@@ -136,17 +140,21 @@ static bool si_serve(struct si_client *c)
 	return true;
 }
 
-/* The service thread: accept, serve everyone, sleep until an event. */
+/* The service thread: serve everyone (which drops clients that left,
+ * making room), accept, and sleep until an event. A client accepted in
+ * this round may have a request queued from before the mark: go round
+ * again rather than sleep. */
 static void sysinfo_main(void *arg)
 {
 	(void)arg;
 	for (;;) {
 		uint64_t mark = chan_waiter_mark(&waiter);
 		bool more = false;
-		si_accept();
 		for (int i = 0; i < SYSINFO_CLIENTS; i++)
 			if (clients[i].end && si_serve(&clients[i]))
 				more = true;
+		if (si_accept() > 0)
+			more = true;
 		if (more)
 			yield();
 		else
@@ -154,6 +162,7 @@ static void sysinfo_main(void *arg)
 	}
 }
 
+/* Register "sysinfo" and start the thread that serves it. */
 void sysinfo_start(void)
 {
 	int r = svc_register(SYSINFO_SERVICE, &listen_end);

@@ -149,7 +149,8 @@ static int si_procs(struct si_stream *st, pid_t pid)
 static void si_sites(struct si_stream *st)
 {
 	size_t n = alloc_site_count();
-	struct alloc_site *sites = kmalloc(n * sizeof(*sites), TAG_SVC);
+	/* a transient snapshot of the call-site table: TRAC */
+	struct alloc_site *sites = kmalloc(n * sizeof(*sites), TAG_TRAC);
 	if (!sites) {
 		st->err = -ENOMEM;
 		return;
@@ -224,6 +225,7 @@ static int si_proc_pages(struct si_stream *st, pid_t pid)
 	return 0;
 }
 
+/* Build the reply to one request, or an -EPROTO end if it is malformed. */
 void si_answer(struct si_stream *st, const void *buf, size_t len)
 {
 	struct si_request rq;

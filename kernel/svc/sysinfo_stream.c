@@ -25,6 +25,7 @@ static void si_hdr(struct si_msg_hdr *h, uint16_t type, uint16_t rec_size, uint3
 	h->seq = seq;
 }
 
+/* Start an empty reply to a request of this kind. */
 void si_stream_init(struct si_stream *st, uint16_t kind)
 {
 	memset(st, 0, sizeof(*st));
@@ -56,6 +57,7 @@ static bool si_reserve(struct si_stream *st, size_t n)
 	return true;
 }
 
+/* Append one record, opening a new message when the type changes or it is full. */
 void si_put(struct si_stream *st, uint16_t type, const void *rec, size_t size)
 {
 	struct si_msg_hdr *h = NULL;
@@ -91,6 +93,7 @@ void si_put(struct si_stream *st, uint16_t type, const void *rec, size_t size)
 	st->end.end.records++;
 }
 
+/* Close the reply with its end record (only the end if building failed). */
 void si_finish(struct si_stream *st, int status)
 {
 	if (st->err) {              /* send the end alone, saying why */
@@ -107,6 +110,7 @@ void si_finish(struct si_stream *st, int status)
 	st->end.end.status = status;
 }
 
+/* The next message to send; false when the end has gone. */
 bool si_next(struct si_stream *st, const void **msg, size_t *len)
 {
 	if (st->pos < st->len) {
@@ -122,6 +126,7 @@ bool si_next(struct si_stream *st, const void **msg, size_t *len)
 	return true;
 }
 
+/* Mark the message si_next gave as sent. */
 void si_advance(struct si_stream *st)
 {
 	if (st->pos < st->len) {
@@ -132,6 +137,7 @@ void si_advance(struct si_stream *st)
 	}
 }
 
+/* Give back the reply's buffer. */
 void si_stream_free(struct si_stream *st)
 {
 	kfree(st->buf);

@@ -18,12 +18,14 @@ static size_t si_known_size(unsigned type)
 	}
 }
 
+/* Send one request. */
 int si_request(int h, int kind, int arg)
 {
 	struct si_request rq = { SYSINFO_MAGIC, SYSINFO_VERSION, (uint16_t)kind, arg, 0 };
 	return chan_send(h, &rq, sizeof(rq), NULL, 0, 0);
 }
 
+/* Start reading a reply. */
 void si_reader_init(struct si_reader *rd, int h)
 {
 	memset(rd, 0, sizeof(*rd));
@@ -49,6 +51,7 @@ static int si_fetch(struct si_reader *rd)
 	return 0;
 }
 
+/* The next record of the reply, checked. */
 int si_read(struct si_reader *rd, const void **rec)
 {
 	const struct si_msg_hdr *hd = (const void *)rd->msg;
@@ -71,6 +74,7 @@ int si_read(struct si_reader *rd, const void **rec)
 	return hd->type;
 }
 
+/* A fixed-size name field as a C string. */
 void si_name(char *out, const char *field, size_t n)
 {
 	size_t i = 0;
