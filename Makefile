@@ -54,6 +54,7 @@ $(B)/kernel/proc/progs_blob.S.o: $(USER_ARCHIVE)
 include tools/testing/host/proc.mk
 include tools/testing/host/mm.mk
 include tools/testing/host/dev.mk
+include tools/testing/fuzz/fuzz.mk
 include tools/bench/bench.mk
 host-test: host-test-mm host-test-proc host-test-dev
 
@@ -124,6 +125,7 @@ help:
 	@echo "  make gdb        attach gdb-multiarch to 'make qemu-gdb'"
 	@echo "  make test       run every test; last line 'N passed, N failed'"
 	@echo "  make bench      run the benchmarks (docs/perf.md); figures in build/bench.txt"
+	@echo "  make fuzz       libFuzzer on the page allocator and heap for FUZZ_SECONDS (60)"
 	@echo "  make deps       install missing Debian packages"
 	@echo "  make clean      remove build/"
 	@echo "variables: MEM=$(MEM) CPUS=$(CPUS) BOOTARGS='$(BOOTARGS)' GDBPORT=$(GDBPORT) JOBS=$(JOBS)"

@@ -16,6 +16,8 @@ gdb-multiarch:gdb-multiarch
 python3:python3
 gcc:gcc
 make:make
+clang:clang
+libclang-rt-14-dev:/usr/lib/clang/14/lib/linux/libclang_rt.fuzzer-$(uname -m).a
 "
 
 quiet=no

@@ -2,6 +2,7 @@
  * programs as its children, waits for them, and checks that every page
  * and every tag's counters come back exactly. */
 #include <kernel/ktest.h>
+#include <kernel/memsnap.h>
 #include <kernel/proc.h>
 #include <kernel/page.h>
 #include <kernel/heap.h>
@@ -12,46 +13,6 @@
 #include <kernel/timer.h>
 #include <uapi/wait.h>
 #include <uapi/errno.h>
-
-/* What must be identical before and after a process lives and dies. */
-struct mem_snap {
-	size_t free_pages;
-	uint64_t bytes[TAG_MAX];
-	uint64_t pages[TAG_MAX];
-};
-
-static void snap(struct mem_snap *s)
-{
-	struct page_stats ps;
-	memset(s, 0, sizeof(*s));
-	page_stats(&ps);
-	s->free_pages = ps.free;
-	for (int t = 0; t < tag_count(); t++) {
-		struct tag_stat ts;
-		if (tag_stat_get(t, &ts) == 0) {
-			s->bytes[t] = ts.bytes;
-			s->pages[t] = ts.pages;
-		}
-	}
-}
-
-/* Compare two snapshots, naming the first counter that differs. */
-static bool snap_same(const struct mem_snap *a, const struct mem_snap *b)
-{
-	if (a->free_pages != b->free_pages) {
-		kprintf("ktest:   free pages %lu before, %lu after\n", a->free_pages, b->free_pages);
-		return false;
-	}
-	for (int t = 0; t < TAG_MAX; t++)
-		if (a->bytes[t] != b->bytes[t] || a->pages[t] != b->pages[t]) {
-			char name[8];
-			tag_name(t, name);
-			kprintf("ktest:   tag %s: %lu bytes/%lu pages before, %lu/%lu after\n", name,
-				a->bytes[t], a->pages[t], b->bytes[t], b->pages[t]);
-			return false;
-		}
-	return true;
-}
 
 /* Spawn "name args..." (a NULL-terminated list) as our child. */
 static pid_t start(const char *name, const char *arg1)
@@ -135,7 +96,7 @@ KTEST(proc_500_spawn_exit_cycles)
 {
 	struct mem_snap before, after;
 	KT_EQ(run("status", NULL), W_EXITCODE(0));    /* warm up */
-	snap(&before);
+	memsnap_take(&before);
 	for (int i = 0; i < 500; i++) {
 		int st = run("status", NULL);
 		if (st != W_EXITCODE(0)) {
@@ -143,8 +104,8 @@ KTEST(proc_500_spawn_exit_cycles)
 			KT_ASSERT(false);
 		}
 	}
-	snap(&after);
-	KT_ASSERT(snap_same(&before, &after));
+	memsnap_take(&after);
+	KT_ASSERT(memsnap_same(&before, &after));
 }
 
 /* Each crash kind: killed with the right cause, or its bad system calls
@@ -165,7 +126,7 @@ KTEST(proc_crashes)
 	};
 	struct mem_snap before, after;
 	KT_EQ(run("status", NULL), W_EXITCODE(0));
-	snap(&before);
+	memsnap_take(&before);
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		int st = run("crash", cases[i].kind);
 		if (st != cases[i].status)
@@ -173,31 +134,31 @@ KTEST(proc_crashes)
 				st, cases[i].status);
 		KT_EQ(st, cases[i].status);
 	}
-	snap(&after);
-	KT_ASSERT(snap_same(&before, &after));
+	memsnap_take(&after);
+	KT_ASSERT(memsnap_same(&before, &after));
 }
 
 KTEST(proc_hog_reclaimed)
 {
 	struct mem_snap before, after;
 	struct reclaim_record rec;
-	snap(&before);
+	memsnap_take(&before);
 	KT_EQ(run("hog", "2000"), W_EXITCODE(0));
 	proc_last_reclaim(&rec);
 	KT_ASSERT(rec.by_tag[TAG_USER] >= 2000);
-	snap(&after);
-	KT_ASSERT(snap_same(&before, &after));
+	memsnap_take(&after);
+	KT_ASSERT(memsnap_same(&before, &after));
 }
 
 KTEST(proc_hog_until_refused)
 {
 	struct mem_snap before, after;
 	struct page_stats ps;
-	snap(&before);
+	memsnap_take(&before);
 	KT_EQ(run("hog", "max"), W_EXITCODE(0));
 	page_stats(&ps);
-	snap(&after);
-	KT_ASSERT(snap_same(&before, &after));
+	memsnap_take(&after);
+	KT_ASSERT(memsnap_same(&before, &after));
 }
 
 /* The table holds PROC_MAX processes; one more is refused, not queued. */
@@ -206,7 +167,7 @@ KTEST(proc_table_full)
 	pid_t pids[PROC_MAX];
 	int n = 0, status;
 	struct mem_snap before, after;
-	snap(&before);
+	memsnap_take(&before);
 	pid_t r;
 	while ((r = start("sleep", "100000")) > 0)
 		pids[n++] = r;
@@ -216,8 +177,8 @@ KTEST(proc_table_full)
 		proc_kill(pids[i]);
 	for (int i = 0; i < n; i++)
 		KT_EQ(proc_wait(pids[i], &status), pids[i]);
-	snap(&after);
-	KT_ASSERT(snap_same(&before, &after));
+	memsnap_take(&after);
+	KT_ASSERT(memsnap_same(&before, &after));
 }
 
 /* Corrupt copies of a real program are refused, and nothing leaks. */
@@ -230,7 +191,7 @@ KTEST(proc_loader_rejects_corrupt)
 	uint8_t *bad = kmalloc(len, TAG_TEST);
 	KT_ASSERT(bad != NULL);
 	char *argv[] = { "bad", NULL };
-	snap(&before);
+	memsnap_take(&before);
 	static const struct { size_t off; uint8_t val; } edits[] = {
 		{ 0, 0x7e },        /* magic */
 		{ 4, 1 },           /* ELFCLASS32 */
@@ -246,7 +207,7 @@ KTEST(proc_loader_rejects_corrupt)
 		KT_EQ(proc_spawn_image("bad", bad, len, 1, argv, proc_current()->pid), -ENOEXEC);
 	}
 	KT_EQ(proc_spawn_image("bad", img, 40, 1, argv, proc_current()->pid), -ENOEXEC);
-	snap(&after);
+	memsnap_take(&after);
 	kfree(bad);
-	KT_ASSERT(snap_same(&before, &after));
+	KT_ASSERT(memsnap_same(&before, &after));
 }
