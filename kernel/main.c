@@ -145,6 +145,7 @@ static void init_thread(void *arg)
 			power_fail(1);
 		power_off();
 	}
+	sysinfo_start();     /* before any program: mem and ps need it */
 	if (bootarg("bench", val, sizeof(val)))
 		kbench_main(val);
 	if (bootarg("echo", NULL, 0))
@@ -153,7 +154,6 @@ static void init_thread(void *arg)
 		kprintf("rvos: halt requested, powering off\n");
 		power_off();
 	}
-	sysinfo_start();     /* before the first program: mem and ps need it */
 	if (!bootarg("init", val, sizeof(val)) || !val[0])
 		strlcpy(val, "shell", sizeof(val));
 	char *argv[] = { val, NULL };
