@@ -12,10 +12,11 @@
  * PAGE_OWNERS = PROC_MAX + 1 records (the kernel's is opened by
  * page_init), -ENFILE when all are taken (counted); page_reclaim(pid)
  * frees whatever the PID still holds and closes the record. pid -> record
- * is a 256-entry open-addressed hash (at most half full, so O(1)); the
- * descriptor stores the record's slot, so page_owner() is O(1), and each
- * record heads a list of the blocks it holds, so reclaim is O(blocks
- * held), never a scan of memory or of a table.
+ * is the last owner found or else a 256-entry open-addressed hash (at
+ * most half full, so O(1)); the descriptor stores the record's slot, so
+ * page_free() and page_owner() never hash, and each record heads a list
+ * of the blocks it holds, so reclaim is O(blocks held), never a scan of
+ * memory or of a table.
  *
  * Misuse (freeing a free page, a page that is not the start of a block,
  * a page not owned by the PID given, an address outside managed RAM) is

@@ -114,10 +114,9 @@ static inline void tag_charge_free(int tag, size_t block, size_t req)
 	t->live--;
 	t->frees++;
 }
+
+/* Count a kmalloc under tag that returned NULL. Caller holds heap_lock. */
 void tag_charge_fail(int tag);
-void tag_charge_pages(int tag, size_t npages);
-void tag_uncharge_pages(int tag, size_t npages);
-void tag_charge_page_fail(int tag);
 #else
 /* Built with -DMM_NO_ACCOUNTING (make bench's baseline, docs/perf.md):
  * nothing is charged, so every counter stays zero. */
@@ -126,9 +125,6 @@ static inline void tag_charge_alloc(int tag, size_t block, size_t req)
 static inline void tag_charge_free(int tag, size_t block, size_t req)
 { (void)tag; (void)block; (void)req; }
 static inline void tag_charge_fail(int tag) { (void)tag; }
-static inline void tag_charge_pages(int tag, size_t npages) { (void)tag; (void)npages; }
-static inline void tag_uncharge_pages(int tag, size_t npages) { (void)tag; (void)npages; }
-static inline void tag_charge_page_fail(int tag) { (void)tag; }
 #endif
 
 #endif

@@ -2,38 +2,11 @@
  * Owner records live in page_owner.c, the invariant walker in
  * page_check.c; see include/kernel/page.h for the contract. */
 #include "page_internal.h"
-#include <kernel/tag.h>
 #include <kernel/mm.h>
 #include <kernel/string.h>
 #include <uapi/errno.h>
 
 struct page_alloc_state pg = { .lock = SPINLOCK_INIT("page") };
-
-/* Push descriptor idx at the front of a list. Caller holds page_lock. */
-void page_list_push(uint32_t *head, uint32_t idx)
-{
-	struct page_desc *d = &pg.desc[idx];
-
-	d->prev = PAGE_NIL;
-	d->next = *head;
-	if (*head != PAGE_NIL)
-		pg.desc[*head].prev = idx;
-	*head = idx;
-}
-
-/* Unlink descriptor idx from a list in O(1). Caller holds page_lock. */
-void page_list_del(uint32_t *head, uint32_t idx)
-{
-	struct page_desc *d = &pg.desc[idx];
-
-	if (d->prev != PAGE_NIL)
-		pg.desc[d->prev].next = d->next;
-	else
-		*head = d->next;
-	if (d->next != PAGE_NIL)
-		pg.desc[d->next].prev = d->prev;
-	d->next = d->prev = PAGE_NIL;
-}
 
 /* Index of the page at p, -1 if p is unaligned or outside RAM. */
 long page_index(const void *p)
@@ -50,28 +23,6 @@ long page_index(const void *p)
 static void *page_addr(uint32_t idx)
 {
 	return (void *)(pg.base + (paddr_t)idx * PAGE_SIZE);
-}
-
-/* Put the block idx of order on its free list after merging it with
- * every free buddy; tails of the block are PD_TAIL already. Caller
- * holds page_lock. O(PAGE_MAX_ORDER). */
-static void page_merge_insert(uint32_t idx, unsigned order)
-{
-	while (order < PAGE_MAX_ORDER) {
-		uint32_t b = idx ^ (1u << order);
-		if (b >= pg.npages || pg.desc[b].state != PD_FREE ||
-		    pg.desc[b].order != order)
-			break;
-		page_list_del(&pg.free_head[order], b);
-		pg.free_count[order]--;
-		pg.desc[MAX(idx, b)].state = PD_TAIL;
-		idx = MIN(idx, b);
-		order++;
-	}
-	pg.desc[idx].state = PD_FREE;
-	pg.desc[idx].order = (uint8_t)order;
-	page_list_push(&pg.free_head[order], idx);
-	pg.free_count[order]++;
 }
 
 /* Bytes of descriptors for ram_size bytes of RAM. */
@@ -173,7 +124,7 @@ void *page_alloc(unsigned order, pid_t owner, int tag)
 		goto fail;
 	}
 #ifndef MM_NO_ACCOUNTING
-	slot = page_owner_slot(owner);
+	slot = page_owner_find(owner);
 	if (slot < 0) {
 		pg.misuse++;
 		mm_report(ra, "page_alloc: pid %d has no owner record", (int)owner);
@@ -208,34 +159,15 @@ void *page_alloc(unsigned order, pid_t owner, int tag)
 	pg.desc[idx].owner = (uint8_t)slot;
 	page_list_push(&pg.owners[slot].head, idx);
 	pg.owners[slot].pages += 1u << order;
-	pg.owners[slot].blocks++;
 #endif
 	pg.nfree -= 1u << order;
-	tag_charge_pages(tag, 1u << order);
+	page_tag_charge(tag, 1u << order);
 	spin_unlock(&pg.lock);
 	return page_addr(idx);
 fail:
-	tag_charge_page_fail(tag);
+	page_tag_fail(tag);
 	spin_unlock(&pg.lock);
 	return NULL;
-}
-
-/* Take the allocated block idx from its owner and tag, then free it.
- * Caller holds page_lock and has checked idx is a PD_USED head. */
-void page_block_release(uint32_t idx)
-{
-	struct page_desc *d = &pg.desc[idx];
-	unsigned order = d->order;
-
-#ifndef MM_NO_ACCOUNTING
-	struct page_owner_rec *r = &pg.owners[d->owner];
-	page_list_del(&r->head, idx);
-	r->pages -= 1u << order;
-	r->blocks--;
-#endif
-	tag_uncharge_pages(d->tag, 1u << order);
-	pg.nfree += 1u << order;
-	page_merge_insert(idx, order);
 }
 
 /* Check that p starts a block allocated to owner; report misuse with
@@ -275,7 +207,8 @@ static long page_check_held(const void *p, pid_t owner, const char *what,
 	return idx;
 }
 
-/* Free the block starting at p, held by owner. */
+/* Free the block starting at p, held by owner: the descriptor names the
+ * owner's record, so this needs no lookup by pid. */
 int page_free(void *p, pid_t owner)
 {
 	uintptr_t ra = (uintptr_t)__builtin_return_address(0);
@@ -283,8 +216,18 @@ int page_free(void *p, pid_t owner)
 
 	spin_lock(&pg.lock);
 	idx = page_check_held(p, owner, "page_free", ra);
-	if (idx >= 0)
-		page_block_release((uint32_t)idx);
+	if (idx >= 0) {
+		struct page_desc *d = &pg.desc[idx];
+		uint32_t n = 1u << d->order;
+#ifndef MM_NO_ACCOUNTING
+		struct page_owner_rec *r = &pg.owners[d->owner];
+		page_list_del(&r->head, (uint32_t)idx);
+		r->pages -= n;
+#endif
+		page_tag_uncharge(d->tag, n, 1);
+		pg.nfree += n;
+		page_merge_insert((uint32_t)idx, d->order);
+	}
 	spin_unlock(&pg.lock);
 	return idx < 0 ? (int)idx : 0;
 }
@@ -300,7 +243,7 @@ int page_owner_set(void *p, pid_t from, pid_t to)
 	idx = page_check_held(p, from, "page_owner_set", ra);
 	if (idx < 0)
 		goto out;
-	slot = page_owner_slot(to);
+	slot = page_owner_find(to);
 	if (slot < 0) {
 		pg.misuse++;
 		mm_report(ra, "page_owner_set: pid %d has no owner record", (int)to);
@@ -311,11 +254,9 @@ int page_owner_set(void *p, pid_t from, pid_t to)
 	struct page_owner_rec *old = &pg.owners[d->owner], *new = &pg.owners[slot];
 	page_list_del(&old->head, (uint32_t)idx);
 	old->pages -= 1u << d->order;
-	old->blocks--;
 	d->owner = (uint8_t)slot;
 	page_list_push(&new->head, (uint32_t)idx);
 	new->pages += 1u << d->order;
-	new->blocks++;
 out:
 	spin_unlock(&pg.lock);
 	return idx < 0 ? (int)idx : 0;

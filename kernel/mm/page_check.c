@@ -10,9 +10,11 @@
 			 return -EIO; } while (0)
 
 /* Walk the blocks in index order: heads, tails, free-buddy merging, and
- * the per-order, per-owner and per-tag sums. Caller holds page_lock. */
+ * the per-order, per-owner (pages and blocks) and per-tag sums. Caller
+ * holds page_lock. */
 static int page_check_blocks(uint32_t free_blocks[], uint32_t owner_pages[],
-			     uint64_t tag_pages[], uint32_t *nfree, uint32_t *total)
+			     uint32_t owner_blocks[], uint64_t tag_pages[],
+			     uint32_t *nfree, uint32_t *total)
 {
 	for (uint32_t i = 0; i < pg.npages; ) {
 		const struct page_desc *d = &pg.desc[i];
@@ -42,6 +44,7 @@ static int page_check_blocks(uint32_t free_blocks[], uint32_t owner_pages[],
 			if (!tag_valid(d->tag))
 				PG_BAD("block %u has unknown tag %u", i, d->tag);
 			owner_pages[d->owner] += n;
+			owner_blocks[d->owner]++;
 			tag_pages[d->tag] += n;
 		}
 		*total += n;
@@ -83,7 +86,7 @@ static int page_check_owners(void)
 			continue;
 		in_hash++;
 		if (s > PAGE_OWNERS || pg.owners[s - 1].pid == OWNER_NONE ||
-		    page_owner_slot(pg.owners[s - 1].pid) != s - 1)
+		    page_owner_probe(pg.owners[s - 1].pid) != s - 1)
 			PG_BAD("owner hash bucket %u is stale or unreachable", b);
 	}
 	if (in_hash + pg.nfree_slots != PAGE_OWNERS)
@@ -91,6 +94,9 @@ static int page_check_owners(void)
 		       pg.nfree_slots, PAGE_OWNERS);
 	if (pg.owners[0].pid != 0)
 		PG_BAD("slot 0 is not the kernel's");
+	if (pg.last_pid < 0 || page_owner_probe(pg.last_pid) != (int)pg.last_slot)
+		PG_BAD("last owner found, pid %d slot %u, is stale", (int)pg.last_pid,
+		       pg.last_slot);
 	return 0;
 }
 
@@ -99,13 +105,15 @@ int page_check(void)
 {
 	uint32_t free_blocks[PAGE_MAX_ORDER + 1] = { 0 };
 	uint32_t owner_pages[PAGE_OWNERS] = { 0 };
+	uint32_t owner_blocks[PAGE_OWNERS] = { 0 };
 	uint64_t tag_pages[TAG_MAX] = { 0 };
 	uint32_t nfree = 0, total = 0;
 	struct tag_stat ts;
 	int rc;
 
 	spin_lock(&pg.lock);
-	rc = page_check_blocks(free_blocks, owner_pages, tag_pages, &nfree, &total);
+	rc = page_check_blocks(free_blocks, owner_pages, owner_blocks, tag_pages,
+			       &nfree, &total);
 	if (!rc && (nfree != pg.nfree || total != pg.total)) {
 		kprintf("page_check: counted %u free of %u, counters say %u of %u\n",
 			nfree, total, pg.nfree, pg.total);
@@ -131,7 +139,8 @@ int page_check(void)
 				(int)r->pid, owner_pages[s], r->pages);
 			rc = -EIO;
 		} else {
-			rc = page_check_list(r->head, PD_USED, -1, s, r->blocks, "owner");
+			rc = page_check_list(r->head, PD_USED, -1, s, owner_blocks[s],
+					     "owner");
 		}
 	}
 	for (int t = 0; !rc && t < tag_count(); t++) {

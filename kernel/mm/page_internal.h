@@ -1,11 +1,14 @@
 /* State shared by page.c (buddy allocator), page_owner.c (owner records)
- * and page_check.c (invariant walker). Nothing outside kernel/mm/page*.c
- * includes this; everything here is protected by pg.lock (page_lock). */
+ * and page_check.c (invariant walker), and the small operations on it
+ * that the allocation, free and reclaim paths inline. Nothing outside
+ * kernel/mm/page*.c includes this; everything here is protected by
+ * pg.lock (page_lock). */
 #ifndef RVOS_MM_PAGE_INTERNAL_H
 #define RVOS_MM_PAGE_INTERNAL_H
 
 #include <kernel/page.h>
 #include <kernel/spinlock.h>
+#include <kernel/tag.h>
 
 #define PAGE_NIL        UINT32_MAX         /* end of a descriptor list */
 #define OWNER_HASH_BITS 8
@@ -32,13 +35,13 @@ struct page_desc {
 	uint8_t owner;                         /* slot in pg.owners */
 };
 
-/* An owner record: the blocks one PID holds. */
+/* An owner record: the blocks one PID holds. Aligned to 16 bytes so a
+ * slot indexes the array with a shift. */
 struct page_owner_rec {
 	pid_t pid;                             /* OWNER_NONE when closed */
 	uint32_t head;                         /* first block held */
 	uint32_t pages;
-	uint32_t blocks;
-};
+} __attribute__((aligned(16)));
 
 struct page_alloc_state {
 	struct spinlock lock;
@@ -54,20 +57,120 @@ struct page_alloc_state {
 	uint8_t owner_hash[OWNER_HASH];        /* slot + 1, 0 = empty */
 	uint8_t free_slots[PAGE_OWNERS];       /* stack of closed slots */
 	uint32_t nfree_slots;
+	pid_t last_pid;                        /* an open pid ... */
+	uint32_t last_slot;                    /* ... and its slot */
 };
 
 extern struct page_alloc_state pg;
 
-/* Descriptor lists (page.c). */
-void page_list_push(uint32_t *head, uint32_t idx);
-void page_list_del(uint32_t *head, uint32_t idx);
+/* Push descriptor idx at the front of a list. */
+static inline void page_list_push(uint32_t *head, uint32_t idx)
+{
+	struct page_desc *d = &pg.desc[idx];
 
-/* Free an allocated block, merging buddies (page.c). */
-void page_block_release(uint32_t idx);
+	d->prev = PAGE_NIL;
+	d->next = *head;
+	if (*head != PAGE_NIL)
+		pg.desc[*head].prev = idx;
+	*head = idx;
+}
 
-/* Owner records (page_owner.c). */
+/* Unlink descriptor idx from a list in O(1); its links are left stale
+ * (every push rewrites both). */
+static inline void page_list_del(uint32_t *head, uint32_t idx)
+{
+	struct page_desc *d = &pg.desc[idx];
+
+	if (d->prev != PAGE_NIL)
+		pg.desc[d->prev].next = d->next;
+	else
+		*head = d->next;
+	if (d->next != PAGE_NIL)
+		pg.desc[d->next].prev = d->prev;
+}
+
+/* Put the block idx of order on its free list after merging it with
+ * every free buddy; tails of the block are PD_TAIL already, and its own
+ * list links are overwritten. O(PAGE_MAX_ORDER). */
+static inline void page_merge_insert(uint32_t idx, unsigned order)
+{
+	struct page_desc *d = &pg.desc[idx];
+
+	while (order < PAGE_MAX_ORDER) {
+		uint32_t b = idx ^ (1u << order);
+		if (b >= pg.npages)
+			break;
+		struct page_desc *bd = &pg.desc[b];
+		if (bd->state != PD_FREE || bd->order != order)
+			break;
+		page_list_del(&pg.free_head[order], b);
+		pg.free_count[order]--;
+		if (b > idx) {          /* the upper half becomes a tail */
+			bd->state = PD_TAIL;
+		} else {
+			d->state = PD_TAIL;
+			d = bd;
+			idx = b;
+		}
+		order++;
+	}
+	d->state = PD_FREE;
+	d->order = (uint8_t)order;
+	page_list_push(&pg.free_head[order], idx);
+	pg.free_count[order]++;
+}
+
+/* The tag table's page counters have one writer: the page allocator,
+ * under page_lock (include/kernel/tag.h). It writes them inline, as the
+ * heap does its byte counters. */
+#ifndef MM_NO_ACCOUNTING
+/* Charge a block of n pages to tag. */
+static inline void page_tag_charge(int tag, uint32_t n)
+{
+	struct tag_stat *t = &tag_table[tag];
+
+	t->pages += n;
+	t->page_allocs++;
+	if (t->pages > t->pages_peak)
+		t->pages_peak = t->pages;
+}
+
+/* Take blocks blocks holding n pages in all back from tag. */
+static inline void page_tag_uncharge(int tag, uint32_t n, uint32_t blocks)
+{
+	struct tag_stat *t = &tag_table[tag];
+
+	t->pages -= n;
+	t->page_frees += blocks;
+}
+
+/* Count a page_alloc under tag that returned NULL. */
+static inline void page_tag_fail(int tag)
+{
+	tag_table[tag].page_fails++;
+}
+#else   /* make bench's baseline: nothing charged (docs/perf.md) */
+static inline void page_tag_charge(int tag, uint32_t n) { (void)tag; (void)n; }
+static inline void page_tag_uncharge(int tag, uint32_t n, uint32_t blocks)
+{ (void)tag; (void)n; (void)blocks; }
+static inline void page_tag_fail(int tag) { (void)tag; }
+#endif
+
+/* Owner records (page_owner.c). page_owner_probe() searches the hash;
+ * page_owner_slot() also remembers what it found for page_owner_find(). */
 void page_owners_reset(void);
+int page_owner_probe(pid_t pid);
 int page_owner_slot(pid_t pid);
+
+/* Record slot of an open pid, or -1. Allocations come in runs for one
+ * owner (a process being built or growing, the heap), so the last pid
+ * found is compared first and the hash probed out of line. */
+static inline int page_owner_find(pid_t pid)
+{
+	if (pid == pg.last_pid)
+		return (int)pg.last_slot;
+	return page_owner_slot(pid);
+}
 
 /* Index of the page at p, or -1 if p is not a page of managed RAM. */
 long page_index(const void *p);

@@ -35,12 +35,26 @@ static int owner_bucket(pid_t pid)
 	return -1;
 }
 
-/* Record slot of an open pid, or -1. Caller holds page_lock. */
-int page_owner_slot(pid_t pid)
+/* Record slot of an open pid, or -1, from the hash alone. Caller holds
+ * page_lock. */
+int page_owner_probe(pid_t pid)
 {
 	int b = pid < 0 ? -1 : owner_bucket(pid);
 
 	return b < 0 ? -1 : pg.owner_hash[b] - 1;
+}
+
+/* page_owner_probe, remembering what it found as the last owner
+ * (pg.last_pid, for page_owner_find). Caller holds page_lock. */
+int page_owner_slot(pid_t pid)
+{
+	int slot = page_owner_probe(pid);
+
+	if (slot >= 0) {
+		pg.last_pid = pid;
+		pg.last_slot = (uint32_t)slot;
+	}
+	return slot;
 }
 
 /* Enter slot (whose pid is set) into the hash. Caller holds page_lock. */
@@ -84,13 +98,15 @@ void page_owners_reset(void)
 	for (int i = 0; i < PAGE_OWNERS; i++) {
 		pg.owners[i].pid = OWNER_NONE;
 		pg.owners[i].head = PAGE_NIL;
-		pg.owners[i].pages = pg.owners[i].blocks = 0;
+		pg.owners[i].pages = 0;
 	}
 	pg.nfree_slots = 0;
 	for (int i = PAGE_OWNERS - 1; i >= 1; i--)
 		pg.free_slots[pg.nfree_slots++] = (uint8_t)i;
 	pg.owners[0].pid = 0;
 	owner_hash_add(0);
+	pg.last_pid = 0;
+	pg.last_slot = 0;
 }
 
 /* Give pid an owner record. */
@@ -102,7 +118,7 @@ int page_owner_open(pid_t pid)
 	if (pid < 0)
 		return -EINVAL;
 	spin_lock(&pg.lock);
-	if (page_owner_slot(pid) >= 0) {
+	if (page_owner_probe(pid) >= 0) {
 		rc = -EEXIST;
 	} else if (pg.nfree_slots == 0) {
 		pg.owner_refused++;
@@ -118,36 +134,58 @@ int page_owner_open(pid_t pid)
 	return rc;
 }
 
-/* Free all of pid's blocks and close its record. */
+/* Free all of pid's blocks and close its record. The record's list is
+ * walked once and dropped whole: each block goes straight back to the
+ * buddy lists (no unlink, no per-block owner or tag update), and each
+ * tag is uncharged once at the end with what was counted on the way.
+ * O(blocks held) + O(TAG_MAX). */
 long page_reclaim(pid_t pid, size_t by_tag[])
 {
-	long freed = 0;
+	struct { uint32_t pages, blocks; } freed[TAG_MAX];
+	long total = 0;
 	int b, slot;
 
 	if (pid == 0)
 		return -EPERM;
-	if (by_tag)
-		memset(by_tag, 0, TAG_MAX * sizeof(by_tag[0]));
 	spin_lock(&pg.lock);
 	b = pid < 0 ? -1 : owner_bucket(pid);
 	if (b < 0) {
 		spin_unlock(&pg.lock);
+		if (by_tag)
+			memset(by_tag, 0, TAG_MAX * sizeof(by_tag[0]));
 		return -ESRCH;
 	}
 	slot = pg.owner_hash[b] - 1;
-	while (pg.owners[slot].head != PAGE_NIL) {
-		uint32_t idx = pg.owners[slot].head;
-		size_t n = (size_t)1 << pg.desc[idx].order;
-		if (by_tag)
-			by_tag[pg.desc[idx].tag] += n;
-		freed += (long)n;
-		page_block_release(idx);
+	for (int t = 0; t < TAG_MAX; t++)
+		freed[t].pages = freed[t].blocks = 0;
+	struct page_owner_rec *r = &pg.owners[slot];
+	for (uint32_t idx = r->head, next; idx != PAGE_NIL; idx = next) {
+		const struct page_desc *d = &pg.desc[idx];
+		unsigned order = d->order;
+		next = d->next;             /* page_merge_insert relinks d */
+		freed[d->tag].pages += 1u << order;
+		freed[d->tag].blocks++;
+		page_merge_insert(idx, order);
 	}
+	for (int t = 0; t < TAG_MAX; t++) {
+		if (freed[t].blocks)
+			page_tag_uncharge(t, freed[t].pages, freed[t].blocks);
+		total += freed[t].pages;
+	}
+	pg.nfree += (uint32_t)total;
 	owner_hash_del((uint32_t)b);
-	pg.owners[slot].pid = OWNER_NONE;
+	r->head = PAGE_NIL;
+	r->pages = 0;
+	r->pid = OWNER_NONE;
+	if (pg.last_pid == pid) {              /* the kernel is always open */
+		pg.last_pid = 0;
+		pg.last_slot = 0;
+	}
 	pg.free_slots[pg.nfree_slots++] = (uint8_t)slot;
 	spin_unlock(&pg.lock);
-	return freed;
+	for (int t = 0; by_tag && t < TAG_MAX; t++)
+		by_tag[t] = freed[t].pages;
+	return total;
 }
 
 /* Pages pid holds now. */
@@ -157,7 +195,7 @@ long page_owner_pages(pid_t pid)
 	int slot;
 
 	spin_lock(&pg.lock);
-	slot = page_owner_slot(pid);
+	slot = page_owner_probe(pid);
 	n = slot < 0 ? -ESRCH : (long)pg.owners[slot].pages;
 	spin_unlock(&pg.lock);
 	return n;

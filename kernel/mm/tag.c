@@ -144,11 +144,8 @@ size_t tag_meta_bytes(void)
 #ifndef MM_NO_ACCOUNTING    /* else inline no-ops in tag.h */
 /* The charging functions take no lock of their own: a tag's heap
  * counters are written only under heap_lock, its page counters only
- * under page_lock (see tag.h), which the callers hold. */
-
-/* Charge a heap block of block bytes (req asked for) to tag. Caller
- * holds heap_lock. */
-
+ * under page_lock (see tag.h), which the callers hold. The hot ones are
+ * inline in tag.h (heap) and page_internal.h (pages). */
 
 /* Count a kmalloc under tag that returned NULL. Caller holds heap_lock. */
 void tag_charge_fail(int tag)
@@ -156,32 +153,4 @@ void tag_charge_fail(int tag)
 	tag_table[tag].fails++;
 }
 
-/* Charge npages physical pages (one block) to tag. Caller holds
- * page_lock. */
-void tag_charge_pages(int tag, size_t npages)
-{
-	struct tag_stat *t = &tag_table[tag];
-
-	t->pages += npages;
-	t->page_allocs++;
-	if (t->pages > t->pages_peak)
-		t->pages_peak = t->pages;
-}
-
-/* Return npages physical pages (one block) from tag. Caller holds
- * page_lock. */
-void tag_uncharge_pages(int tag, size_t npages)
-{
-	struct tag_stat *t = &tag_table[tag];
-
-	t->pages -= npages;
-	t->page_frees++;
-}
-
-/* Count a page_alloc under tag that returned NULL. Caller holds
- * page_lock. */
-void tag_charge_page_fail(int tag)
-{
-	tag_table[tag].page_fails++;
-}
 #endif
