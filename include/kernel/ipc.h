@@ -31,9 +31,12 @@ struct proc;
 
 /* Something a kernel thread can sleep on for events at many endpoints:
  * a message arriving, room appearing in the peer's queue, the peer
- * closing. events counts them (guarded by ipc_lock). */
+ * closing. events counts them; sleeper is the one thread sleeping on it,
+ * woken alone at the next event (both guarded by ipc_lock). Start it
+ * zeroed. */
 struct chan_waiter {
 	uint64_t events;
+	struct proc *sleeper;
 };
 
 /* A new connected pair of endpoints held by the caller. 0 or -ENOMEM. */

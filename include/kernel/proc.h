@@ -8,7 +8,9 @@
  * Life cycle:  UNUSED -> EMBRYO (being built) -> RUNNABLE <-> RUNNING
  *              RUNNING -> SLEEPING -> RUNNABLE;  RUNNING -> ZOMBIE -> UNUSED
  * A zombie is freed (free_proc: every page through page_reclaim) by the
- * parent's wait(), or by the scheduler when its parent is the kernel.
+ * parent's wait(), or, when its parent is the kernel, by whatever runs
+ * next on its hart (sched_finish). RUNNABLE processes wait on a run queue
+ * (sched.c) in the order they became runnable.
  */
 #ifndef RVOS_KERNEL_PROC_H
 #define RVOS_KERNEL_PROC_H
@@ -44,6 +46,7 @@ struct proc {
 	bool log_reclaim;           /* print pages reclaimed at free_proc:
 				     * bootarg reclaim_log[=NAME,...] */
 
+	struct proc *run_next;      /* next on the run queue (sched.c) */
 	const void *wchan;          /* what it sleeps on */
 	const char *wait_what;      /* why, for ps: "wait", "sleep", ... */
 	uint64_t wake_tick;         /* sleep(ms): runnable from this tick */
@@ -63,16 +66,14 @@ struct proc {
 
 extern struct proc *proc_table;   /* PROC_MAX slots (heap, tag SCHD) */
 
-/* The process running on this hart, or NULL in the scheduler. Interrupts
- * are off for the two loads, so a preemption cannot move the caller to
- * another hart between reading tp and reading its proc. */
+/* The process running on this hart, or NULL in the scheduler. One load
+ * through tp: an interrupt cannot split it, so a preemption cannot move
+ * the caller to another hart between reading tp and reading its proc.
+ * ("memory" keeps it a compiler barrier, as the masked version was.) */
 static inline struct proc *proc_current(void)
 {
-	uint64_t s;
-	__asm__ volatile("csrrci %0, sstatus, 2" : "=r"(s) :: "memory");  /* SIE off */
-	struct proc *p = this_cpu()->proc;
-	if (s & 2)
-		__asm__ volatile("csrsi sstatus, 2" ::: "memory");
+	struct proc *p;
+	__asm__ volatile("ld %0, %1(tp)" : "=r"(p) : "i"(offsetof(struct cpu, proc)) : "memory");
 	return p;
 }
 
@@ -109,12 +110,14 @@ int proc_kill(pid_t pid);
 void proc_fault(struct trapframe *tf, int cause) __attribute__((noreturn));
 
 /* Scheduling: give up the hart; sleep on chan (releasing lk while
- * asleep, retaking it after); wake everything sleeping on chan. */
+ * asleep, retaking it after); wake everything sleeping on chan, or the
+ * one process p if it sleeps on chan (no table scan). */
 void yield(void);
 void sched(void);            /* caller holds proc_lock, state changed */
 void sleep_on(const void *chan, struct spinlock *lk, const char *what);
 void wakeup(const void *chan);
 void wakeup_locked(const void *chan);   /* caller holds proc_lock */
+void wakeup_proc(struct proc *p, const void *chan);
 extern struct spinlock proc_lock;
 extern const char timer_chan;           /* woken every tick */
 void proc_tick(void);        /* timer interrupt: account and wake sleepers */
@@ -124,6 +127,12 @@ void proc_tick(void);        /* timer interrupt: account and wake sleepers */
  * runnable. */
 struct proc *proc_alloc(const char *name, pid_t ppid, int *err);
 void proc_ready(struct proc *p);
+
+/* Internal to kernel/proc, caller holds proc_lock: make p RUNNABLE and
+ * queue it to run (the only way into that state); finish a switch on
+ * the side that resumed (frees an ended process nobody waits for). */
+void proc_set_runnable(struct proc *p);
+void sched_finish(void);
 
 /* Free every page pid holds and its slot (free_proc); caller holds
  * proc_lock and p is a zombie or an embryo that failed. */

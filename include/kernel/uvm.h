@@ -27,6 +27,10 @@ int uvm_alloc(pagetable_t pt, pid_t pid, uintptr_t va, size_t npages, uint64_t p
 /* Unmap and free npages pages at va that pid owns. */
 void uvm_dealloc(pagetable_t pt, pid_t pid, uintptr_t va, size_t npages);
 
+/* Is [va, va+len) user memory the process may read (write: and write)?
+ * 0 or -EFAULT; touches nothing. */
+int uvm_check(pagetable_t pt, uintptr_t va, size_t len, bool write);
+
 /* Checked copies between kernel memory and user addresses. */
 int uvm_copyin(pagetable_t pt, void *dst, uintptr_t src, size_t len);
 int uvm_copyout(pagetable_t pt, uintptr_t dst, const void *src, size_t len);

@@ -1,4 +1,4 @@
-/* Trap dispatch: interrupts, kernel faults, and (later) user traps. */
+/* Trap dispatch: system calls, interrupts, user faults, kernel faults. */
 #include <kernel/trap.h>
 #include <kernel/riscv.h>
 #include <kernel/cpu.h>
@@ -99,23 +99,35 @@ static int user_kill_cause(uint64_t scause)
 
 static void trap_interrupt(struct trapframe *tf);
 
-/* A trap from user mode: a system call, an interrupt, or a fault that
- * kills the process. Leaves with interrupts off, for trap_return. */
+/* A trap from user mode other than a system call: an interrupt, or a
+ * fault that kills the process. Leaves with interrupts off, for
+ * trap_return. */
 static void trap_user(struct trapframe *tf)
 {
-	struct proc *p = this_cpu()->proc;
+	struct proc *p = proc_current();
 
 	if (!p)
 		panic_trap(tf, "user trap with no process");
-	if (tf->scause == EXC_ECALL_U) {
-		tf->sepc += 4;
-		intr_on();
-		syscall(tf);
-	} else if (tf->scause & SCAUSE_INTR) {
+	if (tf->scause & SCAUSE_INTR)
 		trap_interrupt(tf);
-	} else {
+	else
 		proc_fault(tf, user_kill_cause(tf->scause));
-	}
+	if (p->killed)
+		proc_exit(W_KILLED(p->kill_cause));
+	intr_off();
+}
+
+/* A system call (trapvec.S calls this for ecall from U-mode only, with a
+ * frame of the caller-saved registers): run it with interrupts on, and
+ * leave with them off for the return to user. */
+void trap_syscall(struct trapframe *tf);
+
+void trap_syscall(struct trapframe *tf)
+{
+	tf->sepc += 4;
+	intr_on();
+	syscall(tf);
+	struct proc *p = proc_current();
 	if (p->killed)
 		proc_exit(W_KILLED(p->kill_cause));
 	intr_off();

@@ -8,8 +8,9 @@
  *
  * Locking: ipc_lock guards every endpoint and queue (and, in handle.c and
  * svc_registry.c, the handle tables and the registry). Sleepers release
- * it through sleep_on. Lock order: ipc_lock -> heap_lock, ipc_lock ->
- * proc_lock.
+ * it through sleep_on; a receiver is woken alone (wakeup_proc), not by a
+ * scan of the process table. Lock order: ipc_lock -> heap_lock, ipc_lock
+ * -> proc_lock.
  */
 #include "ipc_internal.h"
 #include <kernel/heap.h>
@@ -25,14 +26,18 @@ static struct chan *chan_of(struct chan_end *e)
 	return (struct chan *)(e < e->peer ? e : e->peer);
 }
 
+_Static_assert(CHAN_MSG_MAX <= 0xffff && CHAN_MSG_HANDLES <= 0xffff, "chan_msg fields");
+_Static_assert(sizeof(struct chan) + HEAP_HDR_SIZE <= 128, "a channel takes a 128-byte block");
+
 /* A message block for len bytes, under TAG_IPC; NULL when the heap says no. */
 struct chan_msg *chan_msg_alloc(size_t len)
 {
 	struct chan_msg *m = kmalloc(sizeof(*m) + len, TAG_IPC);
 	if (m) {
 		m->next = NULL;
-		m->len = (uint32_t)len;
+		m->len = (uint16_t)len;
 		m->nhandles = 0;
+		m->cap = (uint32_t)len;
 	}
 	return m;
 }
@@ -41,6 +46,52 @@ struct chan_msg *chan_msg_alloc(size_t len)
 void chan_msg_free(struct chan_msg *m)
 {
 	kfree(m);
+}
+
+/* Per process slot, the block of the last message it received, kept for
+ * its next send: a request and reply then cost no heap call at all. It
+ * stays TAG_IPC heap (mem shows it) and belongs to the process in the
+ * slot, which alone touches it. */
+static struct chan_msg *msg_spare[PROC_MAX];
+
+/* A message block for len bytes for process p: its spare if big enough. */
+struct chan_msg *chan_msg_get(struct proc *p, size_t len)
+{
+	struct chan_msg **spare = &msg_spare[p - proc_table];
+	struct chan_msg *m = *spare;
+
+	if (!m || m->cap < len)
+		return chan_msg_alloc(len);
+	*spare = NULL;
+	m->next = NULL;
+	m->len = (uint16_t)len;
+	m->nhandles = 0;
+	return m;
+}
+
+/* Done with m (received or unsent) in process p: keep the larger of it
+ * and p's spare, free the other. */
+void chan_msg_put(struct proc *p, struct chan_msg *m)
+{
+	struct chan_msg **spare = &msg_spare[p - proc_table];
+
+	if (*spare && (*spare)->cap >= m->cap) {
+		chan_msg_free(m);
+		return;
+	}
+	if (*spare)
+		chan_msg_free(*spare);
+	*spare = m;
+}
+
+/* p is exiting: free its spare block. */
+void chan_msg_spare_free(struct proc *p)
+{
+	struct chan_msg **spare = &msg_spare[p - proc_table];
+
+	if (*spare)
+		chan_msg_free(*spare);
+	*spare = NULL;
 }
 
 /* A new channel: both ends open, queues empty. */
@@ -56,12 +107,36 @@ int chan_pair(struct chan_end **a, struct chan_end **b)
 	return 0;
 }
 
-/* Count an event at e for its waiter, if it has one. */
+/* Count an event at e for its waiter, if it has one, and wake the
+ * thread sleeping on the waiter. */
 static void end_notify(struct chan_end *e)
 {
-	if (e->waiter) {
-		e->waiter->events++;
-		wakeup(e->waiter);
+	struct chan_waiter *w = e->waiter;
+
+	if (w) {
+		w->events++;
+		if (w->sleeper) {
+			wakeup_proc(w->sleeper, w);
+			w->sleeper = NULL;
+		}
+	}
+}
+
+/* Wake the receiver sleeping at e, if any (a message or a close came). */
+static void wake_receiver(struct chan_end *e)
+{
+	if (e->receiver) {
+		wakeup_proc(&proc_table[e->receiver - 1], &e->head);
+		e->receiver = 0;
+	}
+}
+
+/* Wake the senders waiting for room in e's queue, if any. */
+static void wake_senders(struct chan_end *e)
+{
+	if (e->room_wanted) {
+		wakeup(&e->count);
+		e->room_wanted = false;
 	}
 }
 
@@ -101,15 +176,9 @@ int chan_enqueue_locked(struct chan_end *e, struct chan_msg *m)
 		q->head = m;
 	q->tail = m;
 	q->count++;
-	wakeup(&q->head);
+	wake_receiver(q);
 	end_notify(q);
 	return 0;
-}
-
-/* The next message to receive at e, left queued. */
-struct chan_msg *chan_peek_locked(struct chan_end *e)
-{
-	return e->head;
 }
 
 /* Take the next message off e's queue and tell its sender there is room. */
@@ -124,26 +193,24 @@ struct chan_msg *chan_dequeue_locked(struct chan_end *e)
 	e->count--;
 	for (uint32_t i = 0; i < m->nhandles; i++)
 		m->h[i]->carrier = NULL;
-	wakeup(&e->count);          /* senders waiting for room */
+	wake_senders(e);
 	end_notify(e->peer);
 	return m;
-}
-
-/* Has the other end of e been closed? */
-bool chan_peer_closed_locked(struct chan_end *e)
-{
-	return e->peer->closed;
 }
 
 /* Sleep until a message or a close reaches e (releases ipc_lock meanwhile). */
 void chan_wait_msg_locked(struct chan_end *e)
 {
+	e->receiver = (uint8_t)(proc_current() - proc_table + 1);
 	sleep_on(&e->head, &ipc_lock, "chan_recv");
 }
 
-/* Sleep until the peer of e has room or closes (releases ipc_lock meanwhile). */
+/* Sleep until the peer of e has room or closes (releases ipc_lock
+ * meanwhile). The peer may be freed by then (a service's listening end
+ * closing), so nothing here touches it after the sleep. */
 void chan_wait_room_locked(struct chan_end *e)
 {
+	e->peer->room_wanted = true;
 	sleep_on(&e->peer->count, &ipc_lock, "chan_send");
 }
 
@@ -174,8 +241,8 @@ void chan_close_locked(struct chan_end *e)
 		x->count = 0;
 
 		struct chan_end *p = x->peer;
-		wakeup(&x->count);      /* senders into x: now -EPIPE */
-		wakeup(&p->head);       /* receivers at the peer: now -EPIPE */
+		wake_senders(x);        /* senders into x: now -EPIPE */
+		wake_receiver(p);       /* the receiver at the peer: now -EPIPE */
 		end_notify(p);
 		if (p->closed) {
 			kfree(chan_of(x));
@@ -287,7 +354,9 @@ uint64_t chan_waiter_mark(struct chan_waiter *w)
 void chan_waiter_sleep(struct chan_waiter *w, uint64_t mark, const char *what)
 {
 	spin_lock(&ipc_lock);
-	while (w->events == mark)
+	while (w->events == mark) {
+		w->sleeper = proc_current();
 		sleep_on(w, &ipc_lock, what);
+	}
 	spin_unlock(&ipc_lock);
 }

@@ -13,21 +13,12 @@
 #include <kernel/proc.h>
 #include <uapi/errno.h>
 
-static struct chan_end **handle_tables[PROC_MAX];
+struct chan_end **handle_tables[PROC_MAX];
 
 /* p's table, or NULL if it has none yet. */
 static struct chan_end **table_of(struct proc *p)
 {
 	return handle_tables[p - proc_table];
-}
-
-/* The endpoint p calls h, or NULL. */
-struct chan_end *handle_get_locked(struct proc *p, int h)
-{
-	struct chan_end **t = table_of(p);
-	if (!t || h < 1 || h > HANDLE_MAX)
-		return NULL;
-	return t[h - 1];
 }
 
 /* Free slots in p's table, making the table if p has none (so a later
@@ -67,9 +58,11 @@ void handle_clear_locked(struct proc *p, int h)
 		t[h - 1] = NULL;
 }
 
-/* Close all of a dying process's handles and free its table. */
+/* Close all of a dying process's handles and free its table and its
+ * spare message block. */
 void ipc_proc_exit(struct proc *p)
 {
+	chan_msg_spare_free(p);
 	spin_lock(&ipc_lock);
 	struct chan_end **t = table_of(p);
 	handle_tables[p - proc_table] = NULL;

@@ -4,28 +4,39 @@
 #define RVOS_KERNEL_IPC_INTERNAL_H
 
 #include <kernel/ipc.h>
+#include <kernel/proc.h>
 #include <kernel/spinlock.h>
 
 extern struct spinlock ipc_lock;
 
-/* A queued message: a heap block of this header and len bytes. */
+/* A queued message: a heap block of this header and len bytes (data
+ * stays 8-byte aligned, so copies to and from user buffers go by words). */
 struct chan_msg {
 	struct chan_msg *next;
-	uint32_t len;
-	uint32_t nhandles;
+	uint16_t len;
+	uint16_t nhandles;
+	uint32_t cap;                          /* bytes the block has room for */
 	struct chan_end *h[CHAN_MSG_HANDLES];  /* endpoints in flight */
 	uint8_t data[];
 };
 
 /* One end of a channel. Messages sent from the peer queue here; senders
  * waiting for room sleep on &count, receivers waiting for a message on
- * &head. */
+ * &head. An endpoint has one holder, a single process or kernel thread,
+ * so at most one receiver sleeps at it: it names itself in receiver and
+ * is woken alone; whoever wakes it clears the field. Senders waiting for
+ * room (several: svc_lookup callers at a busy service) set room_wanted
+ * and are woken together. */
 struct chan_end {
 	struct chan_end *peer;
 	struct chan_msg *head, *tail;          /* messages to receive here */
 	uint32_t count;                        /* messages queued */
 	bool closed;                           /* its holder let go */
 	bool registry;                         /* held by the service registry */
+	bool room_wanted;                      /* a sender sleeps on &count */
+	uint8_t receiver;                      /* sleeping on &head: its process
+						* slot + 1, or 0 (a byte keeps a
+						* channel in 128 heap bytes) */
 	struct chan_end *carrier;              /* in flight: in whose queue */
 	struct chan_waiter *waiter;            /* counts events here, or NULL */
 	struct chan_end *close_next;           /* chan_close_locked's work list */
@@ -36,21 +47,39 @@ struct chan {
 	struct chan_end end[2];
 };
 
+_Static_assert(PROC_MAX < 256, "chan_end.receiver is a byte");
+
 /* Message blocks (no lock needed: a message being built or just taken
  * belongs to one caller). */
 struct chan_msg *chan_msg_alloc(size_t len);
 void chan_msg_free(struct chan_msg *m);
 
+/* The same for a user process p, through its one spare block: a
+ * received message's block is kept for p's next send (freed by
+ * ipc_proc_exit). Only p itself calls these, so no lock. */
+struct chan_msg *chan_msg_get(struct proc *p, size_t len);
+void chan_msg_put(struct proc *p, struct chan_msg *m);
+void chan_msg_spare_free(struct proc *p);
+
 /* With ipc_lock held: queue m (its h[] filled) at the peer of e without
- * waiting (0, -EPIPE, -EAGAIN, -EINVAL); the message at the head of e's
- * queue or NULL; take it off (its endpoints become the caller's); close. */
+ * waiting (0, -EPIPE, -EAGAIN, -EINVAL); take the message at the head of
+ * e's queue off (its endpoints become the caller's); close. */
 int chan_enqueue_locked(struct chan_end *e, struct chan_msg *m);
-struct chan_msg *chan_peek_locked(struct chan_end *e);
 struct chan_msg *chan_dequeue_locked(struct chan_end *e);
 void chan_close_locked(struct chan_end *e);
 
+/* With ipc_lock held: the next message to receive at e, left queued, or
+ * NULL. */
+static inline struct chan_msg *chan_peek_locked(struct chan_end *e)
+{
+	return e->head;
+}
+
 /* With ipc_lock held: has the peer of e closed? */
-bool chan_peer_closed_locked(struct chan_end *e);
+static inline bool chan_peer_closed_locked(struct chan_end *e)
+{
+	return e->peer->closed;
+}
 
 /* With ipc_lock held: sleep until a message or a close reaches e, or
  * until there is room at e's peer. */
@@ -60,8 +89,20 @@ void chan_wait_room_locked(struct chan_end *e);
 /* With ipc_lock held: the registry's end e has lost its service. */
 void svc_forget_locked(struct chan_end *e);
 
-/* Handle tables (handle.c), all with ipc_lock held. */
-struct chan_end *handle_get_locked(struct proc *p, int h);
+/* Handle tables (handle.c), all with ipc_lock held: per process-table
+ * slot, HANDLE_MAX endpoints (handle h is entry h-1), or NULL before the
+ * process's first handle. */
+extern struct chan_end **handle_tables[PROC_MAX];
+
+/* The endpoint p calls h, or NULL. */
+static inline struct chan_end *handle_get_locked(struct proc *p, int h)
+{
+	struct chan_end **t = handle_tables[p - proc_table];
+	if (!t || h < 1 || h > HANDLE_MAX)
+		return NULL;
+	return t[h - 1];
+}
+
 int handle_free_count_locked(struct proc *p);          /* -ENOMEM if no table */
 int handle_install_locked(struct proc *p, struct chan_end *e);  /* h or -EMFILE */
 void handle_clear_locked(struct proc *p, int h);

@@ -54,14 +54,14 @@ long sys_chan_send(struct trapframe *tf)
 		return -EMSGSIZE;
 	if (nh && uvm_copyin(p->pagetable, hv, uhandles, nh * sizeof(int)) < 0)
 		return -EFAULT;
-	struct chan_msg *m = chan_msg_alloc(len);
+	struct chan_msg *m = chan_msg_get(p, len);
 	if (!m)
 		return -ENOMEM;
 	if (len && uvm_copyin(p->pagetable, m->data, ubuf, len) < 0) {
-		chan_msg_free(m);
+		chan_msg_put(p, m);
 		return -EFAULT;
 	}
-	m->nhandles = (uint32_t)nh;
+	m->nhandles = (uint16_t)nh;
 
 	spin_lock(&ipc_lock);
 	int r;
@@ -90,7 +90,7 @@ long sys_chan_send(struct trapframe *tf)
 			handle_clear_locked(p, hv[i]);
 	spin_unlock(&ipc_lock);
 	if (r < 0)
-		chan_msg_free(m);
+		chan_msg_put(p, m);
 	return r;
 }
 
@@ -109,16 +109,15 @@ long sys_chan_recv(struct trapframe *tf)
 
 	if (flags & ~CHAN_NONBLOCK)
 		return -EINVAL;
-	memset(&info, 0, sizeof(info));
+	if (uinfo)
+		memset(&info, 0, sizeof(info));
 	spin_lock(&ipc_lock);
-	for (;;) {
-		e = handle_get_locked(p, h);
-		if (!e) {
-			r = -EBADF;
-			goto out;
-		}
-		if ((m = chan_peek_locked(e)))
-			break;
+	e = handle_get_locked(p, h);    /* only p changes its table: e stays while p sleeps */
+	if (!e) {
+		r = -EBADF;
+		goto out;
+	}
+	while (!(m = chan_peek_locked(e))) {
 		if (chan_peer_closed_locked(e))
 			r = -EPIPE;
 		else if (flags & CHAN_NONBLOCK)
@@ -144,11 +143,13 @@ long sys_chan_recv(struct trapframe *tf)
 		r = -EINVAL;            /* nowhere to say the handles' numbers */
 		goto out;
 	}
-	r = handle_free_count_locked(p);
-	if (r >= 0 && (uint32_t)r < m->nhandles)
-		r = -EMFILE;
-	if (r < 0)
-		goto out;
+	if (m->nhandles) {
+		r = handle_free_count_locked(p);
+		if (r >= 0 && (uint32_t)r < m->nhandles)
+			r = -EMFILE;
+		if (r < 0)
+			goto out;
+	}
 	if (m->len && uvm_copyout(p->pagetable, ubuf, m->data, m->len) < 0) {
 		r = -EFAULT;
 		goto out;
@@ -164,7 +165,7 @@ long sys_chan_recv(struct trapframe *tf)
 	chan_dequeue_locked(e);
 	spin_unlock(&ipc_lock);
 	r = m->len;
-	chan_msg_free(m);
+	chan_msg_put(p, m);
 	return r;
 out:
 	spin_unlock(&ipc_lock);

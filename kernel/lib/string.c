@@ -25,9 +25,51 @@ void *memset(void *d, int c, size_t n)
 	return d;
 }
 
+/* Copy n bytes upward (start first): whole 8-byte words when d and s can
+ * be aligned alike, four at a time, bytes at the ends. */
+static void copy_up(unsigned char *dp, const unsigned char *sp, size_t n)
+{
+	if ((((uintptr_t)dp ^ (uintptr_t)sp) & 7) == 0) {
+		for (; n && ((uintptr_t)dp & 7); n--)
+			*dp++ = *sp++;
+		for (; n >= 32; n -= 32, dp += 32, sp += 32) {
+			const uint64_t *s8 = (const uint64_t *)sp;
+			uint64_t *d8 = (uint64_t *)dp;
+			uint64_t a = s8[0], b = s8[1], c = s8[2], e = s8[3];
+			d8[0] = a;
+			d8[1] = b;
+			d8[2] = c;
+			d8[3] = e;
+		}
+		for (; n >= 8; n -= 8, dp += 8, sp += 8)
+			*(uint64_t *)dp = *(const uint64_t *)sp;
+	}
+	while (n--)
+		*dp++ = *sp++;
+}
+
+/* Copy n bytes downward (end first), for an overlap with d above s. */
+static void copy_down(unsigned char *dp, const unsigned char *sp, size_t n)
+{
+	dp += n;
+	sp += n;
+	if ((((uintptr_t)dp ^ (uintptr_t)sp) & 7) == 0) {
+		for (; n && ((uintptr_t)dp & 7); n--)
+			*--dp = *--sp;
+		for (; n >= 8; n -= 8) {
+			dp -= 8;
+			sp -= 8;
+			*(uint64_t *)dp = *(const uint64_t *)sp;
+		}
+	}
+	while (n--)
+		*--dp = *--sp;
+}
+
 void *memcpy(void *d, const void *s, size_t n)
 {
-	return memmove(d, s, n);
+	copy_up(d, s, n);
+	return d;
 }
 
 void *memmove(void *d, const void *s, size_t n)
@@ -37,30 +79,10 @@ void *memmove(void *d, const void *s, size_t n)
 
 	if (dp == sp || n == 0)
 		return d;
-	if (dp < sp) {
-		/* word copies when both can be aligned alike */
-		if ((((uintptr_t)dp ^ (uintptr_t)sp) & 7) == 0) {
-			for (; n && ((uintptr_t)dp & 7); n--)
-				*dp++ = *sp++;
-			for (; n >= 32; n -= 32, dp += 32, sp += 32) {
-				uint64_t a = ((const uint64_t *)sp)[0], b = ((const uint64_t *)sp)[1];
-				uint64_t e = ((const uint64_t *)sp)[2], f = ((const uint64_t *)sp)[3];
-				((uint64_t *)dp)[0] = a;
-				((uint64_t *)dp)[1] = b;
-				((uint64_t *)dp)[2] = e;
-				((uint64_t *)dp)[3] = f;
-			}
-			for (; n >= 8; n -= 8, dp += 8, sp += 8)
-				*(uint64_t *)dp = *(const uint64_t *)sp;
-		}
-		while (n--)
-			*dp++ = *sp++;
-	} else {
-		dp += n;
-		sp += n;
-		while (n--)
-			*--dp = *--sp;
-	}
+	if (dp < sp || dp >= sp + n)
+		copy_up(dp, sp, n);     /* no overlap that an upward copy would spoil */
+	else
+		copy_down(dp, sp, n);
 	return d;
 }
 

@@ -77,13 +77,16 @@ static pid_t pid_next(void)
 }
 
 /* First part of every new process or kernel thread, once swtch()ed to:
- * drop the lock the scheduler held, then go to user mode or run kfn. */
+ * finish the switch and drop the lock its switcher held, then go to user
+ * mode or run kfn. */
 void proc_first_run(void);
 extern char proc_entry[];
 
 void proc_first_run(void)
 {
 	struct proc *p = this_cpu()->proc;
+	sched_finish();
+	this_cpu()->intena = true;   /* a new context starts interruptible */
 	spin_unlock(&proc_lock);
 	if (p->kthread) {
 		p->kfn(p->karg);
@@ -147,7 +150,7 @@ struct proc *proc_alloc(const char *name, pid_t ppid, int *err)
 void proc_ready(struct proc *p)
 {
 	spin_lock(&proc_lock);
-	p->state = P_RUNNABLE;
+	proc_set_runnable(p);
 	spin_unlock(&proc_lock);
 }
 
@@ -278,7 +281,7 @@ int proc_kill(pid_t pid)
 		p->killed = true;
 		p->kill_cause = KILL_REQUESTED;
 		if (p->state == P_SLEEPING)
-			p->state = P_RUNNABLE;    /* its sleep loop sees killed */
+			proc_set_runnable(p);    /* its sleep loop sees killed */
 	}
 	spin_unlock(&proc_lock);
 	return r;

@@ -1,10 +1,12 @@
-/* The scheduler: round-robin over the process table, preempted by the
- * timer every tick (TICK_HZ, 10 ms), idle in wfi.
+/* The scheduler: round-robin over a run queue, preempted by the timer
+ * every tick (TICK_HZ, 10 ms), idle in wfi.
  *
- * Each hart runs scheduler() on its boot stack and swtch()es into a
- * process; the process comes back with sched(). proc_lock is held across
+ * A process that gives up the hart (sched) switches straight to the
+ * process at the head of the run queue: one swtch, one satp write. Only
+ * when nothing is runnable does it switch to the hart's scheduler loop,
+ * which runs on the boot stack and waits in wfi. proc_lock is held across
  * every swtch, in both directions (as in xv6): whoever switches takes it,
- * whoever resumes releases it.
+ * whoever resumes releases it, after sched_finish.
  */
 #include <kernel/proc.h>
 #include <kernel/cpu.h>
@@ -18,59 +20,101 @@ extern struct spinlock proc_lock;
 /* Sleepers on time wait on this; every tick of the boot hart wakes them. */
 const char timer_chan;
 
+/* Runnable processes, oldest first: a process is on the queue exactly
+ * while its state is P_RUNNABLE. Guarded by proc_lock. */
+static struct proc *runq_head, *runq_tail;
 
-/* Address space to run p in. */
-static void switch_satp(pagetable_t pt)
+/* A process that ended with nobody to wait for it (parent the kernel),
+ * set as it switches away for whoever resumes to free: it cannot free
+ * the kernel stack it runs on. proc_lock is held from the set to the
+ * free (across the swtch), so one pointer serves every hart. */
+static struct proc *reap_next;
+
+/* Make p runnable at the tail of the run queue; caller holds proc_lock. */
+void proc_set_runnable(struct proc *p)
 {
-	csr_write(satp, MAKE_SATP(pt));
-	sfence_vma();
+	if (p->state == P_RUNNABLE)
+		panic("proc_set_runnable: %s already queued", p->name);
+	p->state = P_RUNNABLE;
+	p->run_next = NULL;
+	if (runq_tail)
+		runq_tail->run_next = p;
+	else
+		runq_head = p;
+	runq_tail = p;
 }
 
-/* Pick the next runnable slot after 'last', round robin; caller holds proc_lock. */
-static struct proc *pick_next(int *last)
+/* Take the head of the run queue, or NULL; caller holds proc_lock. */
+static struct proc *runq_pop(void)
 {
-	for (int i = 1; i <= PROC_MAX; i++) {
-		int slot = (*last + i) % PROC_MAX;
-		if (proc_table[slot].state == P_RUNNABLE) {
-			*last = slot;
-			return &proc_table[slot];
-		}
+	struct proc *p = runq_head;
+	if (p) {
+		runq_head = p->run_next;
+		if (!runq_head)
+			runq_tail = NULL;
+		p->run_next = NULL;
 	}
-	return NULL;
+	return p;
+}
+
+/* Run in address space pt (NULL: the kernel's). A change costs a TLB
+ * flush (sfence.vma), so only when it changes. */
+static void switch_satp(pagetable_t pt)
+{
+	uint64_t want = MAKE_SATP(pt ? pt : kernel_pagetable);
+	if (csr_read(satp) != want) {
+		csr_write(satp, want);
+		sfence_vma();
+	}
+}
+
+/* Save the running context in *from and run p on hart c; returns when
+ * something switches back to *from. Caller holds proc_lock. */
+static void switch_to(struct cpu *c, struct context *from, struct proc *p)
+{
+	p->state = P_RUNNING;
+	c->proc = p;
+	switch_satp(p->pagetable);
+	swtch(from, &p->ctx);
+}
+
+/* Just resumed after a swtch, proc_lock held: free the process that
+ * switched away if it left itself to reap. */
+void sched_finish(void)
+{
+	if (reap_next) {
+		free_proc(reap_next);
+		reap_next = NULL;
+	}
 }
 
 void scheduler(void)
 {
 	struct cpu *c = this_cpu();
-	int last = PROC_MAX - 1;
 
 	c->proc = NULL;
 	for (;;) {
 		intr_on();    /* let devices in between runs */
 		spin_lock(&proc_lock);
-		struct proc *p = pick_next(&last);
+		struct proc *p = runq_pop();
 		if (!p) {
 			spin_unlock(&proc_lock);
 			c->idle_ticks++;
 			wfi();
 			continue;
 		}
-		p->state = P_RUNNING;
-		c->proc = p;
-		if (p->pagetable)
-			switch_satp(p->pagetable);
-		swtch(&c->sched_ctx, &p->ctx);
-		/* back with proc_lock held; p gave up the hart */
-		switch_satp(kernel_pagetable);
+		switch_to(c, &c->sched_ctx, p);
+		/* back with proc_lock held: a process found nothing runnable */
+		switch_satp(NULL);    /* a zombie's page table may be freed next */
 		c->proc = NULL;
-		if (p->state == P_ZOMBIE && p->ppid == 0)
-			free_proc(p);    /* nobody will wait for it */
+		sched_finish();
 		spin_unlock(&proc_lock);
 	}
 }
 
-/* Switch back to the scheduler. Caller holds proc_lock (only it) and
- * has already changed its state. */
+/* Give the hart to the next runnable process, or to the scheduler loop
+ * if there is none. Caller holds proc_lock (only it) and has already
+ * changed its state (a runnable caller is on the run queue). */
 void sched(void)
 {
 	struct cpu *c = this_cpu();
@@ -81,14 +125,25 @@ void sched(void)
 	if (p->state == P_RUNNING)
 		panic("sched: %s still running", p->name);
 	bool intena = c->intena;   /* belongs to this process, not the hart */
-	swtch(&p->ctx, &c->sched_ctx);
+	struct proc *next = runq_pop();
+	if (next == p) {
+		p->state = P_RUNNING;    /* it yielded with nobody else to run */
+		return;
+	}
+	if (p->state == P_ZOMBIE && p->ppid == 0)
+		reap_next = p;
+	if (next)
+		switch_to(c, &p->ctx, next);
+	else
+		swtch(&p->ctx, &c->sched_ctx);
+	sched_finish();
 	this_cpu()->intena = intena;
 }
 
 void yield(void)
 {
 	spin_lock(&proc_lock);
-	this_cpu()->proc->state = P_RUNNABLE;
+	proc_set_runnable(proc_current());
 	sched();
 	spin_unlock(&proc_lock);
 }
@@ -124,7 +179,7 @@ void wakeup_locked(const void *chan)
 	for (int i = 0; i < PROC_MAX; i++) {
 		struct proc *p = &proc_table[i];
 		if (p->state == P_SLEEPING && p->wchan == chan)
-			p->state = P_RUNNABLE;
+			proc_set_runnable(p);
 	}
 }
 
@@ -132,6 +187,16 @@ void wakeup(const void *chan)
 {
 	spin_lock(&proc_lock);
 	wakeup_locked(chan);
+	spin_unlock(&proc_lock);
+}
+
+/* Wake p if it still sleeps on chan: for callers that know their one
+ * sleeper, without scanning the table. */
+void wakeup_proc(struct proc *p, const void *chan)
+{
+	spin_lock(&proc_lock);
+	if (p->state == P_SLEEPING && p->wchan == chan)
+		proc_set_runnable(p);
 	spin_unlock(&proc_lock);
 }
 

@@ -37,8 +37,9 @@ long sys_console_read(struct trapframe *tf)
 
 	if (len == 0)
 		return 0;
-	/* probe the buffer before blocking, so a bad one fails at once */
-	if (uvm_copyout(p->pagetable, buf, chunk, 1) < 0)
+	/* check the buffer before blocking, so a bad one fails at once
+	 * (without writing anything into it) */
+	if (uvm_check(p->pagetable, buf, len, true) < 0)
 		return -EFAULT;
 	spin_lock(&proc_lock);
 	while ((c = console_getc()) < 0) {

@@ -87,6 +87,17 @@ static int copy_user(pagetable_t pt, uintptr_t va, void *buf, size_t len,
 	return 0;
 }
 
+int uvm_check(pagetable_t pt, uintptr_t va, size_t len, bool write)
+{
+	if (!user_range(va, len))
+		return -EFAULT;
+	uint64_t need = write ? PTE_W : PTE_R;
+	for (uintptr_t page = ALIGN_DOWN(va, PAGE_SIZE); page < va + len; page += PAGE_SIZE)
+		if (!user_pa(pt, page < va ? va : page, need))
+			return -EFAULT;
+	return 0;
+}
+
 int uvm_copyin(pagetable_t pt, void *dst, uintptr_t src, size_t len)
 {
 	return copy_user(pt, src, dst, len, PTE_R, false);
