@@ -6,71 +6,80 @@
  * section). Walking the section lists every call site in the kernel, so
  * the heap can be broken down by line of code as well as by tag.
  *
- * A record is 48 bytes of writable data per call site, whether or not it
- * ever allocates. Locking: the counters are written only by the charge
- * functions, which heap.c calls with heap_lock held, so they take no
- * lock of their own. site_lock (private to alloc_site.c) serialises the
- * readers (lock order: heap_lock -> site_lock); a reader without
- * heap_lock may see a record between two updates of one allocation on
- * another hart (heap_check reads the totals holding heap_lock).
+ * A record is 64 bytes of writable data per call site, whether or not it
+ * ever allocates: a power of two, so a block header's site index and the
+ * record's address are a shift apart. Locking: the counters are written
+ * only by the charge functions, which heap.c calls with heap_lock held,
+ * so they take no lock of their own. site_lock (private to alloc_site.c)
+ * serialises the readers (lock order: heap_lock -> site_lock); a reader
+ * without heap_lock may see a record between two updates of one
+ * allocation on another hart (heap_check reads the totals holding
+ * heap_lock).
  */
 #ifndef RVOS_KERNEL_ALLOC_SITE_H
 #define RVOS_KERNEL_ALLOC_SITE_H
 
 #include <kernel/types.h>
 
+#define ALLOC_SITE_SHIFT 6          /* log2 of the record size */
+
+/* Blocks live from a site are calls - frees (alloc_site_live): one
+ * counter less to write on every kmalloc. */
 struct alloc_site {
 	const char *file;
 	const char *func;
 	uint32_t line;
 	uint32_t tag;               /* tag of the latest allocation here */
 	uint64_t bytes;             /* heap bytes (block sizes) live from here */
-	uint64_t live;              /* blocks live from here */
 	uint64_t calls;             /* successful allocations here, ever */
+	uint64_t frees;             /* blocks from here freed, ever */
+	uint64_t pad[2];            /* to 1 << ALLOC_SITE_SHIFT bytes */
 };
 
-_Static_assert(sizeof(struct alloc_site) % 8 == 0,
-	       "records must tile the section with no padding");
+_Static_assert(sizeof(struct alloc_site) == 1UL << ALLOC_SITE_SHIFT,
+	       "records must tile the section with a power-of-two stride");
 
 /* Define this call site's record. aligned(8) fixes the stride: GCC does
- * not raise a user-given alignment, so records sit back to back. */
+ * not raise a user-given alignment, so records sit back to back (and
+ * linker.ld's ALIGN(8) before __start_alloc_sites is enough). */
 #define ALLOC_SITE_DEFINE(var)                                            \
 	static struct alloc_site var                                      \
 		__attribute__((section("alloc_sites"), used, aligned(8))) = \
-		{ __FILE__, __func__, __LINE__, 0, 0, 0, 0 }
+		{ .file = __FILE__, .func = __func__, .line = __LINE__ }
 
 /* The section's bounds (linker.ld; GNU ld on the host). Weak: an image
  * with no kmalloc call at all still links. */
 extern struct alloc_site __start_alloc_sites[] __attribute__((weak));
 extern struct alloc_site __stop_alloc_sites[] __attribute__((weak));
 
+/* Blocks live from site s. */
+static inline uint64_t alloc_site_live(const struct alloc_site *s)
+{
+	return s->calls - s->frees;
+}
+
 #ifndef MM_NO_ACCOUNTING
-/* Number of records in the section. Inline, like index and at: they are
- * on every kmalloc and kfree. */
+/* Number of records in the section, 0 when there is none (both bounds
+ * are then NULL). Inline, like alloc_site_at: kfree checks a block's
+ * site index against it. */
 static inline size_t alloc_site_count(void)
 {
-	if (!__start_alloc_sites)
-		return 0;
-	return (size_t)(__stop_alloc_sites - __start_alloc_sites);
+	return ((uintptr_t)__stop_alloc_sites - (uintptr_t)__start_alloc_sites) >>
+	       ALLOC_SITE_SHIFT;
 }
 
-/* 1-based index of a record in the section, 0 if it is not in it. */
-static inline size_t alloc_site_index(const struct alloc_site *s)
+/* Where record 0 would be: indices are 1-based, so 0 can mean "none";
+ * one constant, so neither direction spends an add on the 1. */
+static inline uintptr_t alloc_site_base(void)
 {
-	uintptr_t a = (uintptr_t)s, lo = (uintptr_t)__start_alloc_sites;
-	uintptr_t hi = (uintptr_t)__stop_alloc_sites;
-
-	if (!s || a < lo || a >= hi || (a - lo) % sizeof(*s))
-		return 0;
-	return (a - lo) / sizeof(*s) + 1;
+	return (uintptr_t)__start_alloc_sites - sizeof(struct alloc_site);
 }
 
-/* Record at 1-based index, NULL if there is none. */
+/* Record at 1-based index, which the caller has checked is in
+ * 1 .. alloc_site_count() (heap_lookup does, for a block header). */
 static inline struct alloc_site *alloc_site_at(size_t index)
 {
-	if (index == 0 || index > alloc_site_count())
-		return NULL;
-	return &__start_alloc_sites[index - 1];
+	return (struct alloc_site *)(alloc_site_base() + (index << ALLOC_SITE_SHIFT));
 }
 #endif
 
@@ -90,27 +99,33 @@ size_t alloc_site_meta_bytes(void);
 #ifndef MM_NO_ACCOUNTING
 /* Charging, for heap.c only (caller holds heap_lock); inline, as it is
  * on every kmalloc and kfree. */
-static inline void alloc_site_charge(struct alloc_site *s, int tag, size_t bytes)
+
+/* Charge a block of bytes under tag to s, NULL or a record (kmalloc's
+ * own: not checked). Returns s's 1-based index for the block header, 0
+ * for NULL: a shift, as records are 1 << ALLOC_SITE_SHIFT bytes. */
+static inline uint16_t alloc_site_charge(struct alloc_site *s, int tag, size_t bytes)
 {
+	if (!s)
+		return 0;
 	s->tag = (uint32_t)tag;
 	s->bytes += bytes;
-	s->live++;
 	s->calls++;
+	return (uint16_t)(((uintptr_t)s - alloc_site_base()) >> ALLOC_SITE_SHIFT);
 }
 
+/* Return a block's bytes to s, a record. */
 static inline void alloc_site_uncharge(struct alloc_site *s, size_t bytes)
 {
 	s->bytes -= bytes;
-	s->live--;
+	s->frees++;
 }
 #else
 /* Built with -DMM_NO_ACCOUNTING (make bench's baseline, docs/perf.md):
  * kmalloc defines no records, so there are none to find or charge. */
 static inline size_t alloc_site_count(void) { return 0; }
-static inline size_t alloc_site_index(const struct alloc_site *s) { (void)s; return 0; }
 static inline struct alloc_site *alloc_site_at(size_t index) { (void)index; return NULL; }
-static inline void alloc_site_charge(struct alloc_site *s, int tag, size_t bytes)
-{ (void)s; (void)tag; (void)bytes; }
+static inline uint16_t alloc_site_charge(struct alloc_site *s, int tag, size_t bytes)
+{ (void)s; (void)tag; (void)bytes; return 0; }
 static inline void alloc_site_uncharge(struct alloc_site *s, size_t bytes)
 { (void)s; (void)bytes; }
 #endif

@@ -86,9 +86,9 @@ struct heap_block_info {
  * by host tests after each page_init). */
 void heap_init(void);
 
-/* Allocate size bytes under tag for call site site (may be NULL). Use
- * kmalloc(), which supplies the site. An unknown tag is reported and
- * charged to ????. */
+/* Allocate size bytes under tag for call site site: NULL, or a record
+ * from ALLOC_SITE_DEFINE (not checked). Use kmalloc(), which supplies
+ * its own. An unknown tag is reported and charged to ????. */
 void *heap_alloc(size_t size, int tag, struct alloc_site *site);
 
 /* heap_alloc, zeroed. Use kzalloc(). */

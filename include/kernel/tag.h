@@ -37,12 +37,15 @@ enum {
 _Static_assert(TAG_NR_STATIC <= TAG_MAX, "TAG_LIST longer than TAG_MAX");
 _Static_assert(TAG_MAX <= 256, "tags are stored in one byte");
 
-/* Counters of one tag. Heap bytes are real buddy block sizes. */
+/* Counters of one tag. Heap bytes are real buddy block sizes. live is
+ * derived, allocs - frees, when tag_stat_get() copies the counters out:
+ * the table does not keep it, so kmalloc and kfree write one counter
+ * less. 128 bytes, so finding a tag's row is a shift, not a multiply. */
 struct tag_stat {
 	uint32_t name;              /* TAG_VALUE of the 4 characters */
 	uint64_t bytes;             /* heap bytes held now */
 	uint64_t peak;              /* most heap bytes ever held at once */
-	uint64_t live;              /* heap blocks held now */
+	uint64_t live;              /* heap blocks held now (snapshots only) */
 	uint64_t allocs;            /* successful kmallocs, ever */
 	uint64_t frees;             /* kfrees, ever */
 	uint64_t fails;             /* kmallocs that returned NULL */
@@ -52,7 +55,10 @@ struct tag_stat {
 	uint64_t page_allocs;       /* page blocks allocated, ever */
 	uint64_t page_frees;        /* page blocks freed, ever */
 	uint64_t page_fails;        /* page_alloc calls that returned NULL */
+	uint64_t pad[3];            /* to 128 bytes */
 };
+
+_Static_assert(sizeof(struct tag_stat) == 128, "a tag's row is a shift away");
 
 /* Reset the table: static tags named, counters zero, no run-time tags. */
 void tag_init(void);
@@ -77,7 +83,7 @@ static inline bool tag_valid(int tag)
 	return tag >= 0 && tag < tag_nr;
 }
 
-/* Copy one tag's counters; -EINVAL for a slot not in use. */
+/* Copy one tag's counters, live included; -EINVAL for a slot not in use. */
 int tag_stat_get(int tag, struct tag_stat *out);
 
 /* Write a slot's name as a NUL-terminated string ("tag#N" if unknown). */
@@ -99,7 +105,6 @@ static inline void tag_charge_alloc(int tag, size_t block, size_t req)
 	struct tag_stat *t = &tag_table[tag];
 	t->bytes += block;
 	t->req += req;
-	t->live++;
 	t->allocs++;
 	if (t->bytes > t->peak)
 		t->peak = t->bytes;
@@ -111,12 +116,15 @@ static inline void tag_charge_free(int tag, size_t block, size_t req)
 	struct tag_stat *t = &tag_table[tag];
 	t->bytes -= block;
 	t->req -= req;
-	t->live--;
 	t->frees++;
 }
 
 /* Count a kmalloc under tag that returned NULL. Caller holds heap_lock. */
 void tag_charge_fail(int tag);
+
+/* Heap bytes and blocks held, summed over every tag: the heap's own
+ * totals (heap_stats). Caller holds heap_lock. */
+void tag_heap_totals(uint64_t *bytes, uint64_t *live);
 #else
 /* Built with -DMM_NO_ACCOUNTING (make bench's baseline, docs/perf.md):
  * nothing is charged, so every counter stays zero. */

@@ -1,15 +1,10 @@
-/* Walking and charging the alloc_sites section (see include/kernel/alloc_site.h). */
+/* Walking the alloc_sites section; the charging is inline in
+ * include/kernel/alloc_site.h. */
 #include <kernel/alloc_site.h>
 #include <kernel/spinlock.h>
 
-/* Provided by the linker when any record exists; weak so an image with
- * no kmalloc call sites links with both NULL (an empty section). */
-
 /* Serialises the readers; the writers hold heap_lock (alloc_site.h). */
 static struct spinlock site_lock = SPINLOCK_INIT("alloc_site");
-
-#ifndef MM_NO_ACCOUNTING    /* else inline in alloc_site.h: no records */
-#endif
 
 /* Top n sites by live bytes, by selection: O(sites * n), n is small. */
 size_t alloc_site_top(struct alloc_site *out, size_t n)
@@ -51,7 +46,7 @@ void alloc_site_totals(uint64_t *bytes, uint64_t *live)
 	spin_lock(&site_lock);
 	for (size_t i = 0; i < total; i++) {
 		*bytes += __start_alloc_sites[i].bytes;
-		*live += __start_alloc_sites[i].live;
+		*live += alloc_site_live(&__start_alloc_sites[i]);
 	}
 	spin_unlock(&site_lock);
 }
@@ -65,7 +60,7 @@ void alloc_site_reset(void)
 	for (size_t i = 0; i < total; i++) {
 		struct alloc_site *s = &__start_alloc_sites[i];
 		s->tag = 0;
-		s->bytes = s->live = s->calls = 0;
+		s->bytes = s->calls = s->frees = 0;
 	}
 	spin_unlock(&site_lock);
 }

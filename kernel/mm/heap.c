@@ -169,7 +169,7 @@ static void *heap_alloc_at(size_t size, int tag, struct alloc_site *site,
 	int order = heap_order_for(size);
 	struct heap_arena *a;
 	struct heap_hdr *h;
-	size_t idx = alloc_site_index(site), bsize;
+	size_t bsize;
 	uintptr_t blk;
 
 	spin_lock(&heap.lock);
@@ -187,15 +187,14 @@ static void *heap_alloc_at(size_t size, int tag, struct alloc_site *site,
 	}
 	bsize = HEAP_MIN_BLOCK << order;
 	h = (struct heap_hdr *)blk;
-	h->site = idx <= UINT16_MAX ? (uint16_t)idx : 0;
 	h->tag = (uint8_t)tag;
 	h->order = (uint8_t)order;
 	h->req = (uint32_t)size;
-	heap.used += bsize;
-	heap.live++;
+	heap_count_alloc(bsize);
 	tag_charge_alloc(tag, bsize, size);
-	if (h->site)
-		alloc_site_charge(site, tag, bsize);
+	h->site = 0;
+	if (site)       /* the index fits: heap_init checked the record count */
+		h->site = alloc_site_charge(site, tag, bsize);
 	spin_unlock(&heap.lock);
 	return h + 1;
 }
@@ -222,8 +221,9 @@ void *heap_zalloc(size_t size, int tag, struct alloc_site *site)
  * bitmaps; then prove the header's order right: the granule half-way
  * through the block must start nothing (else the real block is
  * smaller) and the one just past it must start a block or end the arena
- * (else it is larger). Reports with what unless what is NULL. Caller
- * holds heap_lock. */
+ * (else it is larger). The site index is checked here, once, so the
+ * callers may pass it to alloc_site_at(). Reports with what unless what
+ * is NULL. Caller holds heap_lock. */
 static int heap_lookup(const void *p, const char *what, uintptr_t ra,
 		       struct heap_arena **ap, struct heap_hdr **hp)
 {
@@ -252,8 +252,8 @@ static int heap_lookup(const void *p, const char *what, uintptr_t ra,
 	    (n > 1 && (heap_bit(a->used, g + n / 2) || heap_bit(a->free, g + n / 2))) ||
 	    (g + n < HEAP_GRANULES && !heap_bit(a->used, g + n) &&
 	     !heap_bit(a->free, g + n)) ||
-	    !tag_valid(h->tag) || h->site > alloc_site_count() ||
-	    h->req > (HEAP_MIN_BLOCK << h->order) - HEAP_HDR_SIZE) {
+	    !tag_valid(h->tag) || h->req > (HEAP_MIN_BLOCK << h->order) - HEAP_HDR_SIZE ||
+	    h->site > alloc_site_count()) {
 		if (what) {
 			heap.misuse++;
 			mm_report(ra, "%s: %p has a smashed header (order %u tag %u)",
@@ -296,8 +296,7 @@ static int heap_free_at(void *p, int want_tag, const char *what, uintptr_t ra)
 	blk = (uintptr_t)h;
 	order = h->order;
 	bsize = HEAP_MIN_BLOCK << order;
-	heap.used -= bsize;
-	heap.live--;
+	heap_count_free(bsize);
 	tag_charge_free(h->tag, bsize, h->req);
 	if (h->site)
 		alloc_site_uncharge(alloc_site_at(h->site), bsize);
@@ -346,7 +345,7 @@ int heap_block_info(const void *p, struct heap_block_info *out)
 		out->tag = h->tag;
 		out->size = (HEAP_MIN_BLOCK << h->order) - HEAP_HDR_SIZE;
 		out->req = h->req;
-		out->site = alloc_site_at(h->site);
+		out->site = h->site ? alloc_site_at(h->site) : NULL;
 	}
 	spin_unlock(&heap.lock);
 	return rc;
@@ -355,12 +354,13 @@ int heap_block_info(const void *p, struct heap_block_info *out)
 /* Forget every arena: the page allocator has been reset under us. */
 void heap_init(void)
 {
+	KASSERT(alloc_site_count() <= UINT16_MAX);      /* heap_hdr.site */
 	spin_lock(&heap.lock);
 	memset(heap.arena, 0, sizeof(heap.arena));
 	memset(heap.free_list, 0, sizeof(heap.free_list));
 	memset(heap.free_count, 0, sizeof(heap.free_count));
 	heap.narenas = 0;
-	heap.used = heap.live = 0;
+	heap_count_reset();
 	heap.fails = heap.misuse = 0;
 	spin_unlock(&heap.lock);
 }
@@ -370,14 +370,13 @@ void heap_stats(struct heap_stats *out)
 {
 	spin_lock(&heap.lock);
 	out->total = heap.narenas * HEAP_ARENA_SIZE;
-	out->used = heap.used;
-	out->free = out->total - heap.used;
-	out->live = heap.live;
+	heap_totals(&out->used, &out->live);
+	out->free = out->total - out->used;
 	out->arenas = heap.narenas;
 	out->fails = heap.fails;
 	out->misuse = heap.misuse;
 	out->map_bytes = heap.narenas * (PAGE_SIZE << heap_map_order());
-	out->header_bytes = heap.live * HEAP_HDR_SIZE;
+	out->header_bytes = out->live * HEAP_HDR_SIZE;
 	for (int o = 0; o < HEAP_ORDERS; o++)
 		out->free_blocks[o] = heap.free_count[o];
 	spin_unlock(&heap.lock);

@@ -113,6 +113,7 @@ int heap_check(void)
 {
 	static struct heap_sums s;      /* big; guarded by heap_lock */
 	unsigned arenas = 0;
+	size_t used, live;
 	uint64_t site_bytes, site_live;
 	struct tag_stat ts;
 	int rc = 0;
@@ -127,10 +128,11 @@ int heap_check(void)
 	}
 	if (!rc)
 		rc = heap_check_lists();
-	if (!rc && (arenas != heap.narenas || s.used != heap.used || s.live != heap.live)) {
+	heap_totals(&used, &live);
+	if (!rc && (arenas != heap.narenas || s.used != used || s.live != live)) {
 		kprintf("heap_check: counted %u arenas, %zu bytes in %zu blocks; "
 			"counters say %u, %zu, %zu\n", arenas, s.used, s.live,
-			heap.narenas, heap.used, heap.live);
+			heap.narenas, used, live);
 		rc = -EIO;
 	}
 	for (unsigned o = 0; !rc && o < HEAP_ORDERS; o++)

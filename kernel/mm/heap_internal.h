@@ -5,6 +5,7 @@
 #define RVOS_MM_HEAP_INTERNAL_H
 
 #include <kernel/heap.h>
+#include <kernel/tag.h>
 #include <kernel/spinlock.h>
 
 #define HEAP_TOP         (HEAP_ORDERS - 1)          /* order of a whole arena */
@@ -50,12 +51,42 @@ struct heap_state {
 	unsigned narenas;
 	struct heap_free *free_list[HEAP_ORDERS];
 	size_t free_count[HEAP_ORDERS];
+#ifdef MM_NO_ACCOUNTING
 	size_t used;                    /* bytes in used blocks */
 	size_t live;                    /* used blocks */
+#endif
 	uint64_t fails, misuse;
 };
 
 extern struct heap_state heap;
+
+/* The heap's totals: bytes in used blocks (headers too) and used blocks.
+ * With tracking they are sums over the tag table, whose heap counters
+ * kmalloc and kfree charge anyway, so each block is counted once, not
+ * twice; the -DMM_NO_ACCOUNTING baseline has no tag table and keeps its
+ * own. Caller holds heap_lock. */
+#ifndef MM_NO_ACCOUNTING
+static inline void heap_count_alloc(size_t bytes) { (void)bytes; }
+static inline void heap_count_free(size_t bytes) { (void)bytes; }
+static inline void heap_count_reset(void) { }
+static inline void heap_totals(size_t *used, size_t *live)
+{
+	uint64_t b, n;
+
+	tag_heap_totals(&b, &n);
+	*used = b;
+	*live = n;
+}
+#else
+static inline void heap_count_alloc(size_t bytes) { heap.used += bytes; heap.live++; }
+static inline void heap_count_free(size_t bytes) { heap.used -= bytes; heap.live--; }
+static inline void heap_count_reset(void) { heap.used = heap.live = 0; }
+static inline void heap_totals(size_t *used, size_t *live)
+{
+	*used = heap.used;
+	*live = heap.live;
+}
+#endif
 
 /* Is bit g of map set? */
 static inline bool heap_bit(const uint64_t *map, size_t g)

@@ -99,9 +99,7 @@ int tag_count(void)
 	return tag_nr;
 }
 
-/* Is tag a slot in use? */
-
-/* Snapshot one tag's counters. */
+/* Snapshot one tag's counters; the table keeps no live count. */
 int tag_stat_get(int tag, struct tag_stat *out)
 {
 	if (!tag_valid(tag))
@@ -109,6 +107,7 @@ int tag_stat_get(int tag, struct tag_stat *out)
 	spin_lock(&tag_lock);
 	*out = tag_table[tag];
 	spin_unlock(&tag_lock);
+	out->live = out->allocs - out->frees;
 	return 0;
 }
 
@@ -151,6 +150,16 @@ size_t tag_meta_bytes(void)
 void tag_charge_fail(int tag)
 {
 	tag_table[tag].fails++;
+}
+
+/* Sum the heap counters of every slot in use. Caller holds heap_lock. */
+void tag_heap_totals(uint64_t *bytes, uint64_t *live)
+{
+	*bytes = *live = 0;
+	for (int t = 0; t < tag_nr; t++) {
+		*bytes += tag_table[t].bytes;
+		*live += tag_table[t].allocs - tag_table[t].frees;
+	}
 }
 
 #endif

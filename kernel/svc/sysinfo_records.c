@@ -162,7 +162,7 @@ static void si_sites(struct si_stream *st)
 		si_tagname(r.tag, (int)sites[i].tag);
 		r.line = sites[i].line;
 		r.bytes = sites[i].bytes;
-		r.live = sites[i].live;
+		r.live = alloc_site_live(&sites[i]);
 		r.calls = sites[i].calls;
 		si_strfield(r.file, sizeof(r.file), sites[i].file, true);
 		si_strfield(r.func, sizeof(r.func), sites[i].func, false);

@@ -69,8 +69,9 @@ static void heap_exhaustion(void)
 	kfree(b);
 }
 
-/* Double free, foreign, interior, misaligned, wrong tag, smashed header:
- * each refused with its code and reported; the heap is unchanged. */
+/* Double free, foreign, interior, misaligned, wrong tag, smashed header
+ * (order, tag, site index): each refused with its code and reported; the
+ * heap is unchanged. */
 static void heap_misuse(void)
 {
 	struct heap_stats before, after;
@@ -97,9 +98,12 @@ static void heap_misuse(void)
 	((uint8_t *)q - 8)[2] = 250;                         /* bad tag */
 	EXPECT_EQ(QUIET(kfree(q)), -EIO);
 	*(uint64_t *)(q - 8) = saved;
+	*(uint16_t *)(q - 8) = (uint16_t)(alloc_site_count() + 1); /* no such site */
+	EXPECT_EQ(QUIET(kfree(q)), -EIO);
+	*(uint64_t *)(q - 8) = saved;
 	heap_stats(&after);
 	EXPECT(heap_same(&before, &after));
-	EXPECT_EQ(after.misuse, before.misuse + 11);
+	EXPECT_EQ(after.misuse, before.misuse + 12);
 	EXPECT_EQ(heap_check(), 0);
 	EXPECT_EQ(kfree_tagged(p, TAG_IPC), 0);
 	EXPECT_EQ(QUIET(kfree(p)), -EINVAL);                  /* double free */
@@ -112,7 +116,7 @@ static void heap_misuse(void)
 	EXPECT_EQ(bi.tag, TAG_NONE);
 	kfree(r);
 	heap_stats(&after);
-	EXPECT_EQ(after.misuse, before.misuse + 14);
+	EXPECT_EQ(after.misuse, before.misuse + 15);
 	EXPECT_EQ(after.live, 0);
 	EXPECT_EQ(heap_check(), 0);
 	free(host);

@@ -384,7 +384,7 @@ static int compare_counters(void)
 	for (int s = 0; s < NSITES; s++) {
 		const struct alloc_site *r = m.site[s].rec;
 		if (r)
-			MUST(r->bytes == m.site[s].bytes && r->live == m.site[s].live &&
+			MUST(r->bytes == m.site[s].bytes && alloc_site_live(r) == m.site[s].live &&
 			     r->calls == m.site[s].calls, "site %d counters", s);
 	}
 	return 0;

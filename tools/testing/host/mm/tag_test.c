@@ -88,7 +88,7 @@ static void callsite_accounting(void)
 	EXPECT_EQ(n, 3);
 	EXPECT(strcmp(top[0].func, "site_b") == 0);
 	EXPECT_EQ(top[0].bytes, 2048);
-	EXPECT_EQ(top[0].live, 2);
+	EXPECT_EQ(alloc_site_live(&top[0]), 2);
 	EXPECT_EQ(top[0].tag, TAG_IPC);
 	EXPECT(strstr(top[0].file, "tag_test.c") != NULL);
 	EXPECT(strcmp(top[1].func, "site_a") == 0);
