@@ -40,7 +40,7 @@ KASM := $(wildcard kernel/*/*.S)
 KOBJ := $(patsubst %,$(B)/%.o,$(KSRC) $(KASM))
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel deps qemu qemu-gdb gdb test host-test clean help
+.PHONY: all kernel deps qemu qemu-gdb gdb test host-test clean help compile_commands.json
 
 all: kernel
 
@@ -114,6 +114,12 @@ test: kernel
 	$(PYTHON) tools/testing/harness.py --jobs $(JOBS) --logdir $(B)/test \
 		--qemu "$(QEMU_CMD)" --gdb "$(GDB)" tools/testing/scenarios
 
+# The compilation database for clangd, from the build's own flags.
+compile_commands.json:
+	$(Q)$(PYTHON) tools/compile_commands.py "$(CURDIR)" "$(CC)" "$(CFLAGS)" \
+		"$(USER_CFLAGS)" -- $(KSRC) $(KASM) $(wildcard user/*.c user/*/*.c user/lib/*.S) > $@
+	@echo "  GEN     $@"
+
 clean:
 	rm -rf $(B)
 
@@ -127,6 +133,7 @@ help:
 	@echo "  make bench      run the benchmarks (docs/perf.md); figures in build/bench.txt"
 	@echo "  make fuzz       libFuzzer on the page allocator and heap for FUZZ_SECONDS (60)"
 	@echo "  make deps       install missing Debian packages"
+	@echo "  make compile_commands.json   the compilation database for clangd"
 	@echo "  make clean      remove build/"
 	@echo "variables: MEM=$(MEM) CPUS=$(CPUS) BOOTARGS='$(BOOTARGS)' GDBPORT=$(GDBPORT) JOBS=$(JOBS)"
 
