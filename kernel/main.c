@@ -184,6 +184,13 @@ void kmain(uint64_t hartid, const void *fdt)
 	vm_enable();
 	kprintf("rvos: sv39 paging on, root table %p\n", kernel_pagetable);
 
+	/* Everything an interrupt handler touches must exist before that
+	 * interrupt is enabled: the tick and the console both wake sleepers
+	 * in the process table (docs/boot.md, "Interrupts"). */
+	if (progs_init(progs_start, progs_end - progs_start) < 0)
+		kprintf("rvos: the program archive is corrupt: no user programs\n");
+	proc_init();
+
 	plic_init(platform.plic.base, platform.plic_context, platform.plic_ndev);
 	plic_enable(platform.uart_irq);
 	uart_enable_rx_irq();
@@ -191,9 +198,6 @@ void kmain(uint64_t hartid, const void *fdt)
 	intr_on();
 	kprintf("rvos: interrupts on, tick %d Hz\n", TICK_HZ);
 
-	if (progs_init(progs_start, progs_end - progs_start) < 0)
-		kprintf("rvos: the program archive is corrupt: no user programs\n");
-	proc_init();
 	mm_report_boot();
 	if (kthread_start("init", init_thread, NULL) < 0)
 		panic("kmain: cannot start the init thread");
