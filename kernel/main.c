@@ -193,7 +193,7 @@ void kmain(uint64_t hartid, const void *fdt)
 
 	plic_init(platform.plic.base, platform.plic_context, platform.plic_ndev);
 	plic_enable(platform.uart_irq);
-	uart_enable_rx_irq();
+	console_rx_start(true);
 	timer_init(platform.timebase);
 	intr_on();
 	kprintf("rvos: interrupts on, tick %d Hz\n", TICK_HZ);
