@@ -8,7 +8,7 @@
 
 #define FDT_MAX_RESERVED 8
 #define FDT_MAX_HARTS    NCPU
-#define BOOTARGS_MAX     256
+#define BOOTARGS_MAX     1024       /* longest command line taken, with its NUL */
 
 struct mem_range {
 	uint64_t base, size;
@@ -28,7 +28,8 @@ struct platform {
 	uint32_t plic_ndev;             /* riscv,ndev */
 	int plic_context;               /* S-mode context of the boot hart, -1 if unknown */
 	struct mem_range test;          /* sifive,test0 power/exit device */
-	char bootargs[BOOTARGS_MAX];    /* /chosen bootargs */
+	char bootargs[BOOTARGS_MAX];    /* /chosen bootargs: whole words that fit */
+	size_t bootargs_len;            /* its length in the tree (more: it was cut) */
 	uint32_t fdt_size;              /* totalsize of the blob */
 };
 

@@ -106,6 +106,23 @@ static bool name_is(const struct node *n, const char *s)
 	return strncmp(n->name, s, k) == 0 && (n->name[k] == '\0' || n->name[k] == '@');
 }
 
+/* Keep the command line, or as many whole words of it as fit in
+ * BOOTARGS_MAX; platform.bootargs_len says how long it really was. */
+static void bootargs_take(const char *val, uint32_t len)
+{
+	size_t n = strnlen(val, len);     /* the property need not end in NUL */
+	size_t k = n;
+
+	platform.bootargs_len = n;
+	if (k >= BOOTARGS_MAX) {          /* cut before the word that does not fit */
+		k = BOOTARGS_MAX - 1;
+		while (k > 0 && val[k] != ' ')
+			k--;
+	}
+	memcpy(platform.bootargs, val, k);
+	platform.bootargs[k] = '\0';
+}
+
 /* Record one property into the node being read. */
 static void prop_take(struct walk *w, struct node *n, const char *name,
 		      const uint32_t *val, uint32_t len)
@@ -135,8 +152,7 @@ static void prop_take(struct walk *w, struct node *n, const char *name,
 	else if (!strcmp(name, "interrupt-controller"))
 		n->interrupt_controller = true;
 	else if (!strcmp(name, "bootargs") && w->depth == 2 && name_is(n, "chosen"))
-		strlcpy(platform.bootargs, (const char *)val,
-			MIN((size_t)len + 1, sizeof(platform.bootargs)));
+		bootargs_take((const char *)val, len);
 }
 
 /* Act on a node whose properties are all read. */
@@ -307,5 +323,14 @@ int fdt_parse(const void *fdt, uint64_t hartid)
 		kprintf("fdt: PLIC has no S-mode context for hart %lu\n", hartid);
 	if (platform.test.base == 0)
 		kprintf("fdt: no sifive,test0 device: exit status via SBI only\n");
+	if (platform.bootargs_len >= BOOTARGS_MAX) {
+		const char *last = platform.bootargs;    /* the last word kept */
+		for (const char *p = last; *p; p++)
+			if (p[0] == ' ' && p[1])
+				last = p + 1;
+		kprintf("fdt: bootargs are %lu characters, more than the %d taken: "
+			"everything after the word \"%s\" is IGNORED\n",
+			(unsigned long)platform.bootargs_len, BOOTARGS_MAX - 1, last);
+	}
 	return err;
 }
