@@ -19,8 +19,8 @@ struct platform {
 	struct mem_range reserved[FDT_MAX_RESERVED];  /* /reserved-memory, memreserve */
 	int nreserved;
 	uint64_t timebase;              /* /cpus timebase-frequency, Hz */
-	int nharts;
-	uint64_t hartids[FDT_MAX_HARTS];
+	int nharts;                     /* every hart the tree lists */
+	uint64_t hartids[FDT_MAX_HARTS];   /* the ids of the first FDT_MAX_HARTS */
 	struct mem_range uart;          /* ns16550a */
 	uint32_t uart_irq;
 	uint32_t uart_shift;            /* reg-shift */

@@ -19,7 +19,6 @@
 #define FDT_NOP         4
 #define FDT_END         9
 #define FDT_MAX_DEPTH   8
-#define FDT_MAX_PHANDLES 8
 
 struct platform platform;
 
@@ -47,15 +46,15 @@ struct node {
 	bool interrupt_controller;
 };
 
-/* Per-parse state: the open nodes and the phandle → hart map. */
+/* Per-parse state: the open nodes and the boot hart's local interrupt
+ * controller (only its phandle matters, so any number of harts, with
+ * any ids, is fine). */
 struct walk {
 	struct node stack[FDT_MAX_DEPTH];
 	int depth;
 	uint64_t boot_hart;
-	uint32_t intc_phandle[FDT_MAX_PHANDLES];   /* hart-local intc phandles */
-	uint64_t intc_hart[FDT_MAX_PHANDLES];
-	int nintc;
-	const uint32_t *plic_ext;                  /* deferred: needs the intc map */
+	uint32_t boot_intc;                        /* its phandle, 0 if not seen */
+	const uint32_t *plic_ext;                  /* deferred: needs boot_intc */
 	uint32_t plic_ext_len;
 };
 
@@ -166,8 +165,11 @@ static void node_done(struct walk *w, struct node *n)
 	    platform.mem.size == 0 && node_reg(n, parent, &r))
 		platform.mem = r;
 	else if (n->device_type && !strcmp(n->device_type, "cpu") &&
-		 node_reg(n, parent, &r) && platform.nharts < FDT_MAX_HARTS)
-		platform.hartids[platform.nharts++] = r.base;
+		 node_reg(n, parent, &r)) {
+		if (platform.nharts < FDT_MAX_HARTS)   /* count all, keep the first */
+			platform.hartids[platform.nharts] = r.base;
+		platform.nharts++;
+	}
 	else if (node_is(n, "ns16550a") && platform.uart.base == 0 &&
 		 node_reg(n, parent, &r)) {
 		platform.uart = r;
@@ -184,14 +186,12 @@ static void node_done(struct walk *w, struct node *n)
 
 	if (name_is(n, "cpus") && n->timebase)
 		platform.timebase = n->timebase;
-	/* a hart's local interrupt controller: remember whose it is */
+	/* the boot hart's local interrupt controller: remember its phandle */
 	if (n->interrupt_controller && n->phandle && parent->device_type &&
-	    !strcmp(parent->device_type, "cpu") && w->nintc < FDT_MAX_PHANDLES) {
+	    !strcmp(parent->device_type, "cpu") && idx >= 2) {
 		struct node *grand = &w->stack[idx - 2];
-		if (node_reg(parent, grand, &r)) {
-			w->intc_phandle[w->nintc] = n->phandle;
-			w->intc_hart[w->nintc++] = r.base;
-		}
+		if (node_reg(parent, grand, &r) && r.base == w->boot_hart)
+			w->boot_intc = n->phandle;
 	}
 	/* children of /reserved-memory are regions nobody else may use */
 	if (idx == 2 && name_is(parent, "reserved-memory") &&
@@ -199,16 +199,15 @@ static void node_done(struct walk *w, struct node *n)
 		platform.reserved[platform.nreserved++] = r;
 }
 
-/* Find the PLIC context wired to the boot hart's S-mode external irq. */
+/* Find the PLIC context wired to the boot hart's S-mode external irq:
+ * the PLIC's interrupts-extended lists (intc phandle, irq) per context. */
 static void plic_find_context(struct walk *w)
 {
 	platform.plic_context = -1;
-	for (uint32_t i = 0; i + 1 < w->plic_ext_len / 4; i += 2) {
+	for (uint32_t i = 0; w->boot_intc && i + 1 < w->plic_ext_len / 4; i += 2) {
 		uint32_t ph = be32(w->plic_ext + i), irq = be32(w->plic_ext + i + 1);
-		for (int k = 0; k < w->nintc; k++)
-			if (w->intc_phandle[k] == ph && w->intc_hart[k] == w->boot_hart &&
-			    irq == 9 /* supervisor external interrupt */)
-				platform.plic_context = (int)(i / 2);
+		if (ph == w->boot_intc && irq == 9 /* supervisor external interrupt */)
+			platform.plic_context = (int)(i / 2);
 	}
 }
 
@@ -318,7 +317,7 @@ int fdt_parse(const void *fdt, uint64_t hartid)
 	if (platform.timebase == 0)
 		kprintf("fdt: no /cpus timebase-frequency\n"), err = -EINVAL;
 	if (platform.plic.base == 0)
-		kprintf("fdt: no PLIC: console input disabled\n");
+		kprintf("fdt: no PLIC\n");
 	else if (platform.plic_context < 0)
 		kprintf("fdt: PLIC has no S-mode context for hart %lu\n", hartid);
 	if (platform.test.base == 0)
