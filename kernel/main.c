@@ -47,6 +47,25 @@ static void boot_report(uint64_t hartid, const void *fdt)
 	kprintf("rvos: bootargs \"%s\"\n", platform.bootargs);
 }
 
+/* Route console input: through the PLIC when the device tree gives one
+ * with a context for this hart, else by polling the UART every tick
+ * (e.g. -machine virt,aia=aplic). Say which. */
+static void console_rx_begin(void)
+{
+	bool irq = platform.plic.base && platform.plic_context >= 0 && platform.uart_irq;
+
+	if (irq) {
+		plic_init(platform.plic.base, platform.plic_context, platform.plic_ndev);
+		plic_enable(platform.uart_irq);
+		kprintf("rvos: console input: PLIC context %d, irq %u\n",
+			platform.plic_context, platform.uart_irq);
+	} else {
+		kprintf("rvos: console input: polled every tick (%d Hz): no usable PLIC\n",
+			TICK_HZ);
+	}
+	console_rx_start(irq);
+}
+
 /* Hand [start, end) to the page allocator, minus the ranges in skip[]. */
 static void mm_free_around(uintptr_t start, uintptr_t end,
 			   struct mem_range *skip, int nskip)
@@ -191,9 +210,7 @@ void kmain(uint64_t hartid, const void *fdt)
 		kprintf("rvos: the program archive is corrupt: no user programs\n");
 	proc_init();
 
-	plic_init(platform.plic.base, platform.plic_context, platform.plic_ndev);
-	plic_enable(platform.uart_irq);
-	console_rx_start(true);
+	console_rx_begin();
 	timer_init(platform.timebase);
 	intr_on();
 	kprintf("rvos: interrupts on, tick %d Hz\n", TICK_HZ);
