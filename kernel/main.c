@@ -190,12 +190,13 @@ void kmain(uint64_t hartid, const void *fdt)
 	trap_init();
 
 	kprintf("\nrvos: booting\n");
-	if (fdt_parse(fdt, hartid) < 0) {
+	int fdt_err = fdt_parse(fdt, hartid);
+	power_init(platform.test.base, platform.htif.base);
+	if (fdt_err < 0) {
 		kprintf("rvos: cannot boot without a usable device tree\n");
-		sbi_shutdown();
+		power_fail(1);
 	}
 	uart_init(platform.uart.base, platform.uart_shift);
-	power_init(platform.test.base);
 	boot_report(hartid, fdt);
 
 	mm_boot(fdt);

@@ -30,7 +30,7 @@ uint32_t plic_claim(void);
 void plic_complete(uint32_t irq);
 
 /* Power (power.c): leave QEMU with a status. */
-void power_init(uintptr_t test_base);
+void power_init(uintptr_t test_base, uintptr_t htif_base);
 void power_off(void) __attribute__((noreturn));          /* status 0 */
 void power_fail(int code) __attribute__((noreturn));     /* non-zero status */
 

@@ -28,6 +28,7 @@ struct platform {
 	uint32_t plic_ndev;             /* riscv,ndev */
 	int plic_context;               /* S-mode context of the boot hart, -1 if unknown */
 	struct mem_range test;          /* sifive,test0 power/exit device */
+	struct mem_range htif;          /* ucb,htif0 (spike): exit by tohost */
 	char bootargs[BOOTARGS_MAX];    /* /chosen bootargs: whole words that fit */
 	size_t bootargs_len;            /* its length in the tree (more: it was cut) */
 	uint32_t fdt_size;              /* totalsize of the blob */

@@ -183,6 +183,8 @@ static void node_done(struct walk *w, struct node *n)
 		w->plic_ext_len = n->irq_ext_len;
 	} else if (node_is(n, "sifive,test0") && node_reg(n, parent, &r))
 		platform.test = r;
+	else if (node_is(n, "ucb,htif0") && node_reg(n, parent, &r))
+		platform.htif = r;
 
 	if (name_is(n, "cpus") && n->timebase)
 		platform.timebase = n->timebase;
@@ -320,7 +322,7 @@ int fdt_parse(const void *fdt, uint64_t hartid)
 		kprintf("fdt: no PLIC\n");
 	else if (platform.plic_context < 0)
 		kprintf("fdt: PLIC has no S-mode context for hart %lu\n", hartid);
-	if (platform.test.base == 0)
+	if (platform.test.base == 0 && platform.htif.base == 0)
 		kprintf("fdt: no sifive,test0 device: exit status via SBI only\n");
 	if (platform.bootargs_len >= BOOTARGS_MAX) {
 		const char *last = platform.bootargs;    /* the last word kept */
