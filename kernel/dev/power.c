@@ -45,11 +45,13 @@ static void __attribute__((noreturn)) power_exit(int code)
 		__asm__ volatile("wfi");
 }
 
+/* Power off: the work is done, status 0. */
 void power_off(void)
 {
 	power_exit(0);
 }
 
+/* Power off with a failure status (1..0xffff; anything else is 1). */
 void power_fail(int code)
 {
 	if (code <= 0 || code > 0xffff)
