@@ -47,6 +47,25 @@ static void boot_report(uint64_t hartid, const void *fdt)
 	kprintf("rvos: bootargs \"%s\"\n", platform.bootargs);
 }
 
+/* Route console input: through the PLIC when the device tree gives one
+ * with a context for this hart, else by polling the UART every tick
+ * (e.g. -machine virt,aia=aplic). Say which. */
+static void console_rx_begin(void)
+{
+	bool irq = platform.plic.base && platform.plic_context >= 0 && platform.uart_irq;
+
+	if (irq) {
+		plic_init(platform.plic.base, platform.plic_context, platform.plic_ndev);
+		plic_enable(platform.uart_irq);
+		kprintf("rvos: console input: PLIC context %d, irq %u\n",
+			platform.plic_context, platform.uart_irq);
+	} else {
+		kprintf("rvos: console input: polled every tick (%d Hz): no usable PLIC\n",
+			TICK_HZ);
+	}
+	console_rx_start(irq);
+}
+
 /* Hand [start, end) to the page allocator, minus the ranges in skip[]. */
 static void mm_free_around(uintptr_t start, uintptr_t end,
 			   struct mem_range *skip, int nskip)
@@ -171,12 +190,13 @@ void kmain(uint64_t hartid, const void *fdt)
 	trap_init();
 
 	kprintf("\nrvos: booting\n");
-	if (fdt_parse(fdt, hartid) < 0) {
+	int fdt_err = fdt_parse(fdt, hartid);
+	power_init(platform.test.base, platform.htif.base);
+	if (fdt_err < 0) {
 		kprintf("rvos: cannot boot without a usable device tree\n");
-		sbi_shutdown();
+		power_fail(1);
 	}
 	uart_init(platform.uart.base, platform.uart_shift);
-	power_init(platform.test.base);
 	boot_report(hartid, fdt);
 
 	mm_boot(fdt);
@@ -184,16 +204,18 @@ void kmain(uint64_t hartid, const void *fdt)
 	vm_enable();
 	kprintf("rvos: sv39 paging on, root table %p\n", kernel_pagetable);
 
-	plic_init(platform.plic.base, platform.plic_context, platform.plic_ndev);
-	plic_enable(platform.uart_irq);
-	uart_enable_rx_irq();
+	/* Everything an interrupt handler touches must exist before that
+	 * interrupt is enabled: the tick and the console both wake sleepers
+	 * in the process table (docs/boot.md, "Interrupts"). */
+	if (progs_init(progs_start, progs_end - progs_start) < 0)
+		kprintf("rvos: the program archive is corrupt: no user programs\n");
+	proc_init();
+
+	console_rx_begin();
 	timer_init(platform.timebase);
 	intr_on();
 	kprintf("rvos: interrupts on, tick %d Hz\n", TICK_HZ);
 
-	if (progs_init(progs_start, progs_end - progs_start) < 0)
-		kprintf("rvos: the program archive is corrupt: no user programs\n");
-	proc_init();
 	mm_report_boot();
 	if (kthread_start("init", init_thread, NULL) < 0)
 		panic("kmain: cannot start the init thread");

@@ -8,7 +8,7 @@
 
 #define FDT_MAX_RESERVED 8
 #define FDT_MAX_HARTS    NCPU
-#define BOOTARGS_MAX     256
+#define BOOTARGS_MAX     1024       /* longest command line taken, with its NUL */
 
 struct mem_range {
 	uint64_t base, size;
@@ -19,8 +19,8 @@ struct platform {
 	struct mem_range reserved[FDT_MAX_RESERVED];  /* /reserved-memory, memreserve */
 	int nreserved;
 	uint64_t timebase;              /* /cpus timebase-frequency, Hz */
-	int nharts;
-	uint64_t hartids[FDT_MAX_HARTS];
+	int nharts;                     /* every hart the tree lists */
+	uint64_t hartids[FDT_MAX_HARTS];   /* the ids of the first FDT_MAX_HARTS */
 	struct mem_range uart;          /* ns16550a */
 	uint32_t uart_irq;
 	uint32_t uart_shift;            /* reg-shift */
@@ -28,7 +28,9 @@ struct platform {
 	uint32_t plic_ndev;             /* riscv,ndev */
 	int plic_context;               /* S-mode context of the boot hart, -1 if unknown */
 	struct mem_range test;          /* sifive,test0 power/exit device */
-	char bootargs[BOOTARGS_MAX];    /* /chosen bootargs */
+	struct mem_range htif;          /* ucb,htif0 (spike): exit by tohost */
+	char bootargs[BOOTARGS_MAX];    /* /chosen bootargs: whole words that fit */
+	size_t bootargs_len;            /* its length in the tree (more: it was cut) */
 	uint32_t fdt_size;              /* totalsize of the blob */
 };
 

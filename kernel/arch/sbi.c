@@ -5,6 +5,10 @@
 #define SBI_EXT_TIME     0x54494D45   /* "TIME" */
 #define SBI_EXT_SRST     0x53525354   /* "SRST" */
 #define SBI_LEGACY_PUTCHAR 0x01
+#define SBI_LEGACY_SHUTDOWN 0x08
+#define SBI_SRST_SHUTDOWN  0          /* reset type */
+#define SBI_SRST_NO_REASON 0          /* reset reasons */
+#define SBI_SRST_FAILURE   1
 
 struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2)
 {
@@ -45,10 +49,16 @@ long sbi_spec_version(void)
 	return sbi_call(SBI_EXT_BASE, 0, 0, 0, 0).value;
 }
 
-/* Power off through the SRST extension; spins if it is missing. */
-void sbi_shutdown(void)
+/* Power off through SRST, giving the reason "system failure" if failed
+ * (whether that reaches the exit status is up to the firmware); firmware
+ * without SRST gets the legacy shutdown call. Returns only if the
+ * firmware cannot power off (SRST says "not supported"): the legacy
+ * call is not tried then, as OpenSBI hangs the hart in it for good. */
+void sbi_system_off(bool failed)
 {
-	sbi_call(SBI_EXT_SRST, 0, 0 /* shutdown */, 0 /* no reason */, 0);
-	for (;;)
-		__asm__ volatile("wfi");
+	if (sbi_probe(SBI_EXT_SRST))
+		sbi_call(SBI_EXT_SRST, 0, SBI_SRST_SHUTDOWN,
+			 failed ? SBI_SRST_FAILURE : SBI_SRST_NO_REASON, 0);
+	else
+		sbi_call(SBI_LEGACY_SHUTDOWN, 0, 0, 0, 0);
 }

@@ -4,6 +4,7 @@
 #include <kernel/riscv.h>
 #include <kernel/sbi.h>
 #include <kernel/cpu.h>
+#include <kernel/dev.h>
 
 static uint64_t timebase;        /* time CSR frequency, Hz */
 static uint64_t interval;        /* time units per tick */
@@ -18,13 +19,15 @@ void timer_init(uint64_t timebase_hz)
 	csr_set(sie, SIE_STIE);
 }
 
-/* One tick: count it and arm the next. */
+/* One tick: count it, poll the console if it is polled, arm the next. */
 void timer_tick(void)
 {
 	struct cpu *c = this_cpu();
 	c->ticks++;
-	if (c == &cpus[0])
+	if (c == &cpus[0]) {
 		__atomic_fetch_add(&ticks, 1, __ATOMIC_RELAXED);
+		console_poll();          /* input, when no interrupt brings it */
+	}
 	sbi_set_timer(rdtime() + interval);
 }
 

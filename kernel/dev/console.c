@@ -1,8 +1,13 @@
 /* Console: output through the UART, input buffered from its interrupt.
  *
  * Input is a ring of CONSOLE_RX_SIZE bytes filled by console_intr() and
- * drained by console_getc(); when it is full new bytes are dropped and
- * counted. Both sides hold rx_lock.
+ * drained by console_getc(). Input is never dropped: when the ring is
+ * full the UART's receive interrupt is masked and bytes stay in the
+ * UART (QEMU then holds the rest back); once a reader has emptied half
+ * the ring it pulls the waiting bytes in and unmasks the interrupt.
+ * Without an interrupt controller the timer tick polls instead
+ * (console_poll), with the same rule: no room, no read. Both sides
+ * hold rx_lock; lock order proc_lock -> rx_lock.
  */
 #include <kernel/dev.h>
 #include <kernel/sbi.h>
@@ -12,7 +17,8 @@
 static struct spinlock rx_lock = SPINLOCK_INIT("console_rx");
 static char rx_buf[CONSOLE_RX_SIZE];
 static uint32_t rx_head, rx_tail;     /* read at head, write at tail */
-static uint64_t rx_dropped;
+static bool rx_irq;                   /* input by interrupt (else polled) */
+static bool rx_held;                  /* ring was full: irq masked */
 const char console_chan;    /* readers sleep on it */
 
 /* Print one character; "\n" becomes "\r\n" for terminals. */
@@ -35,34 +41,64 @@ void console_write(const char *s, size_t n)
 		console_putc(s[i]);
 }
 
-/* UART receive interrupt: move every waiting byte into the ring. */
-void console_intr(void)
+/* Start taking input: by the UART interrupt if use_irq (the interrupt
+ * controller routes it to us), else by console_poll from the tick. */
+void console_rx_start(bool use_irq)
 {
-	int c;
-	spin_lock(&rx_lock);
-	while ((c = uart_getc()) >= 0) {
-		if (rx_tail - rx_head == CONSOLE_RX_SIZE) {
-			rx_dropped++;
-			continue;
-		}
-		rx_buf[rx_tail++ % CONSOLE_RX_SIZE] = (char)c;
-	}
-	spin_unlock(&rx_lock);
-	wakeup(&console_chan);   /* after rx_lock: the order is proc_lock -> rx_lock */
+	rx_irq = use_irq;
+	if (use_irq)
+		uart_rx_irq(true);
 }
 
-/* Next buffered input character, or -1 when the ring is empty. */
+/* Move waiting bytes from the UART into the ring while it has room;
+ * when it fills, mask the receive interrupt. Returns how many moved.
+ * Caller holds rx_lock. */
+static int console_fill_locked(void)
+{
+	int c, moved = 0;
+	while (rx_tail - rx_head < CONSOLE_RX_SIZE && (c = uart_getc()) >= 0) {
+		rx_buf[rx_tail++ % CONSOLE_RX_SIZE] = (char)c;
+		moved++;
+	}
+	if (rx_tail - rx_head == CONSOLE_RX_SIZE && !rx_held) {
+		rx_held = true;
+		if (rx_irq)
+			uart_rx_irq(false);
+	}
+	return moved;
+}
+
+/* UART receive interrupt: move waiting bytes into the ring, wake readers. */
+void console_intr(void)
+{
+	spin_lock(&rx_lock);
+	int moved = console_fill_locked();
+	spin_unlock(&rx_lock);
+	if (moved)
+		wakeup(&console_chan);   /* after rx_lock: the order is proc_lock -> rx_lock */
+}
+
+/* Timer tick: without a usable interrupt controller, poll the UART. */
+void console_poll(void)
+{
+	if (!rx_irq)
+		console_intr();
+}
+
+/* Next buffered input character, or -1 when the ring is empty. A reader
+ * that has made room in a held ring takes the waiting input in. */
 int console_getc(void)
 {
 	int c = -1;
 	spin_lock(&rx_lock);
 	if (rx_head != rx_tail)
 		c = (unsigned char)rx_buf[rx_head++ % CONSOLE_RX_SIZE];
+	if (rx_held && rx_tail - rx_head <= CONSOLE_RX_SIZE / 2) {
+		rx_held = false;
+		console_fill_locked();
+		if (rx_irq && !rx_held)
+			uart_rx_irq(true);
+	}
 	spin_unlock(&rx_lock);
 	return c;
-}
-
-uint64_t console_rx_dropped(void)
-{
-	return rx_dropped;
 }

@@ -19,7 +19,6 @@
 #define FDT_NOP         4
 #define FDT_END         9
 #define FDT_MAX_DEPTH   8
-#define FDT_MAX_PHANDLES 8
 
 struct platform platform;
 
@@ -47,15 +46,15 @@ struct node {
 	bool interrupt_controller;
 };
 
-/* Per-parse state: the open nodes and the phandle → hart map. */
+/* Per-parse state: the open nodes and the boot hart's local interrupt
+ * controller (only its phandle matters, so any number of harts, with
+ * any ids, is fine). */
 struct walk {
 	struct node stack[FDT_MAX_DEPTH];
 	int depth;
 	uint64_t boot_hart;
-	uint32_t intc_phandle[FDT_MAX_PHANDLES];   /* hart-local intc phandles */
-	uint64_t intc_hart[FDT_MAX_PHANDLES];
-	int nintc;
-	const uint32_t *plic_ext;                  /* deferred: needs the intc map */
+	uint32_t boot_intc;                        /* its phandle, 0 if not seen */
+	const uint32_t *plic_ext;                  /* deferred: needs boot_intc */
 	uint32_t plic_ext_len;
 };
 
@@ -106,6 +105,23 @@ static bool name_is(const struct node *n, const char *s)
 	return strncmp(n->name, s, k) == 0 && (n->name[k] == '\0' || n->name[k] == '@');
 }
 
+/* Keep the command line, or as many whole words of it as fit in
+ * BOOTARGS_MAX; platform.bootargs_len says how long it really was. */
+static void bootargs_take(const char *val, uint32_t len)
+{
+	size_t n = strnlen(val, len);     /* the property need not end in NUL */
+	size_t k = n;
+
+	platform.bootargs_len = n;
+	if (k >= BOOTARGS_MAX) {          /* cut before the word that does not fit */
+		k = BOOTARGS_MAX - 1;
+		while (k > 0 && val[k] != ' ')
+			k--;
+	}
+	memcpy(platform.bootargs, val, k);
+	platform.bootargs[k] = '\0';
+}
+
 /* Record one property into the node being read. */
 static void prop_take(struct walk *w, struct node *n, const char *name,
 		      const uint32_t *val, uint32_t len)
@@ -135,8 +151,7 @@ static void prop_take(struct walk *w, struct node *n, const char *name,
 	else if (!strcmp(name, "interrupt-controller"))
 		n->interrupt_controller = true;
 	else if (!strcmp(name, "bootargs") && w->depth == 2 && name_is(n, "chosen"))
-		strlcpy(platform.bootargs, (const char *)val,
-			MIN((size_t)len + 1, sizeof(platform.bootargs)));
+		bootargs_take((const char *)val, len);
 }
 
 /* Act on a node whose properties are all read. */
@@ -150,8 +165,11 @@ static void node_done(struct walk *w, struct node *n)
 	    platform.mem.size == 0 && node_reg(n, parent, &r))
 		platform.mem = r;
 	else if (n->device_type && !strcmp(n->device_type, "cpu") &&
-		 node_reg(n, parent, &r) && platform.nharts < FDT_MAX_HARTS)
-		platform.hartids[platform.nharts++] = r.base;
+		 node_reg(n, parent, &r)) {
+		if (platform.nharts < FDT_MAX_HARTS)   /* count all, keep the first */
+			platform.hartids[platform.nharts] = r.base;
+		platform.nharts++;
+	}
 	else if (node_is(n, "ns16550a") && platform.uart.base == 0 &&
 		 node_reg(n, parent, &r)) {
 		platform.uart = r;
@@ -165,17 +183,17 @@ static void node_done(struct walk *w, struct node *n)
 		w->plic_ext_len = n->irq_ext_len;
 	} else if (node_is(n, "sifive,test0") && node_reg(n, parent, &r))
 		platform.test = r;
+	else if (node_is(n, "ucb,htif0") && node_reg(n, parent, &r))
+		platform.htif = r;
 
 	if (name_is(n, "cpus") && n->timebase)
 		platform.timebase = n->timebase;
-	/* a hart's local interrupt controller: remember whose it is */
+	/* the boot hart's local interrupt controller: remember its phandle */
 	if (n->interrupt_controller && n->phandle && parent->device_type &&
-	    !strcmp(parent->device_type, "cpu") && w->nintc < FDT_MAX_PHANDLES) {
+	    !strcmp(parent->device_type, "cpu") && idx >= 2) {
 		struct node *grand = &w->stack[idx - 2];
-		if (node_reg(parent, grand, &r)) {
-			w->intc_phandle[w->nintc] = n->phandle;
-			w->intc_hart[w->nintc++] = r.base;
-		}
+		if (node_reg(parent, grand, &r) && r.base == w->boot_hart)
+			w->boot_intc = n->phandle;
 	}
 	/* children of /reserved-memory are regions nobody else may use */
 	if (idx == 2 && name_is(parent, "reserved-memory") &&
@@ -183,16 +201,15 @@ static void node_done(struct walk *w, struct node *n)
 		platform.reserved[platform.nreserved++] = r;
 }
 
-/* Find the PLIC context wired to the boot hart's S-mode external irq. */
+/* Find the PLIC context wired to the boot hart's S-mode external irq:
+ * the PLIC's interrupts-extended lists (intc phandle, irq) per context. */
 static void plic_find_context(struct walk *w)
 {
 	platform.plic_context = -1;
-	for (uint32_t i = 0; i + 1 < w->plic_ext_len / 4; i += 2) {
+	for (uint32_t i = 0; w->boot_intc && i + 1 < w->plic_ext_len / 4; i += 2) {
 		uint32_t ph = be32(w->plic_ext + i), irq = be32(w->plic_ext + i + 1);
-		for (int k = 0; k < w->nintc; k++)
-			if (w->intc_phandle[k] == ph && w->intc_hart[k] == w->boot_hart &&
-			    irq == 9 /* supervisor external interrupt */)
-				platform.plic_context = (int)(i / 2);
+		if (ph == w->boot_intc && irq == 9 /* supervisor external interrupt */)
+			platform.plic_context = (int)(i / 2);
 	}
 }
 
@@ -302,10 +319,19 @@ int fdt_parse(const void *fdt, uint64_t hartid)
 	if (platform.timebase == 0)
 		kprintf("fdt: no /cpus timebase-frequency\n"), err = -EINVAL;
 	if (platform.plic.base == 0)
-		kprintf("fdt: no PLIC: console input disabled\n");
+		kprintf("fdt: no PLIC\n");
 	else if (platform.plic_context < 0)
 		kprintf("fdt: PLIC has no S-mode context for hart %lu\n", hartid);
-	if (platform.test.base == 0)
+	if (platform.test.base == 0 && platform.htif.base == 0)
 		kprintf("fdt: no sifive,test0 device: exit status via SBI only\n");
+	if (platform.bootargs_len >= BOOTARGS_MAX) {
+		const char *last = platform.bootargs;    /* the last word kept */
+		for (const char *p = last; *p; p++)
+			if (p[0] == ' ' && p[1])
+				last = p + 1;
+		kprintf("fdt: bootargs are %lu characters, more than the %d taken: "
+			"everything after the word \"%s\" is IGNORED\n",
+			(unsigned long)platform.bootargs_len, BOOTARGS_MAX - 1, last);
+	}
 	return err;
 }

@@ -9,7 +9,7 @@
 #define LSR 5   /* line status */
 
 #define IER_RX     0x01
-#define FCR_ENABLE 0x07   /* enable and clear both FIFOs */
+#define FCR_ENABLE 0x05   /* enable FIFOs, clear the transmit one only */
 #define LCR_8N1    0x03
 #define LSR_DR     0x01   /* data ready */
 #define LSR_THRE   0x20   /* transmit holding register empty */
@@ -20,7 +20,10 @@ static uint32_t uart_shift;
 static inline uint8_t reg_read(int r)            { return uart_base[r << uart_shift]; }
 static inline void    reg_write(int r, uint8_t v) { uart_base[r << uart_shift] = v; }
 
-/* Set the UART up at base (registers 1 << shift bytes apart). */
+/* Set the UART up at base (registers 1 << shift bytes apart). The
+ * receive FIFO is kept: it may hold keys typed during the boot (a
+ * 16550 clears it only when the FIFO enable bit changes, and the
+ * firmware has set that bit already). */
 void uart_init(uintptr_t base, uint32_t shift)
 {
 	uart_base = (volatile uint8_t *)base;
@@ -32,7 +35,8 @@ void uart_init(uintptr_t base, uint32_t shift)
 
 bool uart_ready(void) { return uart_base != NULL; }
 
-void uart_enable_rx_irq(void) { reg_write(IER, IER_RX); }
+/* Let the UART interrupt on received data, or stop it. */
+void uart_rx_irq(bool on) { reg_write(IER, on ? IER_RX : 0); }
 
 /* Send one byte, waiting for room. */
 void uart_putc(char c)

@@ -35,10 +35,33 @@ static bool listed(const char *list, const char *name)
 	return false;
 }
 
-/* Run the selected tests; returns how many failed. */
+/* Name every word of the comma-separated list that is no test's name;
+ * returns how many there were. */
+static int ktest_unknown(const char *list)
+{
+	int unknown = 0;
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		bool known = len == 0;          /* "a,,b": nothing asked for */
+		for (const struct ktest *t = __start_ktests; t < __stop_ktests && !known; t++)
+			known = strlen(t->name) == len && strncmp(p, t->name, len) == 0;
+		if (!known) {
+			char name[64];
+			strlcpy(name, p, MIN(len + 1, sizeof(name)));
+			kprintf("ktest: no test named '%s'\n", name);
+			unknown++;
+		}
+		p += len + (end ? 1 : 0);
+	}
+	return unknown;
+}
+
+/* Run the selected tests; returns how many failed, counting each name
+ * that is no test's as a failure. */
 int ktest_run(const char *which)
 {
-	int passed = 0, nfailed = 0;
+	int passed = 0, nfailed = ktest_unknown(which);
 	for (const struct ktest *t = __start_ktests; t < __stop_ktests; t++) {
 		bool run = *which ? listed(which, t->name) : !t->explicit_only;
 		if (!run)

@@ -128,6 +128,7 @@ void vm_init(void)
 	map_device("uart", &platform.uart);
 	map_device("plic", &platform.plic);
 	map_device("test device", &platform.test);
+	map_device("htif", &platform.htif);
 
 	/* user space owns root slot USER_ROOT_SLOT in every address space */
 	if (kernel_pagetable[USER_ROOT_SLOT] & PTE_V)

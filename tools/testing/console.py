@@ -167,6 +167,26 @@ class Console:
                 raise Failure("QEMU is gone; cannot type into its console") from None
             self.idle(delay)
 
+    # Write data in one go, as a terminal paste does: no delay between
+    # bytes; whatever the guest is not ready for waits in the pty. Output
+    # is read meanwhile, so a guest echoing the paste cannot stall us.
+    def paste(self, data, deadline, what):
+        while data:
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"{what} still pasting")
+            _, writable, _ = select.select([], [self.fd], [], 0.05)
+            if writable:
+                os.set_blocking(self.fd, False)     # never wait with output unread
+                try:
+                    data = data[os.write(self.fd, data):]
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    raise Failure("QEMU is gone; cannot paste into its console") from None
+                finally:
+                    os.set_blocking(self.fd, True)
+            self.pump(0)
+
     # Wait for regex to match at or after pos; returns the match.
     def expect(self, regex, pos, deadline, what):
         while True:

@@ -143,6 +143,16 @@ class Runner:
     def do_expect(self, step, deadline, what):
         self.pos = self.console.expect(step.arg, self.pos, deadline, what).end()
 
+    # expect-file: every line of the file is an expect:, in order.
+    def do_expect_file(self, step, deadline, what):
+        for n, (text, regex) in enumerate(step.arg, 1):
+            line_what = f"expect-file {step.text}:{n} /{text}/ ({what.rsplit('(', 1)[-1]}"
+            self.pos = self.console.expect(regex, self.pos, deadline, line_what).end()
+
+    # paste: write the whole block to the guest's console at once.
+    def do_paste(self, step, deadline, what):
+        self.console.paste(step.arg, deadline, what)
+
     # send: type the text into the guest's console.
     def do_send(self, step, deadline, what):
         self.console.send(step.arg, self.opts.send_delay, deadline, what)

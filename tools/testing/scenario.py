@@ -5,7 +5,8 @@ One directive per line, `name: value`; blank lines and lines starting with
 steps run in file order. See docs/testing.md for the full description.
 
 Settings: timeout, bootargs, qemu-args, forbid, allow.
-Steps:    expect, send, exit, run, gdb, gdb-cmd, gdb-expect.
+Steps:    expect, expect-file, send, paste, paste-file, exit, run, gdb,
+          gdb-cmd, gdb-expect.
 """
 
 import os
@@ -21,7 +22,7 @@ DEFAULT_FORBID = [r"^panic:", r"unexpected trap"]
 
 # Directives that only make sense with QEMU running.
 QEMU_DIRECTIVES = {"expect", "send", "exit", "gdb", "gdb-cmd", "gdb-expect",
-                   "bootargs", "qemu-args"}
+                   "bootargs", "qemu-args", "paste", "paste-file", "expect-file"}
 
 SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "e": "\x1b", "\\": "\\",
                   "0": "\0"}
@@ -41,7 +42,7 @@ class Step:
 
     # How a failure message names this step: `expect /boot/ (boot.scn:4)`.
     def describe(self, scn):
-        if "expect" in self.kind:
+        if self.kind in ("expect", "gdb-expect"):
             shown = f"/{self.text}/"
         else:
             shown = self.text if self.kind == "exit" else repr(self.text)
@@ -159,8 +160,18 @@ def _apply(scn, key, value, num):
         if key == "gdb-expect" and not scn.uses_gdb:
             raise ValueError("comes before any gdb: or gdb-cmd: line")
         scn.steps.append(Step(key, compile_regex(value), num, value))
-    elif key == "send":
+    elif key in ("send", "paste"):
         scn.steps.append(Step(key, decode_escapes(value), num, value))
+    elif key == "paste-file":
+        # a terminal paste sends CR at each line end, as Enter does
+        data = _read_beside(scn, value).replace("\n", "\r").encode("latin-1")
+        scn.steps.append(Step("paste", data, num, value))
+    elif key == "expect-file":
+        lines = [ln for ln in _read_beside(scn, value).splitlines()
+                 if ln.strip() and not ln.startswith("#")]
+        if not lines:
+            raise ValueError(f"{value} holds no pattern")
+        scn.steps.append(Step(key, [(ln, compile_regex(ln)) for ln in lines], num, value))
     elif key == "exit":
         scn.steps.append(Step(key, parse_exit(value), num, value))
     elif key == "run":
@@ -169,6 +180,16 @@ def _apply(scn, key, value, num):
         _add_gdb(scn, key, value, num)
     else:
         raise ValueError("unknown directive (see docs/testing.md)")
+
+
+# The text of a file named relative to the scenario (paste-file, expect-file).
+def _read_beside(scn, name):
+    path = os.path.join(os.path.dirname(scn.path), name)
+    try:
+        with open(path, encoding="latin-1") as f:
+            return f.read()
+    except OSError as e:
+        raise ValueError(f"{path}: {e.strerror}") from None
 
 
 # gdb:/gdb-cmd: lines with no other step between them form one gdb session.

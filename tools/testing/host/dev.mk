@@ -10,8 +10,10 @@ HOST_DEV_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: host-test-dev
-host-test-dev: $(HOST_DEV_DIR)/fdt_test $(HOST_DEV_DIR)/virt-128m.dtb $(HOST_DEV_DIR)/virt-256m-2.dtb
-	$(HOST_DEV_DIR)/fdt_test $(HOST_DEV_DIR)/virt-128m.dtb $(HOST_DEV_DIR)/virt-256m-2.dtb
+HOST_DEV_DTBS := $(HOST_DEV_DIR)/virt-128m.dtb $(HOST_DEV_DIR)/virt-256m-2.dtb \
+	$(HOST_DEV_DIR)/virt-16.dtb $(HOST_DEV_DIR)/virt-aplic.dtb
+host-test-dev: $(HOST_DEV_DIR)/fdt_test $(HOST_DEV_DTBS)
+	$(HOST_DEV_DIR)/fdt_test $(HOST_DEV_DTBS)
 
 $(HOST_DEV_DIR)/fdt_test: tools/testing/host/dev/fdt_test.c kernel/dev/fdt.c kernel/lib/string.c \
 		tools/testing/host/shim.c include/kernel/fdt.h
@@ -26,3 +28,11 @@ $(HOST_DEV_DIR)/virt-128m.dtb:
 $(HOST_DEV_DIR)/virt-256m-2.dtb:
 	@mkdir -p $(@D)
 	$(QEMU) -machine virt,dumpdtb=$@ -m 256M -smp 2 -nographic >/dev/null 2>&1
+
+$(HOST_DEV_DIR)/virt-16.dtb:
+	@mkdir -p $(@D)
+	$(QEMU) -machine virt,dumpdtb=$@ -m 128M -smp 16 -nographic >/dev/null 2>&1
+
+$(HOST_DEV_DIR)/virt-aplic.dtb:
+	@mkdir -p $(@D)
+	$(QEMU) -machine virt,aia=aplic,dumpdtb=$@ -m 128M -smp 1 -nographic >/dev/null 2>&1

@@ -12,6 +12,8 @@ Bootargs:
   sleep=S      sleep S seconds before the boot report
   panic        boot report, a panic report with backtrace, exit 3
   trap         boot report, then an "unexpected trap" line, then idle
+  burst        "burst: N bytes" for the first read of the console, which
+               holds all of a paste: but one byte of a send:, then idle
   echo         the kernel's console echo test: "echo: ready", then
                "echo: got 'X'" per character, "echo: line 'TEXT'" per line,
                exit 0 on the line "quit"
@@ -73,6 +75,12 @@ def echo():
             line += c
 
 
+# Say how many bytes the first read of the console got.
+def burst():
+    data = os.read(0, 4096)
+    say(f"burst: {len(data)} bytes")
+
+
 # Ignore polite signals and sleep forever, leaving a trail of pids.
 def hang(args):
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -103,6 +111,8 @@ def main(argv):
     boot_report()
     if "echo" in args:
         echo()
+    if "burst" in args:
+        burst()
     if "panic" in args:
         say("panic: deliberate (fake)")
         say("backtrace:")

@@ -3,7 +3,8 @@
  * the values it must find, and malformed blobs it must refuse with a
  * message, never reading outside the blob.
  *
- * Usage: fdt_test VIRT_128M_1HART.dtb VIRT_256M_2HARTS.dtb
+ * Usage: fdt_test VIRT_128M_1HART.dtb VIRT_256M_2HARTS.dtb VIRT_16HARTS.dtb
+ *                 VIRT_AIA_APLIC.dtb
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,31 @@ static void test_values_256m_2harts(const uint8_t *blob)
 	CHECK_EQ(platform.nharts, 2);
 	CHECK_EQ(platform.hartids[1], 1);
 	CHECK_EQ(platform.plic_context, 3);      /* hart 1's S-mode context */
+}
+
+/* 16 harts (issue 9.6): every hart counted, and the S-mode PLIC
+ * context found for any boot hart, not only the first few. */
+static void test_values_16harts(const uint8_t *blob)
+{
+	for (uint64_t hart = 0; hart < 16; hart++) {
+		CHECK_EQ(fdt_parse(blob, hart), 0);
+		CHECK_EQ(platform.nharts, 16);
+		CHECK_EQ(platform.plic_context, 2 * hart + 1);   /* M 2h, S 2h+1 */
+	}
+	CHECK_EQ(platform.hartids[3], 3);
+	CHECK_EQ(fdt_parse(blob, 16), 0);           /* no such hart: no context */
+	CHECK_EQ(platform.plic_context, -1);
+}
+
+/* -machine virt,aia=aplic (issue 9.7): no PLIC, yet the tree is usable;
+ * the kernel then polls the UART. */
+static void test_values_aplic(const uint8_t *blob)
+{
+	CHECK_EQ(fdt_parse(blob, 0), 0);
+	CHECK_EQ(platform.plic.base, 0);
+	CHECK_EQ(platform.plic_context, -1);
+	CHECK_EQ(platform.uart.base, 0x10000000);
+	CHECK_EQ(platform.test.base, 0x100000);
 }
 
 /* Header damage: each refused. */
@@ -211,18 +237,25 @@ static void test_random(const uint8_t *blob, size_t len, int rounds)
 
 int main(int argc, char **argv)
 {
-	size_t len1, len2;
-	if (argc != 3) {
-		fprintf(stderr, "usage: fdt_test virt128m.dtb virt256m-2harts.dtb\n");
+	size_t len1, len2, len3, len4;
+	if (argc != 5) {
+		fprintf(stderr, "usage: fdt_test virt128m.dtb virt256m-2harts.dtb "
+			"virt-16harts.dtb virt-aplic.dtb\n");
 		return 2;
 	}
 	uint8_t *b1 = load(argv[1], &len1), *b2 = load(argv[2], &len2);
+	uint8_t *b3 = load(argv[3], &len3), *b4 = load(argv[4], &len4);
 	uint8_t *a1 = copy(b1, len1), *a2 = copy(b2, len2);
+	uint8_t *a3 = copy(b3, len3), *a4 = copy(b4, len4);
 	free(b1);
 	free(b2);
+	free(b3);
+	free(b4);
 
 	test_values_128m(a1);
 	test_values_256m_2harts(a2);
+	test_values_16harts(a3);
+	test_values_aplic(a4);
 	host_quiet = 1;
 	test_bad_headers(a1, len1);
 	test_missing_nodes(a1, len1);
@@ -232,6 +265,8 @@ int main(int argc, char **argv)
 	host_quiet = 0;
 	free(a1);
 	free(a2);
+	free(a3);
+	free(a4);
 	printf("fdt_test: %d checks, %d failures\n", checks, failures);
 	return failures ? 1 : 0;
 }
