@@ -59,4 +59,8 @@
 #define SPAWN_ARGC_MAX    16   /* argv entries, the terminating NULL not counted */
 #define SPAWN_ARGV_BYTES 1024  /* all argv strings with their NULs */
 
+/* Ranges of arguments (what a user program may check before calling). */
+#define PID_MAX          0x7fffffff            /* pids are 1..PID_MAX */
+#define SLEEP_MS_MAX     (24L * 3600 * 1000)   /* sleep(ms): at most a day */
+
 #endif

@@ -96,13 +96,16 @@ long sys_wait(struct trapframe *tf)
 long sys_sleep(struct trapframe *tf)
 {
 	uint64_t ms = tf->a0;
-	if (ms > 24UL * 3600 * 1000)
+	if (ms > (uint64_t)SLEEP_MS_MAX)
 		return -EINVAL;
 	return proc_sleep_ms(ms);
 }
 
 long sys_kill(struct trapframe *tf)
 {
+	/* the whole register is the pid: 2^32 + 3 is no process, not pid 3 */
+	if ((long)tf->a0 != (pid_t)tf->a0)
+		return -ESRCH;
 	return proc_kill((pid_t)tf->a0);
 }
 
