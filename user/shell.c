@@ -64,26 +64,51 @@ static void history_add(const char *s)
 		hist.count++;
 }
 
+/* A byte read too far by key_read, given back for the next key; -1: none. */
+static int key_pushed = -1;
+
+/* The next input byte: the one given back, else the console's. */
+static int key_byte(void)
+{
+	int c = key_pushed;
+
+	if (c < 0)
+		return getchar();
+	key_pushed = -1;
+	return c;
+}
+
 /* Next key from the console: a byte, KEY_UP/KEY_DOWN for the arrows
  * (ESC [ A, ESC [ B, or ESC O A/B in application mode), KEY_OTHER for
- * any other escape sequence, KEY_EOF when the console fails. */
+ * any other escape sequence, KEY_EOF when the console fails. An ESC not
+ * followed by '[' or 'O' is dropped alone, and a sequence cut short by a
+ * byte that cannot end it gives that byte back: no typed key is lost. */
 static int key_read(void)
 {
-	int c = getchar();
+	int c = key_byte();
 
 	if (c != ESC)
 		return c;
-	c = getchar();
-	if (c != '[' && c != 'O')
-		return c < 0 ? KEY_EOF : KEY_OTHER;
+	c = key_byte();
+	if (c != '[' && c != 'O') {
+		if (c < 0)
+			return KEY_EOF;
+		key_pushed = c;      /* a lone ESC: keep what follows it */
+		return KEY_OTHER;
+	}
 	do                       /* parameter and intermediate bytes */
-		c = getchar();
+		c = key_byte();
 	while (c >= 0x20 && c <= 0x3f);
+	if (c < 0)
+		return KEY_EOF;
+	if (c < 0x40 || c > 0x7e) {  /* not a final byte: not part of it */
+		key_pushed = c;
+		return KEY_OTHER;
+	}
 	switch (c) {
-	case KEY_EOF: return KEY_EOF;
-	case 'A':     return KEY_UP;
-	case 'B':     return KEY_DOWN;
-	default:      return KEY_OTHER;
+	case 'A': return KEY_UP;
+	case 'B': return KEY_DOWN;
+	default:  return KEY_OTHER;
 	}
 }
 
