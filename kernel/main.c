@@ -19,6 +19,7 @@
 #include <kernel/tag.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
+#include <kernel/job.h>
 #include <kernel/progs.h>
 #include <kernel/sysinfo.h>
 
@@ -176,7 +177,7 @@ static void init_thread(void *arg)
 	if (!bootarg("init", val, sizeof(val)) || !val[0])
 		strlcpy(val, "shell", sizeof(val));
 	char *argv[] = { val, NULL };
-	pid_t pid = proc_spawn(val, 1, argv, 0);
+	pid_t pid = proc_spawn_as(val, 1, argv, 0, SPAWN_CONTROLLER);
 	if (pid < 0)
 		kprintf("rvos: cannot start %s: error %d\n", val, pid);
 	else

@@ -27,5 +27,13 @@ long sys_chan_close(struct trapframe *tf);
 long sys_svc_lookup(struct trapframe *tf);
 long sys_svc_register(struct trapframe *tf);
 long sys_progs(struct trapframe *tf);
+long sys_job_spawn(struct trapframe *tf);        /* kernel/proc/sys_job.c */
+long sys_job_fg(struct trapframe *tf);
+long sys_job_kill(struct trapframe *tf);
+long sys_job_wait(struct trapframe *tf);
+
+/* spawn with the child placed as how (enum spawn_how, <kernel/job.h>). */
+enum spawn_how;
+long sys_spawn_as(struct trapframe *tf, enum spawn_how how);
 
 #endif

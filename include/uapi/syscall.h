@@ -38,6 +38,14 @@
 
 /* 14..31: reserved for further process, memory and time calls. */
 
+/* 14..19: job control, for the console's controller only (docs/syscalls.md). */
+#define SYS_job_spawn     14   /* job_spawn(name, argv) -> pid, first of a new job */
+#define SYS_job_fg        15   /* job_fg(job | 0) -> 0 or JOB_FG_INTERRUPTED */
+#define SYS_job_kill      16   /* job_kill(job) -> 0 */
+#define SYS_job_wait      17   /* job_wait(job, flags) -> its processes still running */
+#define JOB_FG_INTERRUPTED 1   /* job_fg: ^C ended the job that had the console */
+#define JOB_WAIT_NOHANG    1   /* job_wait: do not block */
+
 /* 32..47: channels and services (limits and records: <uapi/chan.h>). */
 #define SYS_CHAN_FIRST    32
 #define SYS_chan_create   32   /* chan_create(&h0, &h1) -> 0 */

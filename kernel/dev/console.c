@@ -13,6 +13,7 @@
 #include <kernel/sbi.h>
 #include <kernel/spinlock.h>
 #include <kernel/proc.h>
+#include <kernel/job.h>
 
 static struct spinlock rx_lock = SPINLOCK_INIT("console_rx");
 static char rx_buf[CONSOLE_RX_SIZE];
@@ -57,6 +58,8 @@ static int console_fill_locked(void)
 {
 	int c, moved = 0;
 	while (rx_tail - rx_head < CONSOLE_RX_SIZE && (c = uart_getc()) >= 0) {
+		if (job_intr_filter(c))
+			continue;        /* ^C for the foreground job: not input */
 		rx_buf[rx_tail++ % CONSOLE_RX_SIZE] = (char)c;
 		moved++;
 	}
@@ -74,6 +77,7 @@ void console_intr(void)
 	spin_lock(&rx_lock);
 	int moved = console_fill_locked();
 	spin_unlock(&rx_lock);
+	job_intr_deliver();      /* kill what a ^C above was for (proc_lock) */
 	if (moved)
 		wakeup(&console_chan);   /* after rx_lock: the order is proc_lock -> rx_lock */
 }
