@@ -286,10 +286,11 @@ static struct job {
  * started does; a shell run from it runs programs inside its own job. */
 static bool job_control;
 
-/* How a process or job ended, in a few words: "exit 3", "killed", ... */
-static const char *status_text(int status, bool interrupted, char *buf, size_t n)
+/* How a background job's first process ended, in a few words: "done",
+ * "exit 3", "killed", "page fault"... */
+static const char *status_text(int status, char *buf, size_t n)
 {
-	if (interrupted || (WIFKILLED(status) && WKILLCAUSE(status) == KILL_INTERRUPT))
+	if (WIFKILLED(status) && WKILLCAUSE(status) == KILL_INTERRUPT)
 		return "interrupted";
 	if (WIFKILLED(status))
 		return WKILLCAUSE(status) == KILL_REQUESTED ? "killed" :
@@ -353,7 +354,7 @@ static void jobs_report(bool all)
 		if (!j->pid)
 			continue;
 		if (job_over(j)) {
-			printf("[%d] %s  %s\n", i + 1, status_text(j->status, false, buf, sizeof(buf)), j->cmd);
+			printf("[%d] %s  %s\n", i + 1, status_text(j->status, buf, sizeof(buf)), j->cmd);
 			j->pid = 0;
 		} else if (all) {
 			printf("[%d] %d running  %s\n", i + 1, j->pid, j->cmd);
