@@ -68,15 +68,22 @@ static void history_add(const char *s)
 /* A byte read too far by key_read, given back for the next key; -1: none. */
 static int key_pushed = -1;
 
-/* The next input byte: the one given back, else the console's. */
+/* The next input byte: the one given back, else the console's. Read
+ * one byte at a time, so whatever is typed after Enter stays in the
+ * kernel's input: a foreground program reads what was typed ahead for
+ * it, and a ^C typed just after Enter reaches the job (job_fg takes it
+ * from the input) instead of waiting here for the next prompt. */
 static int key_byte(void)
 {
 	int c = key_pushed;
+	char b;
 
-	if (c < 0)
-		return getchar();
-	key_pushed = -1;
-	return c;
+	if (c >= 0) {
+		key_pushed = -1;
+		return c;
+	}
+	stdout_flush();          /* prompt and echo show before we block */
+	return console_read(&b, 1) == 1 ? (unsigned char)b : -1;
 }
 
 /* Next key from the console: a byte, KEY_UP/KEY_DOWN for the arrows

@@ -89,6 +89,26 @@ void console_poll(void)
 		console_intr();
 }
 
+/* Remove every unread c from the ring, keeping the other bytes in
+ * order; true if there was one. Job control takes a ^C typed just before
+ * a job got the console out of the input with it (kernel/proc/job.c). */
+bool console_take(char c)
+{
+	bool found = false;
+	spin_lock(&rx_lock);
+	uint32_t out = rx_head;
+	for (uint32_t i = rx_head; i != rx_tail; i++) {
+		char b = rx_buf[i % CONSOLE_RX_SIZE];
+		if (b == c)
+			found = true;
+		else
+			rx_buf[out++ % CONSOLE_RX_SIZE] = b;
+	}
+	rx_tail = out;
+	spin_unlock(&rx_lock);
+	return found;
+}
+
 /* Next buffered input character, or -1 when the ring is empty. A reader
  * that has made room in a held ring takes the waiting input in. */
 int console_getc(void)

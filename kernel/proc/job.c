@@ -17,6 +17,8 @@
 #include <uapi/wait.h>
 #include <uapi/syscall.h>
 
+#define CTRL_C 0x03
+
 static pid_t job_ctl;        /* the controller's pid, 0: none */
 static pid_t fg_job;         /* the foreground job, 0: the controller's turn */
 static bool fg_interrupted;  /* a ^C killed (part of) fg_job */
@@ -127,6 +129,13 @@ int job_set_fg(pid_t job)
 	int was = fg_interrupted ? JOB_FG_INTERRUPTED : 0;
 	fg_interrupted = false;
 	__atomic_store_n(&fg_job, job, __ATOMIC_RELAXED);
+	/* a ^C typed since the controller last read, before the job had the
+	 * console, was meant for the job: from here the filter catches it,
+	 * before here it is in the ring (lock order proc_lock -> rx_lock) */
+	if (job && console_take(CTRL_C)) {
+		job_kill_locked(job, KILL_INTERRUPT);
+		fg_interrupted = true;
+	}
 	wakeup_locked(&console_chan);        /* a reader may have come to the front */
 	spin_unlock(&proc_lock);
 	return was;
@@ -167,7 +176,7 @@ int job_wait(pid_t job, int flags)
 
 bool job_intr_filter(int c)
 {
-	if (c != 0x03)                       /* ^C */
+	if (c != CTRL_C)
 		return false;
 	pid_t job = __atomic_load_n(&fg_job, __ATOMIC_RELAXED);
 	if (!job)
