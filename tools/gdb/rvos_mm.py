@@ -22,8 +22,12 @@ HEAP_FREE_MAGIC = 0x45455246
 # Every tag in use, in slot order: dicts of tag_stat_get()'s counters.
 def tags():
     table = symbol("tag_table")
+    ntags = num(symbol("tag_nr"))
+    if ntags == 0:
+        raise RvosError("the tag table is empty: the kernel has not reached tag_init, "
+                        "or gdb is not attached (target remote)")
     out = []
-    for slot in range(num(symbol("tag_nr"))):
+    for slot in range(ntags):
         row = table[slot]
         t = {k: num(row, k) for k in TAG_FIELDS}
         t["live"] = t["allocs"] - t["frees"]        # as tag_stat_get derives it
@@ -122,6 +126,9 @@ class Pages:
     def __init__(self):
         pg = symbol("pg")
         self.base, self.npages = num(pg, "base"), num(pg, "npages")
+        if self.npages == 0:
+            raise RvosError("the page tracker is empty: the kernel has not reached "
+                            "page_init, or gdb is not attached (target remote)")
         self.desc_addr = num(pg, "desc")
         self.meta = (num(pg, "meta_lo"), num(pg, "meta_hi"))
         self.total, self.nfree = num(pg, "total"), num(pg, "nfree")

@@ -3,10 +3,8 @@
 process's kernel backtrace from the context swtch() saved.
 """
 
-import gdb
-
 from rvos_read import (RvosError, array_len, chararray, cstring, field, has_field,
-                       num, read_u64, where)
+                       num, read_u64, symbol, where)
 
 # ps's words for the states of enum proc_state (user/ps.c).
 STATE_WORDS = {"P_EMBRYO": "new", "P_RUNNABLE": "ready", "P_RUNNING": "run",
@@ -29,7 +27,7 @@ def _hart_of(p, addr):
     for name in ("hart", "cpu"):
         if has_field(p, name):
             return num(p, name)
-    cpus = gdb.parse_and_eval("cpus")
+    cpus = symbol("cpus")
     for i in range(array_len(cpus)):
         if num(cpus[i], "proc") == addr:
             return num(cpus[i], "hartid")
@@ -38,7 +36,9 @@ def _hart_of(p, addr):
 
 # Every slot in use: dicts of what ps shows and what rvos-bt needs.
 def procs(pages):
-    table = gdb.parse_and_eval("proc_table")
+    table = symbol("proc_table")
+    if num(table) == 0:
+        raise RvosError("proc_table is NULL: the kernel has not reached proc_init")
     nslots = len(pages.owners) - 1              # PAGE_OWNERS = PROC_MAX + 1
     size = table.type.strip_typedefs().target().sizeof
     out = []

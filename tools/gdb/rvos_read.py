@@ -175,16 +175,20 @@ def symbolize(addr):
     return f"{name}+{int(off):#x}" if off else name
 
 
-# "function at file:line" for a code address (the line of a call when ra).
+# "function at file:line" for a code address; code inlined into another
+# function says so: "switch_to at kernel/proc/sched.c:78, inlined in sched".
 def where(pc):
-    block = gdb.block_for_pc(pc)
-    while block is not None and block.function is None:
+    names, block = [], gdb.block_for_pc(pc)
+    while block is not None:
+        if block.function is not None:
+            names.append(block.function.name)
         block = block.superblock
-    name = block.function.name if block is not None else (symbolize(pc) or "??")
+    name = names[0] if names else (symbolize(pc) or "??")
     sal = gdb.find_pc_line(pc)
-    if sal.symtab is not None:
-        return f"{name} at {sal.symtab.filename}:{sal.line}"
-    return name
+    text = f"{name} at {sal.symtab.filename}:{sal.line}" if sal.symtab else name
+    if len(names) > 1:
+        text += f", inlined in {names[-1]}"
+    return text
 
 
 # An address argument: a number or any gdb expression (proc_table, &x).
