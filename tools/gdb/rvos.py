@@ -203,7 +203,7 @@ def describe_briefly(addr, heap, plist):
     if b and b["used"]:
         site = mm.Sites().at(b["site"])
         what = f"{site['func']}'s" if site else "a"
-        return f"{what} {mm.tag_name(b['tag'])} block +{addr - b['start'] - 8}"
+        return f"{what} {mm.tag_name(b['tag'])} block +{addr - b['data']}"
     return symbolize(addr) or ""
 
 
@@ -280,17 +280,16 @@ Usage: rvos-whatis ADDR. A heap block shows its tag, call site, size and state."
     def views(self, addr, pages):
         out = []
         b = mm.Heap().block(addr)
-        if b:
-            size = 1 << (mm.HEAP_MIN_SHIFT + b["order"])
-            if b["used"]:
-                site = mm.Sites().at(b["site"])
-                where = (f"{site['file']}:{site['line']} {site['func']}" if site
-                         else "no call site")
-                out.append(f"{addr:#x}: heap block {b['start']:#x}, {size} bytes, used, "
-                           f"tag {mm.tag_name(b['tag'])}, asked {b['req']} bytes, "
-                           f"site {where}, offset {addr - b['start'] - 8} into its data")
-            else:
-                out.append(f"{addr:#x}: heap block {b['start']:#x}, {size} bytes, free")
+        if b and b["used"]:
+            site = mm.Sites().at(b["site"])
+            where = f"{site['file']}:{site['line']} {site['func']}" if site else "no call site"
+            inside = (f"offset {addr - b['data']} into its data" if addr >= b["data"]
+                      else "in its header")
+            out.append(f"{addr:#x}: heap block {b['start']:#x}, {b['size']} bytes, used, "
+                       f"tag {mm.tag_name(b['tag'])}, asked {b['req']} bytes, "
+                       f"site {where}, {inside}")
+        elif b:
+            out.append(f"{addr:#x}: heap block {b['start']:#x}, {b['size']} bytes, free")
         for p in procs.procs(pages):
             top = p["kstack"] + (PAGE_SIZE << pages.block(p["kstack"])[1]["order"]) \
                 if p["kstack"] else 0

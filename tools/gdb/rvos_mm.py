@@ -57,6 +57,7 @@ class Heap:
             raise RvosError(f"the heap has {self.orders} orders, tools/gdb/rvos_read.py "
                             f"expects {want}: update HEAP_* there from param.h")
         self.min_block = 1 << HEAP_MIN_SHIFT
+        self.hdr = Layout("heap_hdr", ("site", "tag", "order", "req"))
         self.arena_size = PAGE_SIZE << HEAP_ARENA_ORDER
         self.arenas = []
         arenas = field(h, "arena")
@@ -94,8 +95,8 @@ class Heap:
             out.append(n)
         return out
 
-    # The block holding addr: start, order, used or free, and its header;
-    # None if addr is in no arena. Blocks tile an arena and each block's
+    # The block holding addr: start, size, data (after the header), used or
+    # free, and the header's fields; None if addr is in no arena. Blocks tile an arena and each block's
     # first granule has its bit in the used or the free map, so the block
     # is the nearest start at or below addr's granule.
     def block(self, addr):
@@ -113,10 +114,11 @@ class Heap:
             raise RvosError(f"no block starts below {addr:#x} in arena {base:#x}: heap damaged")
         start = base + (g << HEAP_MIN_SHIFT)
         if (used[g >> 3] >> (g & 7)) & 1:
-            hdr = Layout("heap_hdr", ("site", "tag", "order", "req")).at(start)
-            return {"start": start, "used": True, **hdr}
-        rec = Layout("heap_free", ("order",)).at(start)
-        return {"start": start, "used": False, "order": rec["order"]}
+            b = {"used": True, **self.hdr.at(start)}
+        else:
+            b = {"used": False, **Layout("heap_free", ("order",)).at(start)}
+        b.update(start=start, size=self.min_block << b["order"], data=start + self.hdr.size)
+        return b
 
 
 class Pages:
