@@ -82,6 +82,11 @@ def main():
     same("mem -r: format and heap line", memr[:2], heap_stop[:2])
     same("mem -r: pages, tags, processes, current, end", memr[2:], tags_stop[2:])
 
+    # mem: the heap line from the first stop, the tables from the second
+    mem = con.get("mem", [])
+    same("mem: heap line", mem[:1], gdb.get("mem heap", [])[:1])
+    same("mem: tags, physical, processes", mem[1:], gdb.get("mem tags", [])[1:])
+
     same("mem -s: call sites", con.get("mem -s", []), gdb.get("mem -s", []))
     schd = [line for line in con.get("mem -s", []) if "  SCHD  " in line]
     same("rvos-sites SCHD: the SCHD rows of mem -s", schd, gdb.get("sites SCHD", [])[1:])

@@ -3,8 +3,9 @@
 # mark the sections tools/testing/gdb_compare.py compares with the console.
 # The scenario sources tools/gdb/rvos.py first.
 
-# mem -r: the heap record is read first (heap_stats), then the reply
-# buffer is allocated (SVC_), then pages, tags and processes (tag_count).
+# mem -r, then mem: the heap record is read first (heap_stats), then the
+# reply buffer is allocated (SVC_), then pages, tags and processes
+# (tag_count).
 break heap_stats
 break tag_count
 echo @@ breakpoints set\n
@@ -14,6 +15,12 @@ rvos-mem -r
 continue
 echo @@ mem -r tags\n
 rvos-mem -r
+continue
+echo @@ mem heap\n
+rvos-mem
+continue
+echo @@ mem tags\n
+rvos-mem
 delete
 
 # mem -s: the call-site table is copied after its own TRAC buffer is taken.
