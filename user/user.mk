@@ -33,6 +33,8 @@ USER_DEPFLAGS := -MMD -MP
 USER_LDFLAGS := -nostdlib -static -T user/user.ld \
 	-Wl,-z,max-page-size=4096
 
+# user/test/NAME.c are test programs (attacks, trees to kill): built and
+# packed the same way, kept apart from the everyday tools.
 USER_PROGS   := $(sort $(basename $(notdir $(wildcard user/*.c user/test/*.c))))
 USER_ELFS    := $(USER_PROGS:%=build/user/%.elf)
 USER_PACKED  := $(USER_PROGS:%=build/user/packed/%.elf)
@@ -45,7 +47,7 @@ USER_LIB_OBJS := \
 	$(patsubst user/lib/%.c,build/user/lib/%.o,$(wildcard user/lib/*.c)) \
 	$(patsubst user/lib/%.S,build/user/lib/%.o,$(filter-out user/lib/crt0.S,$(wildcard user/lib/*.S))) \
 	build/user/klib/format.o build/user/klib/string.o
-USER_PROG_OBJS := $(USER_PROGS:%=build/user/%.o)
+USER_PROG_OBJS := $(patsubst user/%.c,build/user/%.o,$(wildcard user/*.c))
 USER_TEST_OBJS := $(patsubst user/test/%.c,build/user/%.o,$(wildcard user/test/*.c))
 
 .PHONY: user
@@ -80,13 +82,11 @@ $(USER_LIB): $(USER_LIB_OBJS)
 	@rm -f $@
 	$(Q)$(USER_AR) rcs $@ $^
 
-$(filter-out $(USER_TEST_OBJS),$(USER_PROG_OBJS)): build/user/%.o: user/%.c
+$(USER_PROG_OBJS): build/user/%.o: user/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
 
-# Test programs (attacks and checks, user/test/) are programs like any
-# other: build/user/NAME.elf, packed into the archive.
 $(USER_TEST_OBJS): build/user/%.o: user/test/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
