@@ -1,7 +1,8 @@
 /* straddle: user buffers that start in a mapped page and end in an
  * unmapped one. Every system call that writes into user memory must
  * refuse such a buffer with -EFAULT and write nothing at all into the
- * part that is mapped (docs/processes.md, "Address space"). Each check
+ * part that is mapped (docs/processes.md, "Address space"); a wait that
+ * fails (no such child) leaves its status word alone. Each check
  * prints one line; the last is "straddle: PASS" or "straddle: N FAILED".
  */
 #include <rvos.h>
@@ -17,17 +18,21 @@ static void arm(size_t n)
 	memset(edge - n, PATTERN, n);
 }
 
-/* Check a call's result and that the last n mapped bytes are untouched. */
-static void check(const char *what, long r, size_t n)
+/* Check that a call failed with want and left the last n mapped bytes
+ * untouched. */
+static void check_err(const char *what, long r, long want, size_t n)
 {
 	bool intact = true;
 	for (size_t i = 1; i <= n; i++)
 		intact &= edge[-(long)i] == PATTERN;
-	bool ok = r == -EFAULT && intact;
+	bool ok = r == want && intact;
 	printf("straddle: %-28s -> %ld, mapped part %s: %s\n", what, r,
 	       intact ? "untouched" : "overwritten", ok ? "ok" : "FAIL");
 	failures += !ok;
 }
+
+/* A straddling buffer: -EFAULT, and nothing written. */
+#define check(what, r, n) check_err(what, r, -EFAULT, n)
 
 int main(void)
 {
@@ -43,6 +48,9 @@ int main(void)
 	check("wait(pid, status)", wait(pid, (int *)(edge - 2)), 2);
 	printf("straddle: the child is still there: %s\n",
 	       wait(pid, &status) == pid && WEXITSTATUS(status) == 3 ? "ok" : "FAIL");
+
+	arm(4);
+	check_err("wait(no such child, status)", wait(pid, (int *)(edge - 4)), -ECHILD, 4);
 
 	arm(3);
 	check("progs(0, buf, 64)", progs(0, edge - 3, 64), 3);
