@@ -25,11 +25,17 @@ USER_CFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
 	-fno-tree-loop-distribute-patterns \
 	-fno-asynchronous-unwind-tables -g -O2 -Wall -Wextra -Werror \
 	-Iinclude -Iuser/include
+# Stack clash: no frame larger than USER_FRAME_MAX, no VLA, no alloca,
+# so the gap under the stack always stops an overflow (uapi/layout.h).
+USER_FRAME_MAX := $(shell sed -n 's/^\#define USER_FRAME_MAX *\([0-9]*\).*/\1/p' include/uapi/layout.h)
+USER_CFLAGS += -Wframe-larger-than=$(USER_FRAME_MAX) -Wvla -Walloca
 USER_DEPFLAGS := -MMD -MP
 USER_LDFLAGS := -nostdlib -static -T user/user.ld \
 	-Wl,-z,max-page-size=4096
 
-USER_PROGS   := $(sort $(basename $(notdir $(wildcard user/*.c))))
+# user/test/NAME.c are test programs (attacks, trees to kill): built and
+# packed the same way, kept apart from the everyday tools.
+USER_PROGS   := $(sort $(basename $(notdir $(wildcard user/*.c user/test/*.c))))
 USER_ELFS    := $(USER_PROGS:%=build/user/%.elf)
 USER_PACKED  := $(USER_PROGS:%=build/user/packed/%.elf)
 USER_ARCHIVE := build/progs.bin
@@ -41,7 +47,8 @@ USER_LIB_OBJS := \
 	$(patsubst user/lib/%.c,build/user/lib/%.o,$(wildcard user/lib/*.c)) \
 	$(patsubst user/lib/%.S,build/user/lib/%.o,$(filter-out user/lib/crt0.S,$(wildcard user/lib/*.S))) \
 	build/user/klib/format.o build/user/klib/string.o
-USER_PROG_OBJS := $(USER_PROGS:%=build/user/%.o)
+USER_PROG_OBJS := $(patsubst user/%.c,build/user/%.o,$(wildcard user/*.c))
+USER_TEST_OBJS := $(patsubst user/test/%.c,build/user/%.o,$(wildcard user/test/*.c))
 
 .PHONY: user
 user: $(USER_ARCHIVE)
@@ -76,6 +83,11 @@ $(USER_LIB): $(USER_LIB_OBJS)
 	$(Q)$(USER_AR) rcs $@ $^
 
 $(USER_PROG_OBJS): build/user/%.o: user/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
+
+$(USER_TEST_OBJS): build/user/%.o: user/test/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<

@@ -84,8 +84,9 @@ long sys_wait(struct trapframe *tf)
 	pid_t pid = (pid_t)tf->a0;
 	uintptr_t ustatus = tf->a1;
 
-	/* check the status pointer first: a bad one must not lose the child */
-	if (ustatus && uvm_copyout(p->pagetable, ustatus, &status, sizeof(status)) < 0)
+	/* check the status pointer first: a bad one must not lose the child,
+	 * and a wait that fails must not write it */
+	if (ustatus && uvm_check(p->pagetable, ustatus, sizeof(status), true) < 0)
 		return -EFAULT;
 	pid_t r = proc_wait(pid, &status);
 	if (r > 0 && ustatus)
