@@ -126,9 +126,10 @@ long sys_sbrk(struct trapframe *tf)
 			return r;
 		}
 	} else if (delta < 0) {
-		if ((uint64_t)-delta > old - p->brk_base)
+		uint64_t shrink = 0 - (uint64_t)delta;  /* no -delta: LONG_MIN */
+		if (shrink > old - p->brk_base)
 			return -EINVAL;
-		uvm_dealloc(p->pagetable, p->pid, old + delta, -delta / PAGE_SIZE);
+		uvm_dealloc(p->pagetable, p->pid, old - shrink, shrink / PAGE_SIZE);
 	}
 	p->brk = old + delta;
 	return (long)old;
