@@ -104,8 +104,11 @@ qemu-gdb: kernel
 	@echo "*** QEMU waits for gdb on port $(GDBPORT): run 'make gdb' in another terminal"
 	$(QEMU_CMD) $(if $(BOOTARGS),-append "$(BOOTARGS)") -S -gdb tcp::$(GDBPORT)
 
-# Attach gdb to a QEMU started by 'make qemu-gdb'.
+# Attach gdb, with the rvos-* commands (tools/gdb/rvos.py), to a QEMU
+# started by 'make qemu-gdb'. Post-mortem: boot with BOOTARGS=panic=halt,
+# and after a panic the hart halts with QEMU up for gdb (docs/debugging.md).
 gdb: deps
+	@echo "*** rvos-mem, rvos-ps, rvos-bt PID, ...: 'help user-defined'; post-mortem: docs/debugging.md"
 	$(GDB) -q -x tools/gdbinit -ex "target remote localhost:$(GDBPORT)"
 
 # Everything: every scenario in tools/testing/scenarios (QEMU boots, the
@@ -128,7 +131,7 @@ help:
 	@echo "  make            build build/kernel.elf (with kernel.asm, kernel.sym)"
 	@echo "  make qemu       boot rvos in QEMU (Ctrl-A X quits)"
 	@echo "  make qemu-gdb   boot halted, waiting for gdb on port GDBPORT"
-	@echo "  make gdb        attach gdb-multiarch to 'make qemu-gdb'"
+	@echo "  make gdb        attach gdb-multiarch to 'make qemu-gdb' (rvos-* commands)"
 	@echo "  make test       run every test; last line 'N passed, N failed'"
 	@echo "  make bench      run the benchmarks (docs/perf.md); figures in build/bench.txt"
 	@echo "  make fuzz       libFuzzer on the page allocator and heap for FUZZ_SECONDS (60)"

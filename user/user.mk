@@ -25,6 +25,10 @@ USER_CFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
 	-fno-tree-loop-distribute-patterns \
 	-fno-asynchronous-unwind-tables -g -O2 -Wall -Wextra -Werror \
 	-Iinclude -Iuser/include
+# Stack clash: no frame larger than USER_FRAME_MAX, no VLA, no alloca,
+# so the gap under the stack always stops an overflow (uapi/layout.h).
+USER_FRAME_MAX := $(shell sed -n 's/^\#define USER_FRAME_MAX *\([0-9]*\).*/\1/p' include/uapi/layout.h)
+USER_CFLAGS += -Wframe-larger-than=$(USER_FRAME_MAX) -Wvla -Walloca
 USER_DEPFLAGS := -MMD -MP
 USER_LDFLAGS := -nostdlib -static -T user/user.ld \
 	-Wl,-z,max-page-size=4096

@@ -17,6 +17,8 @@
 #define SSTATUS_SIE    (1UL << 1)    /* interrupts enabled in S-mode */
 #define SSTATUS_SPIE   (1UL << 5)    /* SIE before the trap */
 #define SSTATUS_SPP    (1UL << 8)    /* trap came from S-mode */
+#define SSTATUS_VS     (3UL << 9)    /* vector unit: 0 = Off */
+#define SSTATUS_FS     (3UL << 13)   /* FP unit: 0 = Off (include/kernel/fp.h) */
 #define SSTATUS_SUM    (1UL << 18)   /* S-mode may touch U pages */
 
 /* sie / sip */

@@ -31,7 +31,9 @@ void uvm_dealloc(pagetable_t pt, pid_t pid, uintptr_t va, size_t npages);
  * 0 or -EFAULT; touches nothing. */
 int uvm_check(pagetable_t pt, uintptr_t va, size_t len, bool write);
 
-/* Checked copies between kernel memory and user addresses. */
+/* Checked copies between kernel memory and user addresses: 0 or -EFAULT.
+ * A copy out (and uvm_fill) is all or nothing: if any byte of the range
+ * is not writable user memory, nothing is written. */
 int uvm_copyin(pagetable_t pt, void *dst, uintptr_t src, size_t len);
 int uvm_copyout(pagetable_t pt, uintptr_t dst, const void *src, size_t len);
 

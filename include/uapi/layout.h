@@ -9,7 +9,7 @@
  *                | user stack (grows down)   |   USER_STACK_PAGES pages;
  *                |   argv strings, argv[]    |   argc/argv at the very top
  *                +---------------------------+ USER_STACK_BOTTOM
- *                | guard page (never mapped) |
+ *                | stack gap (never mapped)  |   USER_STACK_GAP: 64 KiB
  *                +---------------------------+ USER_GUARD_BASE = USER_HEAP_LIMIT
  *                |          ...              |
  *                | heap (sbrk, grows up)     |
@@ -23,6 +23,16 @@
  *
  * The kernel lives at 0x8020_0000 and up, identity mapped in every
  * address space without the U bit: user code can never touch it.
+ *
+ * Stack clash: no store through the stack can land in the heap. The gap
+ * under the stack is at least twice the largest frame a user function
+ * may have (USER_FRAME_MAX; user/user.mk makes a bigger frame, a VLA or
+ * alloca a build error). A function entered with sp in the stack keeps
+ * its whole frame within one USER_FRAME_MAX below it; any function that
+ * calls another saves ra at the top of its frame before the call, so a
+ * callee entered with sp in the gap faults at once unless it is a leaf,
+ * whose frame again reaches at most USER_FRAME_MAX lower. Two frames fit
+ * in the gap, so the lowest store is still unmapped: it faults.
  *
  * At entry to _start: a0 = argc, a1 = argv, sp = 16-byte aligned just
  * below the argv pointer array (argc + 1 entries, the last NULL), whose
@@ -41,9 +51,18 @@
 #define USER_STACK_PAGES    4
 #define USER_STACK_TOP      USER_END
 #define USER_STACK_BOTTOM   (USER_STACK_TOP - USER_STACK_PAGES * USER_PAGE_SIZE)
-#define USER_GUARD_BASE     (USER_STACK_BOTTOM - USER_PAGE_SIZE)
+#define USER_STACK_GAP      (16 * USER_PAGE_SIZE)   /* unmapped, under the stack */
+#define USER_GUARD_BASE     (USER_STACK_BOTTOM - USER_STACK_GAP)
+
+/* The largest stack frame a user function may have (bytes); user/user.mk
+ * reads this line for -Wframe-larger-than. Must stay <= USER_STACK_GAP / 2. */
+#define USER_FRAME_MAX      32768
 
 /* Program segments must end at or below this; the break may grow up to it. */
 #define USER_HEAP_LIMIT     USER_GUARD_BASE
+
+#if USER_FRAME_MAX * 2 > USER_STACK_GAP
+#error "USER_STACK_GAP must hold two frames of USER_FRAME_MAX (stack clash)"
+#endif
 
 #endif

@@ -2,8 +2,10 @@
  *
  * The report: "panic: <message>", the trap cause (for traps), the
  * registers, and a frame-pointer backtrace with function names. Then QEMU
- * exits with PANIC_EXIT_STATUS so a test run fails at once. A panic while
- * panicking stops immediately.
+ * exits with PANIC_EXIT_STATUS so a test run fails at once, or, with the
+ * bootarg panic=halt, the hart stops in panic_halt() and QEMU stays up
+ * for gdb to attach (docs/debugging.md). A panic while panicking stops
+ * immediately.
  */
 #include <kernel/panic.h>
 #include <kernel/printf.h>
@@ -13,6 +15,8 @@
 #include <kernel/fdt.h>
 #include <kernel/dev.h>
 #include <kernel/vm.h>
+#include <kernel/bootargs.h>
+#include <kernel/string.h>
 
 #define BACKTRACE_MAX 32
 
@@ -105,6 +109,20 @@ static void panic_begin(void)
 	}
 }
 
+/* End a panic report: exit QEMU, or with panic=halt stop this hart for
+ * good, interrupts off, so gdb can attach and read the kernel as the
+ * panic left it (tools/gdb/rvos.py). */
+static void __attribute__((noreturn)) panic_stop(void)
+{
+	char mode[8];
+
+	if (!bootarg("panic", mode, sizeof(mode)) || strcmp(mode, "halt") != 0)
+		power_fail(PANIC_EXIT_STATUS);
+	kprintf("halted for gdb (panic=halt): make gdb, or see docs/debugging.md\n");
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
 void panic_trap(const struct trapframe *tf, const char *why)
 {
 	panic_begin();
@@ -117,7 +135,7 @@ void panic_trap(const struct trapframe *tf, const char *why)
 	kprintf("backtrace:\n  #0 ");
 	print_sym(tf->sepc);
 	backtrace_from(tf->s0, tf->ra, tf->sepc, 1);
-	power_fail(PANIC_EXIT_STATUS);
+	panic_stop();
 }
 
 void panic(const char *fmt, ...)
@@ -145,5 +163,5 @@ void panic(const char *fmt, ...)
 	trap_dump(&now);
 	kprintf("backtrace:\n");
 	backtrace_from(read_fp(), 0, 0, 0);
-	power_fail(PANIC_EXIT_STATUS);
+	panic_stop();
 }

@@ -9,6 +9,8 @@
 #include <kernel/panic.h>
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
+#include <kernel/fp.h>
+#include <kernel/uvm.h>
 #include <uapi/wait.h>
 
 extern char trap_entry[];
@@ -51,6 +53,7 @@ void trap_init(void)
 	csr_write(stvec, (uintptr_t)trap_entry);
 	csr_write(sscratch, 0);
 	csr_set(sie, SIE_SEIE | SIE_SSIE);
+	fp_off();
 }
 
 /* An external interrupt: ask the PLIC which device, and serve it. */
@@ -99,6 +102,34 @@ static int user_kill_cause(uint64_t scause)
 
 static void trap_interrupt(struct trapframe *tf);
 
+/* The instruction at the user's pc (16 or 32 bits); from stval (where
+ * the hart may leave an illegal instruction's bits) if the text cannot
+ * be read, 0 if neither tells. */
+static uint32_t user_insn(struct proc *p, struct trapframe *tf)
+{
+	uint16_t half[2];
+	if (uvm_copyin(p->pagetable, &half[0], tf->sepc, 2) < 0)
+		return (uint32_t)tf->stval;
+	if ((half[0] & 3) != 3)
+		return half[0];
+	if (uvm_copyin(p->pagetable, &half[1], tf->sepc + 2, 2) < 0)
+		return (uint32_t)tf->stval;
+	return half[0] | (uint32_t)half[1] << 16;
+}
+
+/* An illegal instruction that needs FP state kills the program with a
+ * message saying so (user contexts have FS = Off, include/kernel/fp.h);
+ * the waiter sees KILL_ILLEGAL. Returns only for other instructions. */
+static void trap_user_fp(struct proc *p, struct trapframe *tf)
+{
+	if (!fp_insn(user_insn(p, tf)))
+		return;
+	kprintf("rvos: pid %d (%s) killed: floating-point instruction "
+		"(no FP state for user programs), pc %p\n", p->pid, p->name,
+		(void *)tf->sepc);
+	proc_exit(W_KILLED(KILL_ILLEGAL));
+}
+
 /* A trap from user mode other than a system call: an interrupt, or a
  * fault that kills the process. Leaves with interrupts off, for
  * trap_return. */
@@ -108,10 +139,13 @@ static void trap_user(struct trapframe *tf)
 
 	if (!p)
 		panic_trap(tf, "user trap with no process");
-	if (tf->scause & SCAUSE_INTR)
+	if (tf->scause & SCAUSE_INTR) {
 		trap_interrupt(tf);
-	else
+	} else {
+		if (tf->scause == EXC_ILLEGAL_INST)
+			trap_user_fp(p, tf);
 		proc_fault(tf, user_kill_cause(tf->scause));
+	}
 	if (p->killed)
 		proc_exit(W_KILLED(p->kill_cause));
 	intr_off();

@@ -11,6 +11,7 @@
 #include <kernel/elf.h>
 #include <kernel/progs.h>
 #include <kernel/riscv.h>
+#include <kernel/fp.h>
 #include <kernel/string.h>
 #include <kernel/printf.h>
 #include <uapi/layout.h>
@@ -121,8 +122,9 @@ static pid_t spawn_image(const char *name, const void *img, size_t len,
 	}
 	p->brk_base = p->brk = ei.brk;
 	p->tf->sepc = ei.entry;
-	/* sret goes to U-mode with interrupts enabled */
-	p->tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE)) | SSTATUS_SPIE;
+	/* sret goes to U-mode with interrupts enabled and no FP state */
+	p->tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE | FP_USER_SSTATUS_OFF)) |
+			 SSTATUS_SPIE;
 	pid_t pid = p->pid;
 	spin_lock(&proc_lock);
 	job_place_locked(p, how);    /* before it can run: nobody sees it half-placed */

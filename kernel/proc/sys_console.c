@@ -10,6 +10,10 @@
 
 #define CONSOLE_CHUNK 128
 
+/* console_write(buf, len): out through the UART a chunk at a time. A
+ * kill ends the call between two chunks (the bytes written so far are
+ * returned, as a write interrupted by a signal does), so a process
+ * writing a huge buffer dies at once, not minutes later. */
 long sys_console_write(struct trapframe *tf)
 {
 	struct proc *p = proc_current();
@@ -19,6 +23,8 @@ long sys_console_write(struct trapframe *tf)
 
 	for (size_t done = 0; done < len;) {
 		size_t n = MIN(len - done, sizeof(chunk));
+		if (p->killed)
+			return done ? (long)done : -EINTR;
 		if (uvm_copyin(p->pagetable, chunk, buf + done, n) < 0)
 			return done ? (long)done : -EFAULT;
 		kputs_n(chunk, n);

@@ -91,8 +91,9 @@ long sys_wait(struct trapframe *tf)
 	pid_t pid = (pid_t)tf->a0;
 	uintptr_t ustatus = tf->a1;
 
-	/* check the status pointer first: a bad one must not lose the child */
-	if (ustatus && uvm_copyout(p->pagetable, ustatus, &status, sizeof(status)) < 0)
+	/* check the status pointer first: a bad one must not lose the child,
+	 * and a wait that fails must not write it */
+	if (ustatus && uvm_check(p->pagetable, ustatus, sizeof(status), true) < 0)
 		return -EFAULT;
 	pid_t r = proc_wait(pid, &status);
 	if (r > 0 && ustatus)
@@ -135,9 +136,10 @@ long sys_sbrk(struct trapframe *tf)
 			return r;
 		}
 	} else if (delta < 0) {
-		if ((uint64_t)-delta > old - p->brk_base)
+		uint64_t shrink = 0 - (uint64_t)delta;  /* no -delta: LONG_MIN */
+		if (shrink > old - p->brk_base)
 			return -EINVAL;
-		uvm_dealloc(p->pagetable, p->pid, old + delta, -delta / PAGE_SIZE);
+		uvm_dealloc(p->pagetable, p->pid, old - shrink, shrink / PAGE_SIZE);
 	}
 	p->brk = old + delta;
 	return (long)old;

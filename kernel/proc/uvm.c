@@ -64,12 +64,26 @@ static uintptr_t user_pa(pagetable_t pt, uintptr_t va, uint64_t need)
 	return PTE_PA(*pte) + (va % PAGE_SIZE);
 }
 
-/* Copy len bytes between kernel buf and user va, a page at a time. */
+/* Is every page of [va, va+len) mapped for user access with 'need'?
+ * The caller has checked the range with user_range. */
+static bool user_pages_ok(pagetable_t pt, uintptr_t va, size_t len, uint64_t need)
+{
+	for (uintptr_t page = ALIGN_DOWN(va, PAGE_SIZE); page < va + len; page += PAGE_SIZE)
+		if (!user_pa(pt, page < va ? va : page, need))
+			return false;
+	return true;
+}
+
+/* Copy len bytes between kernel buf and user va, a page at a time. A copy
+ * into user memory that spans pages checks them all first, so a range
+ * that is bad anywhere writes nothing (no half-written buffer). */
 static int copy_user(pagetable_t pt, uintptr_t va, void *buf, size_t len,
 		     uint64_t need, bool to_user)
 {
 	char *k = buf;
 	if (!user_range(va, len))
+		return -EFAULT;
+	if (to_user && va % PAGE_SIZE + len > PAGE_SIZE && !user_pages_ok(pt, va, len, need))
 		return -EFAULT;
 	while (len) {
 		uintptr_t pa = user_pa(pt, va, need);
@@ -89,12 +103,8 @@ static int copy_user(pagetable_t pt, uintptr_t va, void *buf, size_t len,
 
 int uvm_check(pagetable_t pt, uintptr_t va, size_t len, bool write)
 {
-	if (!user_range(va, len))
+	if (!user_range(va, len) || !user_pages_ok(pt, va, len, write ? PTE_W : PTE_R))
 		return -EFAULT;
-	uint64_t need = write ? PTE_W : PTE_R;
-	for (uintptr_t page = ALIGN_DOWN(va, PAGE_SIZE); page < va + len; page += PAGE_SIZE)
-		if (!user_pa(pt, page < va ? va : page, need))
-			return -EFAULT;
 	return 0;
 }
 

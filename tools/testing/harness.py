@@ -3,7 +3,8 @@
 
 Boots QEMU on a pty once per scenario (tools/testing/scenarios/*.scn), types
 input, waits for regexes in the console output, fails on forbidden patterns,
-checks QEMU's exit status, drives gdb in batch mode, and runs host commands.
+checks QEMU's exit status, drives gdb in batch mode (in the foreground, or in
+the background while the scenario types), and runs host commands.
 Scenarios run in parallel; each prints one PASS/FAIL line as it finishes and
 the last line is always `N passed, N failed`. The format and the workflow
 are described in docs/testing.md.
@@ -103,6 +104,7 @@ class Runner:
         self.port = None
         self.pos = 0               # console text already consumed by expect:
         self.gdb_out, self.gdb_pos = "", 0
+        self.gdb_bg = None         # a gdb-start session: (proc, output file, cmd, what)
 
     # Run every step; raises Failure on the first thing that goes wrong.
     def run(self):
@@ -113,11 +115,15 @@ class Runner:
             for step in self.scn.steps:
                 what = step.describe(self.scn)
                 getattr(self, "do_" + step.kind.replace("-", "_"))(step, deadline, what)
+            self.gdb_finish(deadline)
             if self.console:
                 self.console.drain(0.2)     # late output still meets the forbids
         except TimeoutError as e:
             raise Failure(f"timeout after {self.scn.timeout:g}s: {e}") from None
         finally:
+            if self.gdb_bg:
+                kill_group(self.gdb_bg[0])
+                self.gdb_bg[1].close()
             if self.console:
                 self.console.close()
 
@@ -134,7 +140,8 @@ class Runner:
         argv += self.scn.qemu_args
         if self.scn.uses_gdb:
             self.port = free_port()
-            argv += ["-S", "-gdb", f"tcp:127.0.0.1:{self.port}"]
+            argv += ["-S"] if self.scn.gdb_halted else []
+            argv += ["-gdb", f"tcp:127.0.0.1:{self.port}"]
         self.log.note("qemu: " + shlex.join(argv))
         forbid = [(p, compile_regex(p)) for p in self.scn.forbid]
         self.console = Console(argv, self.log, forbid)
@@ -166,24 +173,77 @@ class Runner:
             raise Failure(f"{what}: QEMU exited with {status_text(code)}, "
                           f"expected {'non-zero status' if want == 'nonzero' else f'status {want}'}")
 
-    # run: run a host shell command; it must exit 0.
+    # run: run a host shell command; it must exit 0. It finds the console
+    # output so far in the file $RVOS_CONSOLE and the last gdb session's
+    # output in $RVOS_GDB_OUT.
     def do_run(self, step, deadline, what):
-        code, _ = self.run_child(step.arg, deadline, what)
+        with tempfile.TemporaryDirectory(prefix="harness-run-") as tmp:
+            env = dict(os.environ, RVOS_CONSOLE=os.path.join(tmp, "console.txt"),
+                       RVOS_GDB_OUT=os.path.join(tmp, "gdb.txt"))
+            for key, text in (("RVOS_CONSOLE", self.console.text if self.console else ""),
+                              ("RVOS_GDB_OUT", self.gdb_out)):
+                with open(env[key], "w", encoding="utf-8") as f:
+                    f.write(text)
+            code, _ = self.run_child(step.arg, deadline, what, env=env)
         if code != 0:
             raise Failure(f"{what} exited with {status_text(code)}")
 
-    # gdb: run one gdb batch session against the halted QEMU.
-    def do_gdb(self, step, deadline, what):
-        argv = shlex.split(self.opts.gdb) + [
+    # The gdb command line for a session of commands args.
+    def gdb_argv(self, args):
+        return shlex.split(self.opts.gdb) + [
             "-batch", "-nx",
             "-ex", "set pagination off", "-ex", "set confirm off",
             "-ex", f"target remote 127.0.0.1:{self.port}",
-        ] + step.arg + [self.kernel]
-        _, self.gdb_out = self.run_child(argv, deadline, what)
+        ] + args + [self.kernel]
+
+    # gdb: run one gdb batch session to its end (QEMU halted, or stopped
+    # while gdb is attached).
+    def do_gdb(self, step, deadline, what):
+        self.gdb_finish(deadline)
+        _, self.gdb_out = self.run_child(self.gdb_argv(step.arg), deadline, what)
         self.gdb_pos = 0
 
-    # gdb-expect: look for the regex in the last gdb session's output.
+    # gdb-start: start a gdb session and go on with the next steps while it
+    # runs (it may wait at a breakpoint that a typed command reaches).
+    def do_gdb_start(self, step, deadline, what):
+        self.gdb_finish(deadline)
+        argv = self.gdb_argv(step.arg)
+        proc, out = self.start_child(argv)
+        self.gdb_bg = (proc, out, argv, what)
+
+    # Wait for a gdb-start session to end, if one runs; its output becomes
+    # the last session's.
+    def gdb_finish(self, deadline):
+        if not self.gdb_bg:
+            return
+        proc, out, argv, what = self.gdb_bg
+        self.gdb_bg = None
+        _, self.gdb_out = self.wait_child(proc, out, argv, deadline, what)
+        self.gdb_pos = 0
+
+    # gdb-wait: wait until the gdb-start session's output so far matches,
+    # e.g. ^Continuing\. once its breakpoints are in and the kernel runs.
+    def do_gdb_wait(self, step, deadline, what):
+        if not self.gdb_bg:
+            raise Failure(f"{what}: no gdb-start session is running")
+        proc, out = self.gdb_bg[:2]
+        while True:
+            ended = proc.poll() is not None
+            text = os.pread(out.fileno(), 1 << 24, 0).decode("utf-8", "replace")
+            if step.arg.search(text):
+                return
+            if ended:
+                raise Failure(f"{what}: the gdb session ended without it")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"{what} not seen in gdb's output")
+            if self.console:
+                self.console.pump(min(left, 0.1))
+
+    # gdb-expect: look for the regex in the last gdb session's output
+    # (waiting for a gdb-start session to end first).
     def do_gdb_expect(self, step, deadline, what):
+        self.gdb_finish(deadline)
         m = step.arg.search(self.gdb_out, self.gdb_pos)
         if not m:
             raise Failure(f"{what} not in gdb's output")
@@ -191,27 +251,42 @@ class Runner:
 
     # Run a host command (a string goes to the shell) to completion, reading
     # the console meanwhile; its output goes to the log. Returns (status, output).
-    def run_child(self, cmd, deadline, what):
-        shown = cmd if isinstance(cmd, str) else shlex.join(cmd)
-        with tempfile.TemporaryFile() as out:
+    def run_child(self, cmd, deadline, what, env=None):
+        proc, out = self.start_child(cmd, env)
+        return self.wait_child(proc, out, cmd, deadline, what)
+
+    # Start a host command with its output going to a temporary file.
+    def start_child(self, cmd, env=None):
+        out = tempfile.TemporaryFile()
+        try:
             proc = spawn(cmd, shell=isinstance(cmd, str), stdin=subprocess.DEVNULL,
-                         stdout=out, stderr=subprocess.STDOUT)
-            try:
-                while proc.poll() is None:
-                    left = deadline - time.monotonic()
-                    if left <= 0:
-                        raise TimeoutError(f"{what} still running")
-                    if self.console:
-                        self.console.pump(min(left, 0.1))
-                    else:
-                        time.sleep(min(left, 0.05))
-            finally:
-                kill_group(proc)
-                out.seek(0)
-                text = out.read().decode("utf-8", "replace")
-                self.log.note(f"{what}: {shown}")
-                self.log.write(text)
-                self.log.note(f"{what.split()[0]} ended with {status_text(proc.returncode)}")
+                         stdout=out, stderr=subprocess.STDOUT, env=env)
+        except BaseException:
+            out.close()
+            raise
+        return proc, out
+
+    # Wait for a command from start_child to end, reading the console
+    # meanwhile; log its output. Returns (status, output).
+    def wait_child(self, proc, out, cmd, deadline, what):
+        shown = cmd if isinstance(cmd, str) else shlex.join(cmd)
+        try:
+            while proc.poll() is None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"{what} still running")
+                if self.console:
+                    self.console.pump(min(left, 0.1))
+                else:
+                    time.sleep(min(left, 0.05))
+        finally:
+            kill_group(proc)
+            out.seek(0)
+            text = out.read().decode("utf-8", "replace")
+            out.close()
+            self.log.note(f"{what}: {shown}")
+            self.log.write(text)
+            self.log.note(f"{what.split()[0]} ended with {status_text(proc.returncode)}")
         return proc.returncode, text
 
 

@@ -6,7 +6,7 @@ steps run in file order. See docs/testing.md for the full description.
 
 Settings: timeout, bootargs, qemu-args, forbid, allow.
 Steps:    expect, expect-file, send, paste, paste-file, exit, run, gdb,
-          gdb-cmd, gdb-expect.
+          gdb-cmd, gdb-start, gdb-wait, gdb-expect.
 """
 
 import os
@@ -21,8 +21,13 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_FORBID = [r"^panic:", r"unexpected trap"]
 
 # Directives that only make sense with QEMU running.
-QEMU_DIRECTIVES = {"expect", "send", "exit", "gdb", "gdb-cmd", "gdb-expect",
-                   "bootargs", "qemu-args", "paste", "paste-file", "expect-file"}
+QEMU_DIRECTIVES = {"expect", "send", "exit", "gdb", "gdb-cmd", "gdb-start",
+                   "gdb-wait", "gdb-expect", "bootargs", "qemu-args", "paste",
+                   "paste-file", "expect-file"}
+
+# Steps that are gdb sessions, and steps that talk to the running QEMU.
+GDB_SESSIONS = {"gdb", "gdb-start"}
+CONSOLE_STEPS = {"expect", "expect-file", "send", "paste", "exit"}
 
 SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "e": "\x1b", "\\": "\\",
                   "0": "\0"}
@@ -42,7 +47,7 @@ class Step:
 
     # How a failure message names this step: `expect /boot/ (boot.scn:4)`.
     def describe(self, scn):
-        if self.kind in ("expect", "gdb-expect"):
+        if self.kind in ("expect", "gdb-expect", "gdb-wait"):
             shown = f"/{self.text}/"
         else:
             shown = self.text if self.kind == "exit" else repr(self.text)
@@ -61,10 +66,22 @@ class Scenario:
     steps: list = field(default_factory=list)
     needs_qemu: bool = False
 
-    # True when QEMU must start halted with a gdb stub.
+    # True when QEMU needs a gdb stub.
     @property
     def uses_gdb(self):
-        return any(s.kind == "gdb" for s in self.steps)
+        return any(s.kind in GDB_SESSIONS for s in self.steps)
+
+    # True when QEMU must start halted: a gdb session comes before any
+    # step that needs the kernel running. Otherwise the stub waits while
+    # the kernel runs, and a session attaches to it (stopping it) later.
+    @property
+    def gdb_halted(self):
+        for s in self.steps:
+            if s.kind in GDB_SESSIONS:
+                return True
+            if s.kind in CONSOLE_STEPS:
+                return False
+        return False
 
 
 # Turn the escapes of a `send:` value (\n \r \t \e \0 \\ \xNN) into bytes.
@@ -156,8 +173,8 @@ def _apply(scn, key, value, num):
     elif key == "forbid":
         compile_regex(value)
         scn.forbid.append(value)
-    elif key in ("expect", "gdb-expect"):
-        if key == "gdb-expect" and not scn.uses_gdb:
+    elif key in ("expect", "gdb-expect", "gdb-wait"):
+        if key != "expect" and not scn.uses_gdb:
             raise ValueError("comes before any gdb: or gdb-cmd: line")
         scn.steps.append(Step(key, compile_regex(value), num, value))
     elif key in ("send", "paste"):
@@ -176,7 +193,7 @@ def _apply(scn, key, value, num):
         scn.steps.append(Step(key, parse_exit(value), num, value))
     elif key == "run":
         scn.steps.append(Step(key, value, num, value))
-    elif key in ("gdb", "gdb-cmd"):
+    elif key in ("gdb", "gdb-cmd", "gdb-start"):
         _add_gdb(scn, key, value, num)
     else:
         raise ValueError("unknown directive (see docs/testing.md)")
@@ -192,7 +209,8 @@ def _read_beside(scn, name):
         raise ValueError(f"{path}: {e.strerror}") from None
 
 
-# gdb:/gdb-cmd: lines with no other step between them form one gdb session.
+# gdb:/gdb-cmd: lines with no other step between them form one gdb session;
+# gdb-start: begins a session of its own, which runs in the background.
 def _add_gdb(scn, key, value, num):
     if key == "gdb":
         path = os.path.join(os.path.dirname(scn.path), value)
@@ -202,7 +220,9 @@ def _add_gdb(scn, key, value, num):
     else:
         args = ["-ex", value]
     last = scn.steps[-1] if scn.steps else None
-    if last and last.kind == "gdb":
+    if key == "gdb-start":
+        scn.steps.append(Step("gdb-start", args, num, value))
+    elif last and last.kind in GDB_SESSIONS:
         last.arg += args
         last.text += "; " + value
     else:

@@ -5,7 +5,8 @@ Understands the batch command line the harness builds (-batch -nx, -ex CMD,
 -x FILE, then the ELF) and a few commands:
   target remote HOST:PORT   connect to fake_qemu's gdb port
   break F / b F             set a breakpoint on function F
-  continue / c              "hit" the first breakpoint, if any
+  continue / c              "hit" the first breakpoint, if any: at once when
+                            fake_qemu is halted (-S), else when it says "stop"
   bt                        show a one-frame backtrace at the breakpoint
 Anything else is echoed as ignored. Disconnecting lets fake_qemu boot.
 """
@@ -31,13 +32,17 @@ def execute(cmd, st):
     word, _, arg = cmd.partition(" ")
     if word == "target":
         st["sock"] = connect(arg.split()[1])
+        st["running"] = st["sock"].makefile().readline().strip() == "running"
         print(f"Remote debugging using {arg.split()[1]}")
         print("0x0000000000001000 in ?? ()")
     elif word in ("break", "b"):
         st["bps"].append(arg)
         print(f"Breakpoint {len(st['bps'])} at 0x80200100: file kernel/{arg}.c, line 12.")
     elif word in ("continue", "c"):
-        print("Continuing.")
+        print("Continuing.", flush=True)
+        if st["bps"] and st["running"]:
+            st["sock"].settimeout(None)
+            st["sock"].makefile().readline()        # until the kernel "stops"
         if st["bps"]:
             st["stop"] = st["bps"][0]
             print(f"\nBreakpoint 1, {st['stop']} (hartid=0, dtb=0x87e00000) at kernel/{st['stop']}.c:12")
@@ -52,7 +57,7 @@ def execute(cmd, st):
 
 # Walk the command line in order, as gdb does, then disconnect.
 def main(argv):
-    st = {"sock": None, "bps": [], "stop": None}
+    st = {"sock": None, "bps": [], "stop": None, "running": False}
     cmds, i = [], 0
     while i < len(argv):
         if argv[i] == "-ex":

@@ -5,6 +5,8 @@ Takes QEMU-like arguments and ignores all but these:
   -append "WORDS"            what to do, like the kernel's bootargs (below)
   -S -gdb tcp:HOST:PORT      listen there and stay halted until the fake gdb
                              connects and then disconnects
+  -gdb tcp:HOST:PORT         (without -S) run, and take fake gdb connections
+                             meanwhile; each is told "halted" or "running"
 Bootargs:
   (none)       print the boot report, then idle forever
   halt         boot report, exit 0
@@ -16,7 +18,8 @@ Bootargs:
                holds all of a paste: but one byte of a send:, then idle
   echo         the kernel's console echo test: "echo: ready", then
                "echo: got 'X'" per character, "echo: line 'TEXT'" per line,
-               exit 0 on the line "quit"
+               exit 0 on the line "quit"; the line "stop" stops the fake
+               kernel at the breakpoint of every gdb attached (it says "stop")
   hang         print nothing, ignore SIGTERM and SIGHUP, start a child that
                sleeps, write both pids to the file named by pidfile=PATH
 """
@@ -26,7 +29,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+
+gdb_conns = []              # fake gdb connections while running (no -S)
 
 
 # Print one console line; rvos ends lines with \r\r\n, so may we.
@@ -51,10 +57,36 @@ def wait_for_gdb(spec):
     srv.bind((host or "0.0.0.0", int(port)))
     srv.listen(1)
     conn, _ = srv.accept()
+    conn.sendall(b"halted\n")
     while conn.recv(100):
         pass
     conn.close()
     srv.close()
+
+
+# Take fake gdb connections in the background while the fake kernel runs.
+def serve_gdb(spec):
+    host, port = spec.split(":")[1:3]
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind((host or "0.0.0.0", int(port)))
+    srv.listen(4)
+
+    def accept():
+        while True:
+            conn, _ = srv.accept()
+            conn.sendall(b"running\n")
+            gdb_conns.append(conn)
+    threading.Thread(target=accept, daemon=True).start()
+
+
+# Tell every attached fake gdb that the kernel hit its breakpoint.
+def stop_for_gdb():
+    for conn in gdb_conns:
+        try:
+            conn.sendall(b"stop\n")
+        except OSError:
+            pass
 
 
 # Echo characters and lines back until the line "quit".
@@ -69,6 +101,8 @@ def echo():
             say(f"echo: line '{line.decode()}'", end="\r\r\n")
             if line == b"quit":
                 sys.exit(0)
+            if line == b"stop":
+                stop_for_gdb()
             line = b""
         else:
             say(f"echo: got '{c.decode()}'", end="\r\r\n")
@@ -106,6 +140,8 @@ def main(argv):
         hang(args)
     if gdb and "-S" in argv:
         wait_for_gdb(gdb)
+    elif gdb:
+        serve_gdb(gdb)
     if "sleep" in args:
         time.sleep(float(args["sleep"]))
     boot_report()

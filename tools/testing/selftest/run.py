@@ -82,6 +82,15 @@ def test_parser(tmp):
     check(scn.forbid == ["unexpected trap"], "allow removes a default forbid", scn.forbid)
     kinds = [s.kind for s in scn.steps]
     check(kinds == ["gdb", "gdb-expect", "expect"], "adjacent gdb-cmd lines form one session", kinds)
+    check(scn.gdb_halted, "a gdb session before any console step starts QEMU halted")
+    with open(path, "w") as f:
+        f.write("expect: x\ngdb-cmd: a\ngdb-start: b\ngdb-cmd: c\ngdb-expect: y\n")
+    scn = parse_file(path)
+    kinds = [(s.kind, s.arg) for s in scn.steps]
+    check(kinds == [("expect", kinds[0][1]), ("gdb", ["-ex", "a"]),
+                    ("gdb-start", ["-ex", "b", "-ex", "c"]), ("gdb-expect", kinds[3][1])],
+          "gdb-start begins its own session, later gdb-cmd lines join it", kinds)
+    check(not scn.gdb_halted, "a console step first: QEMU runs, the gdb stub waits", scn.gdb_halted)
     with open(path, "w") as f:
         f.write("expect: (unclosed\n")
     try:

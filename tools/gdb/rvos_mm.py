@@ -1,0 +1,245 @@
+"""The memory side of tools/gdb/rvos.py: the tag table, call sites, the
+page tracker and the heap, read from kernel/mm's own structures
+(include/kernel/tag.h, alloc_site.h, kernel/mm/page_internal.h,
+heap_internal.h). Everything is computed as the kernel computes it for
+sysinfo (tag_stat_get, heap_stats, page_stats, alloc_site_top), so the
+figures equal `mem`'s when taken at the same instant.
+"""
+
+import gdb
+
+from rvos_read import (HEAP_ARENA_ORDER, HEAP_MIN_SHIFT, PAGE_SHIFT, PAGE_SIZE,
+                       Layout, RvosError, array_len, cstring, field, num, read,
+                       symbol, tag_text)
+
+TAG_FIELDS = ("bytes", "peak", "allocs", "frees", "fails", "req", "pages",
+              "pages_peak", "page_allocs", "page_frees", "page_fails")
+PD_STATES = {0: "reserved", 1: "free", 2: "used", 3: "tail"}   # page_internal.h
+PAGE_NIL = 0xffffffff
+HEAP_FREE_MAGIC = 0x45455246
+
+
+# Every tag in use, in slot order: dicts of tag_stat_get()'s counters.
+def tags():
+    table = symbol("tag_table")
+    ntags = num(symbol("tag_nr"))
+    if ntags == 0:
+        raise RvosError("the tag table is empty: the kernel has not reached tag_init, "
+                        "or gdb is not attached (target remote)")
+    out = []
+    for slot in range(ntags):
+        row = table[slot]
+        t = {k: num(row, k) for k in TAG_FIELDS}
+        t["live"] = t["allocs"] - t["frees"]        # as tag_stat_get derives it
+        t["slot"] = slot
+        t["name"] = tag_text(num(row, "name"), slot)
+        out.append(t)
+    return out
+
+
+# The name of tag slot slot, as tag_name() gives it.
+def tag_name(slot):
+    table = symbol("tag_table")
+    if 0 <= slot < num(symbol("tag_nr")):
+        return tag_text(num(table[slot], "name"), slot)
+    return f"tag#{slot}"
+
+
+class Heap:
+    """The heap's arenas, free lists and counters (struct heap_state)."""
+
+    # Read the arenas and per-order counters; check param.h's copies.
+    def __init__(self):
+        h = symbol("heap")
+        self.orders = array_len(field(h, "free_count"))
+        want = PAGE_SHIFT + HEAP_ARENA_ORDER - HEAP_MIN_SHIFT + 1
+        if self.orders != want:
+            raise RvosError(f"the heap has {self.orders} orders, tools/gdb/rvos_read.py "
+                            f"expects {want}: update HEAP_* there from param.h")
+        self.min_block = 1 << HEAP_MIN_SHIFT
+        self.hdr = Layout("heap_hdr", ("site", "tag", "order", "req"))
+        self.arena_size = PAGE_SIZE << HEAP_ARENA_ORDER
+        self.arenas = []
+        arenas = field(h, "arena")
+        for i in range(array_len(arenas)):
+            a = arenas[i]
+            if num(a, "base"):
+                self.arenas.append((num(a, "base"), num(a, "used"), num(a, "free")))
+        self.narenas = num(h, "narenas")
+        self.fails, self.misuse = num(h, "fails"), num(h, "misuse")
+        counts = field(h, "free_count")
+        self.free_count = [num(counts[k]) for k in range(self.orders)]
+        heads = field(h, "free_list")
+        self.free_heads = [num(heads[k]) for k in range(self.orders)]
+
+    # heap_stats(): total, used, free, live from the tag table's sums.
+    def totals(self, tag_rows):
+        total = self.narenas * self.arena_size
+        used = sum(t["bytes"] for t in tag_rows)
+        live = sum(t["live"] for t in tag_rows)
+        return {"total": total, "used": used, "free": total - used, "live": live,
+                "arenas": self.narenas, "fails": self.fails, "misuse": self.misuse}
+
+    # Blocks on each free list, counted by walking it (at most limit each).
+    def walk_free_lists(self, limit=100000):
+        lay = Layout("heap_free", ("next", "magic", "order"))
+        out = []
+        for k, p in enumerate(self.free_heads):
+            n = 0
+            while p and n < limit:
+                rec = lay.at(p)
+                if rec["magic"] != HEAP_FREE_MAGIC or rec["order"] != k:
+                    raise RvosError(f"heap free list {k}: block {p:#x} has magic "
+                                    f"{rec['magic']:#x} order {rec['order']}: heap damaged")
+                n, p = n + 1, rec["next"]
+            out.append(n)
+        return out
+
+    # The block holding addr: start, size, data (after the header), used or
+    # free, and the header's fields; None if addr is in no arena. Blocks tile an arena and each block's
+    # first granule has its bit in the used or the free map, so the block
+    # is the nearest start at or below addr's granule.
+    def block(self, addr):
+        for base, used_map, free_map in self.arenas:
+            if base <= addr < base + self.arena_size:
+                break
+        else:
+            return None
+        nbytes = (self.arena_size >> HEAP_MIN_SHIFT) // 8
+        used, free = read(used_map, nbytes), read(free_map, nbytes)
+        g = (addr - base) >> HEAP_MIN_SHIFT
+        while g >= 0 and not ((used[g >> 3] | free[g >> 3]) >> (g & 7)) & 1:
+            g -= 1
+        if g < 0:
+            raise RvosError(f"no block starts below {addr:#x} in arena {base:#x}: heap damaged")
+        start = base + (g << HEAP_MIN_SHIFT)
+        if (used[g >> 3] >> (g & 7)) & 1:
+            b = {"used": True, **self.hdr.at(start)}
+        else:
+            b = {"used": False, **Layout("heap_free", ("order",)).at(start)}
+        b.update(start=start, size=self.min_block << b["order"], data=start + self.hdr.size)
+        return b
+
+
+class Pages:
+    """The page allocator and tracker (struct page_alloc_state pg)."""
+
+    # Read the allocator's header, counters and owner records.
+    def __init__(self):
+        pg = symbol("pg")
+        self.base, self.npages = num(pg, "base"), num(pg, "npages")
+        if self.npages == 0:
+            raise RvosError("the page tracker is empty: the kernel has not reached "
+                            "page_init, or gdb is not attached (target remote)")
+        self.desc_addr = num(pg, "desc")
+        self.meta = (num(pg, "meta_lo"), num(pg, "meta_hi"))
+        self.total, self.nfree = num(pg, "total"), num(pg, "nfree")
+        self.fails, self.misuse = num(pg, "fails"), num(pg, "misuse")
+        self.free_count = [num(c) for c in _elems(field(pg, "free_count"))]
+        self.free_heads = [num(c) for c in _elems(field(pg, "free_head"))]
+        owners = field(pg, "owners")
+        self.owners = [(num(o, "pid"), num(o, "pages")) for o in _elems(owners)]
+        self.nfree_slots = num(pg, "nfree_slots")
+        self.lay = Layout("page_desc", ("next", "state", "order", "tag", "owner"))
+
+    # page_stats(): total, free, kernel pages, owners open, failures.
+    def totals(self):
+        return {"total": self.total, "free": self.nfree, "kernel": self.owners[0][1],
+                "owners": len(self.owners) - self.nfree_slots, "fails": self.fails,
+                "page_size": PAGE_SIZE}
+
+    # Pages pid holds (page_owner_pages), 0 if it has no record.
+    def owner_pages(self, pid):
+        for opid, pages in self.owners:
+            if opid == pid:
+                return pages
+        return 0
+
+    # The PID owning record slot.
+    def owner_pid(self, slot):
+        return self.owners[slot][0] if slot < len(self.owners) else None
+
+    # Descriptor i, decoded.
+    def desc(self, i):
+        return self.lay.at(self.desc_addr + i * self.lay.size)
+
+    # RAM covered: [base, end).
+    def end(self):
+        return self.base + self.npages * PAGE_SIZE
+
+    # The block holding addr, as page_info() finds it: (head index, its
+    # descriptor), or (index, descriptor) of a reserved page. RvosError
+    # outside RAM.
+    def block(self, addr):
+        if not self.base <= addr < self.end():
+            raise RvosError(f"{addr:#x} is not in RAM ({self.base:#x}-{self.end():#x})")
+        i = (addr - self.base) >> PAGE_SHIFT
+        for order in range(len(self.free_count)):
+            h = i & ~((1 << order) - 1)
+            d = self.desc(h)
+            if d["state"] == 3:                       # a tail: look one order up
+                continue
+            if d["state"] == 0 or h + (1 << d["order"]) > i:
+                return h, d
+            break
+        raise RvosError(f"page {i} at {addr:#x} is a tail of no block: tracker damaged")
+
+    # Blocks on each free list, counted by walking it.
+    def walk_free_lists(self, limit=100000):
+        out = []
+        for head in self.free_heads:
+            n, i = 0, head
+            while i != PAGE_NIL and n < limit:
+                n, i = n + 1, self.desc(i)["next"]
+            out.append(n)
+        return out
+
+
+# The elements of an array value.
+def _elems(arr):
+    return [arr[i] for i in range(array_len(arr))]
+
+
+class Sites:
+    """The call-site records in the alloc_sites section."""
+
+    NAMES = ("file", "func", "line", "tag", "bytes", "calls", "frees")
+
+    # Read the whole section at once.
+    def __init__(self):
+        self.lay = Layout("alloc_site", self.NAMES)
+        self.start = num(symbol("(unsigned long)__start_alloc_sites"))
+        stop = num(symbol("(unsigned long)__stop_alloc_sites"))
+        self.count = (stop - self.start) // self.lay.size
+        self.raw = read(self.start, self.count * self.lay.size) if self.count else b""
+
+    # Record at 1-based index (a heap header's site), or None.
+    def at(self, index):
+        if not 1 <= index <= self.count:
+            return None
+        return self._record(index - 1)
+
+    # Record i (0-based), with its strings read.
+    def _record(self, i):
+        r = self.lay.decode(self.raw, i * self.lay.size)
+        r["file"] = _string_at(r["file"])
+        r["func"] = _string_at(r["func"])
+        r["live"] = r["calls"] - r["frees"]
+        r["index"] = i + 1
+        return r
+
+    # alloc_site_top(): sites that ever allocated, most live bytes first,
+    # ties in section order.
+    def top(self):
+        picked = []
+        for i in range(self.count):
+            r = self.lay.decode(self.raw, i * self.lay.size)
+            if r["calls"]:
+                picked.append((-r["bytes"], i))
+        return [self._record(i) for _, i in sorted(picked)]
+
+
+# The C string at a kernel address.
+def _string_at(addr):
+    return cstring(gdb.Value(addr).cast(gdb.lookup_type("char").pointer()))
+

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Check that tools/gdb/rvos.py printed what the kernel printed.
+
+Run by gdb_figures.scn as a `run:` step: $RVOS_CONSOLE holds the console
+output of the boot, $RVOS_GDB_OUT the gdb session of gdb_figures.gdb,
+whose "@@ NAME" lines mark what each rvos-* command printed while the
+kernel was stopped where sysinfo snapshots for the matching console
+command. Prints one line per comparison; exits 1 if any differs.
+"""
+
+import os
+import re
+import sys
+
+failures = []
+
+
+# Record one comparison of lists of lines.
+def same(what, console, gdb):
+    if console == gdb and console:
+        print(f"ok   {what} ({len(console)} lines)")
+        return
+    failures.append(what)
+    print(f"DIFF {what}")
+    for tag, lines in (("console", console), ("gdb", gdb)):
+        print(f"  {tag}:")
+        print("".join(f"    {line}\n" for line in lines) or "    (nothing)\n", end="")
+
+
+# Console output per command: {"mem -r": [lines]}, the last run of each.
+def console_blocks(text):
+    out = {}
+    parts = re.split(r"^rvos> ", text, flags=re.M)
+    for part in parts[1:]:
+        cmd, _, body = part.partition("\n")
+        out[cmd.strip()] = [line.rstrip() for line in body.splitlines() if line.strip()]
+    return out
+
+
+# gdb output per "@@ NAME" section, without gdb's own notes on the next
+# breakpoint ("Breakpoint 3 at ...", "Breakpoint 3, f (...)", its line).
+def gdb_sections(text):
+    out, name = {}, None
+    for line in text.splitlines():
+        if line.startswith("@@ "):
+            name = line[3:].strip()
+            out[name] = []
+        elif re.match(r"Breakpoint \d+[ ,]|\d+\t", line):
+            continue
+        elif name and line.strip():
+            out[name].append(line.rstrip())
+    return out
+
+
+# One ps row as (pid, ppid, state, mem, name), CPU left out: a tick can
+# land while the service copies the table. rvos-ps has a HART column
+# before NAME, so NAME is found by the header.
+def ps_rows(lines):
+    if not lines:
+        return []
+    name = lines[0].split().index("NAME")
+    rows = []
+    for line in lines[1:]:
+        f = line.split()
+        if len(f) > name and f[0].isdigit():
+            rows.append((f[0], f[1], f[2], f[4], f[name]))
+    return rows
+
+
+# Compare every section; return the exit status.
+def main():
+    with open(os.environ["RVOS_CONSOLE"], encoding="utf-8") as f:
+        con = console_blocks(f.read())
+    with open(os.environ["RVOS_GDB_OUT"], encoding="utf-8") as f:
+        raw = f.read()
+    gdb = gdb_sections(raw)
+
+    # mem -r: the heap line is read before the reply buffer exists, the
+    # rest after it; gdb stopped at both points.
+    memr = con.get("mem -r", [])
+    heap_stop, tags_stop = gdb.get("mem -r heap", []), gdb.get("mem -r tags", [])
+    same("mem -r: format and heap line", memr[:2], heap_stop[:2])
+    same("mem -r: pages, tags, processes, current, end", memr[2:], tags_stop[2:])
+
+    # mem: the heap line from the first stop, the tables from the second
+    mem = con.get("mem", [])
+    same("mem: heap line", mem[:1], gdb.get("mem heap", [])[:1])
+    same("mem: tags, physical, processes", mem[1:], gdb.get("mem tags", [])[1:])
+
+    same("mem -s: call sites", con.get("mem -s", []), gdb.get("mem -s", []))
+    schd = [line for line in con.get("mem -s", []) if "  SCHD  " in line]
+    same("rvos-sites SCHD: the SCHD rows of mem -s", schd, gdb.get("sites SCHD", [])[1:])
+
+    same("mem -b: free blocks per order",
+         con.get("mem -b", []), [l for l in gdb.get("mem -b", []) if not l.startswith("heap:")])
+
+    same("ps: pid, ppid, state, pages, name",
+         ps_rows(con.get("ps", [])), ps_rows(gdb.get("ps", [])))
+
+    # rvos-whatis proc_table names the call site mem -s shows for SCHD,
+    # and its block size is that site's bytes (one live block).
+    m = re.search(r", (\d+) bytes, used, tag (\S+), .* site (\S+) (\w+),",
+                  " ".join(gdb.get("whatis proc_table", [])))
+    row = [r.split() for r in schd]
+    want = [(r[0], r[3], r[4], r[5]) for r in row if r[1] == "1"]
+    same("rvos-whatis proc_table: its mem -s row (bytes, tag, file:line, function)",
+         want[:1], [m.groups()] if m else [])
+
+    # the shell's kernel stack is one KSTK block of mem -p 3's pages
+    m = re.search(r"order (\d+) \((\d+) pages\), owner pid 3, tag KSTK",
+                  " ".join(gdb.get("page kstack 3", [])))
+    kstk = [line.split()[1] for line in con.get("mem -p 3", []) if line.startswith("KSTK")]
+    same("rvos-page of pid 3's kernel stack: mem -p 3's KSTK pages", kstk, [m.group(2)] if m else [])
+
+    bad = [line for line in raw.splitlines() if "Traceback" in line or "Python Exception" in line]
+    same("no Python traceback in gdb's output", ["none"], bad or ["none"])
+    print(f"gdb_compare: {len(failures)} differ" if failures else "gdb_compare: all equal")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
