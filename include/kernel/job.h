@@ -30,6 +30,10 @@ enum spawn_how {
 pid_t proc_spawn_as(const char *name, int argc, char *const argv[], pid_t ppid,
 		    enum spawn_how how);
 
+/* The spawn system call (sys_proc.c), placing the child as how says:
+ * spawn and job_spawn are both this. */
+long sys_spawn_as(struct trapframe *tf, enum spawn_how how);
+
 /* Give the embryo p its job as how says, before it is runnable.
  * Caller holds proc_lock. */
 void job_place_locked(struct proc *p, enum spawn_how how);

@@ -32,8 +32,4 @@ long sys_job_fg(struct trapframe *tf);
 long sys_job_kill(struct trapframe *tf);
 long sys_job_wait(struct trapframe *tf);
 
-/* spawn with the child placed as how (enum spawn_how, <kernel/job.h>). */
-enum spawn_how;
-long sys_spawn_as(struct trapframe *tf, enum spawn_how how);
-
 #endif
