@@ -7,7 +7,9 @@
  * the ring it pulls the waiting bytes in and unmasks the interrupt.
  * Without an interrupt controller the timer tick polls instead
  * (console_poll), with the same rule: no room, no read. Both sides
- * hold rx_lock; lock order proc_lock -> rx_lock.
+ * hold rx_lock; lock order proc_lock -> rx_lock. A ^C typed while a job
+ * has the console never enters the ring: job_intr_filter takes it and
+ * job_intr_deliver kills the job (kernel/proc/job.c).
  */
 #include <kernel/dev.h>
 #include <kernel/sbi.h>
