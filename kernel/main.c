@@ -19,6 +19,8 @@
 #include <kernel/tag.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
+#include <kernel/job.h>
+#include <uapi/wait.h>
 #include <kernel/progs.h>
 #include <kernel/sysinfo.h>
 
@@ -152,7 +154,11 @@ static void echo_loop(void)
 }
 
 /* The first kernel thread: run the tests, a boot mode, or the first
- * user program (bootarg init=NAME, default "shell"). */
+ * user program (bootarg init=NAME, default "shell"), which controls the
+ * console's jobs. The machine is never left without it: when the shell
+ * ends, however it ended, a new one starts; when another init= program
+ * ends, the machine powers off with its exit status (128 + the kill
+ * cause if it was killed), for scripted runs. */
 static void init_thread(void *arg)
 {
 	(void)arg;
@@ -176,11 +182,37 @@ static void init_thread(void *arg)
 	if (!bootarg("init", val, sizeof(val)) || !val[0])
 		strlcpy(val, "shell", sizeof(val));
 	char *argv[] = { val, NULL };
-	pid_t pid = proc_spawn(val, 1, argv, 0);
-	if (pid < 0)
-		kprintf("rvos: cannot start %s: error %d\n", val, pid);
-	else
+	bool shell = !strcmp(val, "shell");
+	for (;;) {
+		uint64_t started = timer_ms();
+		int status;
+		pid_t pid = proc_spawn_as(val, 1, argv, proc_current()->pid, SPAWN_CONTROLLER);
+		if (pid < 0) {
+			kprintf("rvos: cannot start %s: error %d\n", val, pid);
+			if (!shell)
+				power_fail(1);
+			proc_sleep_ms(1000);    /* e.g. a full table: try again */
+			continue;
+		}
 		kprintf("rvos: started %s as pid %d\n", val, pid);
+		proc_wait(pid, &status);
+		if (WIFKILLED(status))
+			kprintf("rvos: %s (pid %d) killed (%s)", val, pid,
+				kill_cause_name(WKILLCAUSE(status)));
+		else
+			kprintf("rvos: %s (pid %d) exited with status %d", val, pid,
+				WEXITSTATUS(status));
+		if (!shell) {
+			int code = WIFKILLED(status) ? 128 + WKILLCAUSE(status) : WEXITSTATUS(status);
+			kprintf("; powering off with status %d\n", code);
+			if (!code)
+				power_off();
+			power_fail(code);
+		}
+		kprintf("; starting a new shell\n");
+		if (timer_ms() - started < 1000)
+			proc_sleep_ms(1000);    /* one that dies at once: not a storm */
+	}
 }
 
 void kmain(uint64_t hartid, const void *fdt)

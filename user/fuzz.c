@@ -334,6 +334,7 @@ static uint64_t any_number(void)
 static bool is_known(uint64_t n)
 {
 	return n >= 1 && n < SYS_MAX && ((n <= SYS_progs) ||
+	       (n >= SYS_job_spawn && n <= SYS_job_wait) ||
 	       (n >= SYS_chan_create && n <= SYS_svc_register));
 }
 

@@ -3,11 +3,14 @@
  * "hog max" takes pages until the kernel refuses, then exits. */
 #include <rvos.h>
 
+/* More pages than the user window holds can never be had. */
+#define HOG_PAGES_MAX ((long)((USER_END - USER_BASE) / USER_PAGE_SIZE))
+
 int main(int argc, char **argv)
 {
 	long want = 1000;
 	bool max = argc > 1 && !strcmp(argv[1], "max");
-	if (argc > 1 && !max && (parse_long(argv[1], &want) < 0 || want < 0)) {
+	if (argc > 1 && !max && parse_num(argv[1], 0, HOG_PAGES_MAX, &want) < 0) {
 		printf("usage: hog [PAGES|max]\n");
 		return 2;
 	}

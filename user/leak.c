@@ -8,7 +8,7 @@
 int main(int argc, char **argv)
 {
 	long times = 1;
-	if (argc > 1 && (parse_long(argv[1], &times) < 0 || times < 1 || times > 8)) {
+	if (argc > 1 && parse_num(argv[1], 1, 8, &times) < 0) {
 		printf("usage: leak [1..8]\n");
 		return 2;
 	}

@@ -353,8 +353,7 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(opt, "-r"))
 		return show_raw();
 	long pid;
-	if (argc == 3 && !strcmp(opt, "-p") && parse_long(argv[2], &pid) == 0 &&
-	    pid > 0 && pid <= INT32_MAX)
+	if (argc == 3 && !strcmp(opt, "-p") && parse_num(argv[2], 1, PID_MAX, &pid) == 0)
 		return show_proc(pid);
 	usage();
 	return 2;

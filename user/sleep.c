@@ -4,7 +4,7 @@
 int main(int argc, char **argv)
 {
 	long ms;
-	if (argc != 2 || parse_long(argv[1], &ms) < 0 || ms < 0) {
+	if (argc != 2 || parse_num(argv[1], 0, SLEEP_MS_MAX, &ms) < 0) {
 		printf("usage: sleep MS\n");
 		return 2;
 	}

@@ -5,7 +5,7 @@
 int main(int argc, char **argv)
 {
 	long ms = -1;
-	if (argc > 1 && parse_long(argv[1], &ms) < 0) {
+	if (argc > 1 && parse_num(argv[1], 0, SLEEP_MS_MAX, &ms) < 0) {
 		printf("usage: spin [MS]\n");
 		return 2;
 	}

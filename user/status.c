@@ -5,7 +5,7 @@
 int main(int argc, char **argv)
 {
 	long code = 0;
-	if (argc > 1 && parse_long(argv[1], &code) < 0) {
+	if (argc > 1 && parse_num(argv[1], 0, 255, &code) < 0) {
 		printf("usage: status [N]\n");
 		return 2;
 	}

@@ -45,6 +45,8 @@ struct proc {
 	int status;                 /* wait status once a zombie */
 	bool log_reclaim;           /* print pages reclaimed at free_proc:
 				     * bootarg reclaim_log[=NAME,...] */
+	pid_t job;                  /* job (job.c): inherited at spawn, never
+				     * changes; 0: none */
 
 	struct proc *run_next;      /* next on the run queue (sched.c) */
 	const void *wchan;          /* what it sleeps on */

@@ -27,5 +27,9 @@ long sys_chan_close(struct trapframe *tf);
 long sys_svc_lookup(struct trapframe *tf);
 long sys_svc_register(struct trapframe *tf);
 long sys_progs(struct trapframe *tf);
+long sys_job_spawn(struct trapframe *tf);        /* kernel/proc/sys_job.c */
+long sys_job_fg(struct trapframe *tf);
+long sys_job_kill(struct trapframe *tf);
+long sys_job_wait(struct trapframe *tf);
 
 #endif

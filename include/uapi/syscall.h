@@ -38,6 +38,14 @@
 
 /* 14..31: reserved for further process, memory and time calls. */
 
+/* 14..19: job control, for the console's controller only (docs/syscalls.md). */
+#define SYS_job_spawn     14   /* job_spawn(name, argv) -> pid, first of a new job */
+#define SYS_job_fg        15   /* job_fg(job | 0) -> 0 or JOB_FG_INTERRUPTED */
+#define SYS_job_kill      16   /* job_kill(job) -> 0 */
+#define SYS_job_wait      17   /* job_wait(job, flags) -> its processes still running */
+#define JOB_FG_INTERRUPTED 1   /* job_fg: ^C ended the job that had the console */
+#define JOB_WAIT_NOHANG    1   /* job_wait: do not block */
+
 /* 32..47: channels and services (limits and records: <uapi/chan.h>). */
 #define SYS_CHAN_FIRST    32
 #define SYS_chan_create   32   /* chan_create(&h0, &h1) -> 0 */
@@ -58,5 +66,9 @@
 /* spawn(name, argv) limits */
 #define SPAWN_ARGC_MAX    16   /* argv entries, the terminating NULL not counted */
 #define SPAWN_ARGV_BYTES 1024  /* all argv strings with their NULs */
+
+/* Ranges of arguments (what a user program may check before calling). */
+#define PID_MAX          0x7fffffff            /* pids are 1..PID_MAX */
+#define SLEEP_MS_MAX     (24L * 3600 * 1000)   /* sleep(ms): at most a day */
 
 #endif

@@ -20,6 +20,7 @@
 #define KILL_MISALIGNED  4     /* misaligned load/store/fetch */
 #define KILL_BREAKPOINT  5     /* ebreak */
 #define KILL_OTHER       6     /* any other exception from user mode */
+#define KILL_INTERRUPT   7     /* ^C typed while its job had the console */
 
 /* Building a status (kernel side). */
 #define W_EXITCODE(code)  (((code) & 0xff) << 8)
@@ -41,6 +42,7 @@ static inline const char *kill_cause_name(int cause)
 	case KILL_ILLEGAL:    return "illegal instruction";
 	case KILL_MISALIGNED: return "misaligned access";
 	case KILL_BREAKPOINT: return "breakpoint";
+	case KILL_INTERRUPT:  return "interrupted";
 	default:              return "fault";
 	}
 }

@@ -7,12 +7,15 @@
  * the ring it pulls the waiting bytes in and unmasks the interrupt.
  * Without an interrupt controller the timer tick polls instead
  * (console_poll), with the same rule: no room, no read. Both sides
- * hold rx_lock; lock order proc_lock -> rx_lock.
+ * hold rx_lock; lock order proc_lock -> rx_lock. A ^C typed while a job
+ * has the console never enters the ring: job_intr_filter takes it and
+ * job_intr_deliver kills the job (kernel/proc/job.c).
  */
 #include <kernel/dev.h>
 #include <kernel/sbi.h>
 #include <kernel/spinlock.h>
 #include <kernel/proc.h>
+#include <kernel/job.h>
 
 static struct spinlock rx_lock = SPINLOCK_INIT("console_rx");
 static char rx_buf[CONSOLE_RX_SIZE];
@@ -57,6 +60,8 @@ static int console_fill_locked(void)
 {
 	int c, moved = 0;
 	while (rx_tail - rx_head < CONSOLE_RX_SIZE && (c = uart_getc()) >= 0) {
+		if (job_intr_filter(c))
+			continue;        /* ^C for the foreground job: not input */
 		rx_buf[rx_tail++ % CONSOLE_RX_SIZE] = (char)c;
 		moved++;
 	}
@@ -74,6 +79,7 @@ void console_intr(void)
 	spin_lock(&rx_lock);
 	int moved = console_fill_locked();
 	spin_unlock(&rx_lock);
+	job_intr_deliver();      /* kill what a ^C above was for (proc_lock) */
 	if (moved)
 		wakeup(&console_chan);   /* after rx_lock: the order is proc_lock -> rx_lock */
 }
@@ -83,6 +89,26 @@ void console_poll(void)
 {
 	if (!rx_irq)
 		console_intr();
+}
+
+/* Remove every unread c from the ring, keeping the other bytes in
+ * order; true if there was one. Job control takes a ^C typed just before
+ * a job got the console out of the input with it (kernel/proc/job.c). */
+bool console_take(char c)
+{
+	bool found = false;
+	spin_lock(&rx_lock);
+	uint32_t out = rx_head;
+	for (uint32_t i = rx_head; i != rx_tail; i++) {
+		char b = rx_buf[i % CONSOLE_RX_SIZE];
+		if (b == c)
+			found = true;
+		else
+			rx_buf[out++ % CONSOLE_RX_SIZE] = b;
+	}
+	rx_tail = out;
+	spin_unlock(&rx_lock);
+	return found;
 }
 
 /* Next buffered input character, or -1 when the ring is empty. A reader

@@ -5,6 +5,7 @@
  * page tables, kernel stack) in O(pages it owns), with counts by tag.
  */
 #include <kernel/proc.h>
+#include <kernel/job.h>
 #include <kernel/ipc.h>
 #include <kernel/page.h>
 #include <kernel/tag.h>
@@ -55,11 +56,13 @@ static bool reclaim_log_wants(const char *name)
 	return false;
 }
 
-/* Is pid used by a live slot? Caller holds proc_lock. */
+/* Is pid used by a live slot, as its pid or its job's id? Caller holds
+ * proc_lock. */
 static bool pid_in_use(pid_t pid)
 {
 	for (int i = 0; i < PROC_MAX; i++)
-		if (proc_table[i].state != P_UNUSED && proc_table[i].pid == pid)
+		if (proc_table[i].state != P_UNUSED &&
+		    (proc_table[i].pid == pid || proc_table[i].job == pid))
 			return true;
 	return false;
 }
@@ -88,6 +91,8 @@ void proc_first_run(void)
 	sched_finish();
 	this_cpu()->intena = true;   /* a new context starts interruptible */
 	spin_unlock(&proc_lock);
+	if (p->killed)               /* its job was killed while it was built */
+		proc_exit(W_KILLED(p->kill_cause));
 	if (p->kthread) {
 		p->kfn(p->karg);
 		proc_exit(W_EXITCODE(0));
@@ -97,12 +102,23 @@ void proc_first_run(void)
 }
 
 /* Take a slot and give it a pid, an owner record, a kernel stack and a
- * first context. Returns it as EMBRYO, or NULL with *err set. */
+ * first context. Returns it as EMBRYO, or NULL with *err set. A child of
+ * the calling process joins the caller's job; the caller must not have
+ * been killed (-EINTR), so a job being killed cannot grow behind the
+ * killer's back. */
 struct proc *proc_alloc(const char *name, pid_t ppid, int *err)
 {
 	struct proc *p = NULL;
+	struct proc *parent = proc_current();
 
+	if (parent && parent->pid != ppid)
+		parent = NULL;       /* a kernel-made process: no job */
 	spin_lock(&proc_lock);
+	if (parent && parent->killed) {
+		spin_unlock(&proc_lock);
+		*err = -EINTR;
+		return NULL;
+	}
 	for (int i = 0; i < PROC_MAX; i++)
 		if (proc_table[i].state == P_UNUSED) {
 			p = &proc_table[i];
@@ -116,6 +132,7 @@ struct proc *proc_alloc(const char *name, pid_t ppid, int *err)
 	memset(p, 0, sizeof(*p));
 	p->pid = pid_next();
 	p->ppid = ppid;
+	p->job = parent ? parent->job : 0;
 	p->state = P_EMBRYO;
 	strlcpy(p->name, name, sizeof(p->name));
 	p->log_reclaim = reclaim_log_wants(name);
@@ -224,6 +241,7 @@ void proc_exit(int status)
 				free_proc(c);
 		}
 	}
+	job_exit_locked(p);
 	p->status = status;
 	p->state = P_ZOMBIE;
 	struct proc *parent = p->ppid ? proc_find(p->ppid) : NULL;

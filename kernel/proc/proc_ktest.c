@@ -4,6 +4,7 @@
 #include <kernel/ktest.h>
 #include <kernel/memsnap.h>
 #include <kernel/proc.h>
+#include <kernel/syscall.h>
 #include <kernel/page.h>
 #include <kernel/heap.h>
 #include <kernel/tag.h>
@@ -60,6 +61,24 @@ KTEST(proc_kill_sleeper)
 	KT_EQ(proc_wait(pid, &status), pid);
 	KT_ASSERT(WIFKILLED(status));
 	KT_EQ(WKILLCAUSE(status), KILL_REQUESTED);
+}
+
+/* kill's pid is the whole 64-bit register: 2^32 + pid names no process
+ * (it used to be truncated to pid), so the sleeper survives it. */
+KTEST(proc_kill_whole_register)
+{
+	int status;
+	struct trapframe tf = { 0 };
+	pid_t pid = start("sleep", "100000");
+	KT_ASSERT(pid > 0);
+	tf.a0 = (1UL << 32) + (uint64_t)pid;
+	KT_EQ(sys_kill(&tf), -ESRCH);
+	tf.a0 = (uint64_t)-1 << 32 | (uint64_t)pid;
+	KT_EQ(sys_kill(&tf), -ESRCH);
+	tf.a0 = (uint64_t)pid;
+	KT_EQ(sys_kill(&tf), 0);
+	KT_EQ(proc_wait(pid, &status), pid);
+	KT_EQ(status, W_KILLED(KILL_REQUESTED));
 }
 
 KTEST(proc_sleep_sleeps)

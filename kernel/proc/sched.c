@@ -9,6 +9,7 @@
  * whoever resumes releases it, after sched_finish.
  */
 #include <kernel/proc.h>
+#include <kernel/job.h>
 #include <kernel/cpu.h>
 #include <kernel/riscv.h>
 #include <kernel/timer.h>
@@ -209,8 +210,10 @@ void proc_tick(void)
 
 	if (p)
 		p->cpu_ticks++;
-	if (c == &cpus[0])
+	if (c == &cpus[0]) {
 		wakeup(&timer_chan);
+		job_intr_deliver();  /* a ^C taken in where proc_lock was held */
+	}
 	if (p && p->state == P_RUNNING)
 		yield();
 }

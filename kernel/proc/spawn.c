@@ -6,6 +6,7 @@
  * the embryo with free_proc(): nothing leaks, nothing is half-built.
  */
 #include <kernel/proc.h>
+#include <kernel/job.h>
 #include <kernel/uvm.h>
 #include <kernel/elf.h>
 #include <kernel/progs.h>
@@ -67,18 +68,34 @@ static int setup_stack(struct proc *p, int argc, char *const argv[])
 	return 0;
 }
 
+static pid_t spawn_image(const char *name, const void *img, size_t len,
+			 int argc, char *const argv[], pid_t ppid, enum spawn_how how);
+
 pid_t proc_spawn(const char *name, int argc, char *const argv[], pid_t ppid)
+{
+	return proc_spawn_as(name, argc, argv, ppid, SPAWN_INHERIT);
+}
+
+pid_t proc_spawn_as(const char *name, int argc, char *const argv[], pid_t ppid,
+		    enum spawn_how how)
 {
 	const void *img;
 	size_t len;
 
 	if (progs_find(name, &img, &len) < 0)
 		return -ENOENT;
-	return proc_spawn_image(name, img, len, argc, argv, ppid);
+	return spawn_image(name, img, len, argc, argv, ppid, how);
 }
 
 pid_t proc_spawn_image(const char *name, const void *img, size_t len,
 		       int argc, char *const argv[], pid_t ppid)
+{
+	return spawn_image(name, img, len, argc, argv, ppid, SPAWN_INHERIT);
+}
+
+/* Build the process and make it runnable, in the job how says. */
+static pid_t spawn_image(const char *name, const void *img, size_t len,
+			 int argc, char *const argv[], pid_t ppid, enum spawn_how how)
 {
 	struct elf_image ei;
 	int err;
@@ -109,6 +126,9 @@ pid_t proc_spawn_image(const char *name, const void *img, size_t len,
 	p->tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE | FP_USER_SSTATUS_OFF)) |
 			 SSTATUS_SPIE;
 	pid_t pid = p->pid;
-	proc_ready(p);
+	spin_lock(&proc_lock);
+	job_place_locked(p, how);    /* before it can run: nobody sees it half-placed */
+	proc_set_runnable(p);
+	spin_unlock(&proc_lock);
 	return pid;
 }

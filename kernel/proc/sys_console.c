@@ -2,6 +2,7 @@
  * editing: the shell does that). */
 #include <kernel/syscall.h>
 #include <kernel/proc.h>
+#include <kernel/job.h>
 #include <kernel/uvm.h>
 #include <kernel/dev.h>
 #include <kernel/printf.h>
@@ -47,13 +48,16 @@ long sys_console_read(struct trapframe *tf)
 	 * (without writing anything into it) */
 	if (uvm_check(p->pagetable, buf, len, true) < 0)
 		return -EFAULT;
+	/* only the foreground job reads; a background reader sleeps until
+	 * job_fg brings it to the front (or it is killed) */
 	spin_lock(&proc_lock);
-	while ((c = console_getc()) < 0) {
+	while (!job_console_mine_locked(p) || (c = console_getc()) < 0) {
 		if (p->killed) {
 			spin_unlock(&proc_lock);
 			return -EINTR;
 		}
-		sleep_on(&console_chan, &proc_lock, "console");
+		sleep_on(&console_chan, &proc_lock,
+			 job_console_mine_locked(p) ? "console" : "console-bg");
 	}
 	spin_unlock(&proc_lock);
 	chunk[n++] = (char)c;

@@ -2,6 +2,7 @@
  * through uvm_copyin/copyout; every other argument is range-checked. */
 #include <kernel/syscall.h>
 #include <kernel/proc.h>
+#include <kernel/job.h>
 #include <kernel/uvm.h>
 #include <kernel/heap.h>
 #include <kernel/timer.h>
@@ -61,6 +62,12 @@ static int copy_argv(struct proc *p, uintptr_t uargv, const char *name,
 
 long sys_spawn(struct trapframe *tf)
 {
+	return sys_spawn_as(tf, SPAWN_INHERIT);
+}
+
+/* spawn(name, argv) in a0, a1, placing the child as how says (job.h). */
+long sys_spawn_as(struct trapframe *tf, enum spawn_how how)
+{
 	struct proc *p = proc_current();
 	char name[PROC_NAME_MAX];
 	char *args[SPAWN_ARGC_MAX + 1];
@@ -72,7 +79,7 @@ long sys_spawn(struct trapframe *tf)
 	if (!buf)
 		return -ENOMEM;
 	int argc = copy_argv(p, tf->a1, name, buf, args);
-	long r = argc < 0 ? argc : proc_spawn(name, argc, args, p->pid);
+	long r = argc < 0 ? argc : proc_spawn_as(name, argc, args, p->pid, how);
 	kfree(buf);
 	return r;
 }
@@ -97,13 +104,16 @@ long sys_wait(struct trapframe *tf)
 long sys_sleep(struct trapframe *tf)
 {
 	uint64_t ms = tf->a0;
-	if (ms > 24UL * 3600 * 1000)
+	if (ms > (uint64_t)SLEEP_MS_MAX)
 		return -EINVAL;
 	return proc_sleep_ms(ms);
 }
 
 long sys_kill(struct trapframe *tf)
 {
+	/* the whole register is the pid: 2^32 + 3 is no process, not pid 3 */
+	if ((long)tf->a0 != (pid_t)tf->a0)
+		return -ESRCH;
 	return proc_kill((pid_t)tf->a0);
 }
 

@@ -25,6 +25,10 @@ static const syscall_fn syscalls[SYS_MAX] = {
 	[SYS_svc_lookup]    = sys_svc_lookup,
 	[SYS_svc_register]  = sys_svc_register,
 	[SYS_progs]         = sys_progs,
+	[SYS_job_spawn]     = sys_job_spawn,
+	[SYS_job_fg]        = sys_job_fg,
+	[SYS_job_kill]      = sys_job_kill,
+	[SYS_job_wait]      = sys_job_wait,
 };
 
 void syscall(struct trapframe *tf)

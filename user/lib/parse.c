@@ -1,4 +1,5 @@
-/* Parsing numbers: strtol, atoi and the strict parse_long. */
+/* Parsing numbers: the strict parse_num every program uses for its
+ * arguments, and C's strtol and atoi for code that wants their laxness. */
 #include <rvos.h>
 
 #define LONG_MAX_U  ((unsigned long)-1 >> 1)
@@ -70,16 +71,37 @@ int atoi(const char *s)
 	return (int)strtol(s, NULL, 10);
 }
 
-int parse_long(const char *s, long *out)
+int parse_num(const char *s, long min, long max, long *out)
 {
-	bool range;
-	char *end;
-	long v = parse(s, &end, 0, &range);
+	unsigned long v = 0, limit = LONG_MAX_U;
+	bool neg = *s == '-';
 
-	if (end == s || *end != '\0')
-		return -EINVAL;
+	if (neg) {
+		s++;
+		limit = LONG_MAX_U + 1;
+	}
+	if (!*s)
+		return -EINVAL;              /* empty, or a bare sign */
+	bool range = false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;      /* junk, spaces, a second sign */
+		unsigned long d = (unsigned long)(*s - '0');
+		if (v > (limit - d) / 10)
+			range = true;        /* keep going: junk still wins */
+		else
+			v = v * 10 + d;
+	}
 	if (range)
 		return -ERANGE;
-	*out = v;
+	long n = neg ? (long)(0 - v) : (long)v;
+	if (n < min || n > max)
+		return -ERANGE;
+	*out = n;
 	return 0;
+}
+
+int parse_long(const char *s, long *out)
+{
+	return parse_num(s, -(long)LONG_MAX_U - 1, (long)LONG_MAX_U, out);
 }

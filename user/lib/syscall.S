@@ -27,6 +27,10 @@
 	SYSCALL console_read,   SYS_console_read
 	SYSCALL clock,          SYS_clock
 	SYSCALL shutdown,       SYS_shutdown
+	SYSCALL job_spawn,      SYS_job_spawn
+	SYSCALL job_fg,         SYS_job_fg
+	SYSCALL job_kill,       SYS_job_kill
+	SYSCALL job_wait,       SYS_job_wait
 	SYSCALL chan_create,    SYS_chan_create
 	SYSCALL chan_send,      SYS_chan_send
 	SYSCALL chan_recv,      SYS_chan_recv

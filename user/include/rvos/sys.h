@@ -54,6 +54,19 @@ int shutdown(int code);
  * if len cannot hold the name (PROG_NAME_MAX + 1 always can). */
 long progs(unsigned long index, char *buf, size_t len);
 
+/* Job control, for the console's controller (the shell the kernel
+ * started) only; -EPERM for anyone else. job_spawn is spawn with the
+ * child first in a new job (its id is the child's pid); job_fg gives the
+ * console to a job (0: back to the caller) and returns
+ * JOB_FG_INTERRUPTED if ^C killed the job that had it; job_kill kills
+ * every process of a job; job_wait blocks until a job has no running
+ * process (JOB_WAIT_NOHANG: does not block) and returns how many are
+ * left. docs/syscalls.md, "Jobs". */
+int job_spawn(const char *name, char *const argv[]);
+int job_fg(int job);
+int job_kill(int job);
+int job_wait(int job, int flags);
+
 /* Message for an error code, given as -E* or E* ("no such program"). */
 const char *errstr(int err);
 
