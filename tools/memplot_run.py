@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Boot rvos, run the memplot workload, and collect `mem -r` snapshots.
+
+    tools/memplot_run.py --qemu "QEMU COMMAND" --gdb gdb-multiarch --out DIR
+
+Boots QEMU on a pseudo-terminal (as the test harness does), attaches gdb
+with tools/memplot_sampler.py once the prompt shows, then types WORKLOAD
+into the shell, one command at a time, each after the last one's prompt.
+Writes DIR/samples.log (the snapshots, for tools/memplot.py),
+DIR/console.log (what the console showed) and DIR/gdb.log. Exits 1, naming the step,
+if the boot or a command does not finish in time.
+"""
+
+import argparse
+import os
+import re
+import shlex
+import socket
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "testing"))
+from console import Console, Failure, kill_group, spawn  # noqa: E402
+
+# What the chart shows, step by step: a quiet start, a leak of heap,
+# pages and channels (reclaimed at its exit), a program taking 16 MiB of
+# pages, the channel self-test (spawns, a flood of sysinfo clients), the
+# kernel heap grown through channels until memory runs out and given
+# back, a storm of sleepers spawned, killed and reaped, and a quiet end.
+WORKLOAD = [
+    "sleep 300",
+    "mem -r",
+    "leak 8",
+    "sleep 200",
+    "hog 4000",
+    "sleep 200",
+    "chantest",
+    "sleep 200",
+    "flood heap",
+    "sleep 200",
+    "storm fill",
+    "sleep 300",
+]
+
+PROMPT = re.compile(r"^rvos> ", re.M)
+BOOT_SECONDS = 30
+STEP_SECONDS = 60
+SEND_DELAY = 0.005        # seconds between typed characters
+
+
+class Log:
+    """The console log: Console writes to it as output arrives."""
+
+    # Open path for writing.
+    def __init__(self, path):
+        self.f = open(path, "w", encoding="utf-8", errors="replace")
+
+    # Append console text.
+    def write(self, text):
+        self.f.write(text)
+
+    # Push it to disk.
+    def flush(self):
+        self.f.flush()
+
+
+# A free local TCP port for QEMU's gdb stub.
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# Start gdb on QEMU's stub with the sampler, its output going to gdb_log;
+# wait until it is attached and the kernel runs on.
+def start_sampler(gdb, port, kernel, samples, gdb_log, deadline):
+    argv = shlex.split(gdb) + [
+        "-batch", "-nx", "-ex", "set pagination off", "-ex", "set confirm off",
+        "-ex", f"target remote 127.0.0.1:{port}",
+        "-ex", f"source {os.path.join(HERE, 'gdb', 'rvos.py')}",
+        "-ex", f"python MEMPLOT_OUT = {samples!r}",
+        "-ex", f"source {os.path.join(HERE, 'memplot_sampler.py')}",
+        "-ex", "echo @memplot sampling\\n",
+        "-ex", "continue", kernel]
+    with open(gdb_log, "w") as out:
+        proc = spawn(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+    while time.monotonic() < deadline and proc.poll() is None:
+        with open(gdb_log) as f:
+            if "@memplot sampling" in f.read():
+                return proc
+        time.sleep(0.1)
+    kill_group(proc)
+    raise Failure(f"gdb did not attach to QEMU with the sampler (see {gdb_log})")
+
+
+# Type one command and wait for the prompt after it; returns the new position.
+def step(con, command, pos):
+    con.send((command + "\r").encode(), SEND_DELAY, time.monotonic() + STEP_SECONDS, command)
+    m = con.expect(PROMPT, pos, time.monotonic() + STEP_SECONDS,
+                   f"prompt after '{command}'")
+    return m.end()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--qemu", required=True, help="QEMU command with -kernel")
+    ap.add_argument("--gdb", default="gdb-multiarch")
+    ap.add_argument("--kernel", default="build/kernel.elf")
+    ap.add_argument("--out", required=True, help="directory for the logs")
+    a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    samples = os.path.join(a.out, "samples.log")
+    port = free_port()
+    log = Log(os.path.join(a.out, "console.log"))
+    con = Console(shlex.split(a.qemu) + ["-gdb", f"tcp:127.0.0.1:{port}"], log, [])
+    gdb = None
+    start = time.monotonic()
+    try:
+        m = con.expect(PROMPT, 0, start + BOOT_SECONDS, "the first prompt")
+        gdb = start_sampler(a.gdb, port, a.kernel, samples,
+                            os.path.join(a.out, "gdb.log"), start + BOOT_SECONDS)
+        pos = m.end()
+        for command in WORKLOAD:
+            print(f"memplot: {command}", flush=True)
+            pos = step(con, command, pos)
+        con.send(b"shutdown\r", SEND_DELAY, time.monotonic() + STEP_SECONDS, "shutdown")
+        con.wait_exit(time.monotonic() + STEP_SECONDS, "shutdown")
+        gdb.wait(timeout=STEP_SECONDS)
+    except (Failure, TimeoutError, subprocess.TimeoutExpired) as e:
+        print(f"memplot: {e} (console: {log.f.name})", file=sys.stderr)
+        return 1
+    finally:
+        if gdb:
+            kill_group(gdb)
+        con.close()
+        log.f.close()
+    print(f"memplot: workload ran in {time.monotonic() - start:.1f} s; snapshots in {samples}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
