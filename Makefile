@@ -145,7 +145,7 @@ help:
 	@echo "  make qemu-gdb   boot halted, waiting for gdb on port GDBPORT"
 	@echo "  make gdb        attach gdb-multiarch to 'make qemu-gdb' (rvos-* commands)"
 	@echo "  make test       run every test; last line 'N passed, N failed'"
-	@echo "  make bench      run the benchmarks (docs/perf.md); figures in build/bench.txt"
+	@echo "  make bench      run the benchmarks (docs/perf.md); figures in build/bench.txt, chart in build/bench.svg"
 	@echo "  make memplot    chart memory over a short workload: build/memplot.svg, .png"
 	@echo "  make fuzz       libFuzzer on the page allocator and heap for FUZZ_SECONDS (60)"
 	@echo "  make deps       install missing Debian packages"
