@@ -120,7 +120,7 @@ def draw(snaps, prefix, title, parent="shell"):
     procs = proc_series(snaps)
     pcolours = {k: pcmap(i % 10) for i, k in enumerate(sorted(procs))}
     stacked(axes[3], x, procs, pcolours, "Pages by process (stacked by name)", "pages")
-    axes[3].set_xlabel(xlabel + f"; dotted: a program run by {parent} exits")
+    axes[3].set_xlabel(xlabel + f"; dotted lines: a program run by the {parent} exits")
     mark_steps(axes, steps(snaps, x, parent))
     fig.suptitle(title, fontsize=12)
     fig.tight_layout()
