@@ -7,15 +7,14 @@ Boots QEMU on a pseudo-terminal (as the test harness does), attaches gdb
 with tools/memplot_sampler.py once the prompt shows, then types WORKLOAD
 into the shell, one command at a time, each after the last one's prompt.
 Writes DIR/samples.log (the snapshots, for tools/memplot.py),
-DIR/console.log (what the console showed) and DIR/gdb.log. Exits 1, naming the step,
-if the boot or a command does not finish in time.
+DIR/console.log (what the console showed) and DIR/gdb.log. Exits 1,
+naming the step, if the boot or a command does not finish in time.
 """
 
 import argparse
 import os
 import re
 import shlex
-import socket
 import subprocess
 import sys
 import time
@@ -23,11 +22,12 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "testing"))
 from console import Console, Failure, kill_group, spawn  # noqa: E402
+from harness import Log, free_port  # noqa: E402
 
 # What the chart shows, step by step: a quiet start, a leak of heap,
 # pages and channels (reclaimed at its exit), a program taking 16 MiB of
 # pages, the channel self-test (spawns, a flood of sysinfo clients), the
-# kernel heap grown through channels until memory runs out and given
+# kernel heap grown through channels until the kernel refuses, and given
 # back, a storm of sleepers spawned, killed and reaped, and a quiet end.
 WORKLOAD = [
     "sleep 300",
@@ -48,29 +48,6 @@ PROMPT = re.compile(r"^rvos> ", re.M)
 BOOT_SECONDS = 30
 STEP_SECONDS = 60
 SEND_DELAY = 0.005        # seconds between typed characters
-
-
-class Log:
-    """The console log: Console writes to it as output arrives."""
-
-    # Open path for writing.
-    def __init__(self, path):
-        self.f = open(path, "w", encoding="utf-8", errors="replace")
-
-    # Append console text.
-    def write(self, text):
-        self.f.write(text)
-
-    # Push it to disk.
-    def flush(self):
-        self.f.flush()
-
-
-# A free local TCP port for QEMU's gdb stub.
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # Start gdb on QEMU's stub with the sampler, its output going to gdb_log;
@@ -113,7 +90,8 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     samples = os.path.join(a.out, "samples.log")
     port = free_port()
-    log = Log(os.path.join(a.out, "console.log"))
+    console_log = os.path.join(a.out, "console.log")
+    log = Log(console_log)
     con = Console(shlex.split(a.qemu) + ["-gdb", f"tcp:127.0.0.1:{port}"], log, [])
     gdb = None
     start = time.monotonic()
@@ -129,13 +107,13 @@ def main():
         con.wait_exit(time.monotonic() + STEP_SECONDS, "shutdown")
         gdb.wait(timeout=STEP_SECONDS)
     except (Failure, TimeoutError, subprocess.TimeoutExpired) as e:
-        print(f"memplot: {e} (console: {log.f.name})", file=sys.stderr)
+        print(f"memplot: {e} (console: {console_log})", file=sys.stderr)
         return 1
     finally:
         if gdb:
             kill_group(gdb)
         con.close()
-        log.f.close()
+        log.close()
     print(f"memplot: workload ran in {time.monotonic() - start:.1f} s; snapshots in {samples}")
     return 0
 
