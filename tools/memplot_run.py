@@ -59,17 +59,21 @@ def start_sampler(gdb, port, kernel, samples, gdb_log, deadline):
         "-ex", f"source {os.path.join(HERE, 'gdb', 'rvos.py')}",
         "-ex", f"python MEMPLOT_OUT = {samples!r}",
         "-ex", f"source {os.path.join(HERE, 'memplot_sampler.py')}",
-        "-ex", "echo @memplot sampling\\n",
         "-ex", "continue", kernel]
     with open(gdb_log, "w") as out:
         proc = spawn(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+    why = "gdb did not attach to QEMU with the sampler"
     while time.monotonic() < deadline and proc.poll() is None:
         with open(gdb_log) as f:
-            if "@memplot sampling" in f.read():
-                return proc
+            said = re.search(r"^@memplot (sampling|failed: .*)$", f.read(), re.M)
+        if said and said.group(1) == "sampling":
+            return proc
+        if said:
+            why = "gdb's sampler " + said.group(1)
+            break
         time.sleep(0.1)
     kill_group(proc)
-    raise Failure(f"gdb did not attach to QEMU with the sampler (see {gdb_log})")
+    raise Failure(f"{why} (see {gdb_log})")
 
 
 # Type one command and wait for the prompt after it; returns the new position.
@@ -103,6 +107,8 @@ def main():
         for command in WORKLOAD:
             print(f"memplot: {command}", flush=True)
             pos = step(con, command, pos)
+        if gdb.poll() is not None:
+            raise Failure(f"gdb's sampler stopped during the workload (see {a.out}/gdb.log)")
         con.send(b"shutdown\r", SEND_DELAY, time.monotonic() + STEP_SECONDS, "shutdown")
         con.wait_exit(time.monotonic() + STEP_SECONDS, "shutdown")
         gdb.wait(timeout=STEP_SECONDS)

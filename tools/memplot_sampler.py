@@ -67,6 +67,12 @@ class ExitSampler(gdb.Breakpoint):
         return False
 
 
+# Set both breakpoints, then say so; tools/memplot_run.py waits for one
+# line or the other. A kernel without one of the functions would leave a
+# pending breakpoint that never fires.
 out = open(MEMPLOT_OUT, "w")          # noqa: F821 (set by the caller)
-TickSampler()
-ExitSampler()
+missing = [bp.location for bp in (TickSampler(), ExitSampler()) if bp.pending]
+if missing:
+    print(f"@memplot failed: no {', '.join(missing)} in this kernel")
+else:
+    print("@memplot sampling")
