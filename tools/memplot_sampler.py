@@ -18,8 +18,9 @@ that tools/memplot.py reads as its time and label. Breakpoints whose
 stop() returns False never stop the kernel for the user; gdb reads the
 tables while QEMU holds the hart (and guest time stands still). Neither
 place holds heap_lock or page_lock, under which the counters change, so
-the figures read are whole (timer_tick runs from the trap with
-interrupts off: no spinlock holder on the one hart was interrupted).
+with one hart (make memplot's default CPUS=1) the figures read are whole:
+timer_tick runs from a trap, and a hart holding a spinlock has its
+interrupts off. With more harts another one may be mid-update.
 """
 
 import gdb
