@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Boot rvos, run the memplot workload, and collect `mem -r` snapshots.
 
-    tools/memplot_run.py --qemu "QEMU COMMAND" --gdb gdb-multiarch --out DIR
+    tools/memplot_run.py [--qemu "QEMU COMMAND"] [--gdb GDB] [--kernel ELF]
+                         --out DIR [--steps COMMAND...]
 
 Boots QEMU on a pseudo-terminal (as the test harness does), attaches gdb
 with tools/memplot_sampler.py once the prompt shows, then types WORKLOAD
-into the shell, one command at a time, each after the last one's prompt.
+(or the --steps) into the shell, one command at a time, each after the
+last one's prompt, and shuts down.
 Writes DIR/samples.log (the snapshots, for tools/memplot.py),
 DIR/console.log (what the console showed) and DIR/gdb.log. Exits 1,
 naming the step, if the boot or a command does not finish in time.
@@ -22,7 +24,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "testing"))
 from console import Console, Failure, kill_group, spawn  # noqa: E402
-from harness import Log, free_port  # noqa: E402
+from harness import DEFAULT_QEMU, Log, free_port  # noqa: E402
 
 # What the chart shows, step by step: a quiet start, a leak of heap,
 # pages and channels (reclaimed at its exit), a program taking 16 MiB of
@@ -86,17 +88,23 @@ def step(con, command, pos):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--qemu", required=True, help="QEMU command with -kernel")
+    ap.add_argument("--qemu", default=DEFAULT_QEMU,
+                    help="QEMU command (-kernel is added unless it has one)")
     ap.add_argument("--gdb", default="gdb-multiarch")
     ap.add_argument("--kernel", default="build/kernel.elf")
     ap.add_argument("--out", required=True, help="directory for the logs")
+    ap.add_argument("--steps", nargs="+", default=WORKLOAD, metavar="COMMAND",
+                    help="shell commands to run instead of the workload")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     samples = os.path.join(a.out, "samples.log")
     port = free_port()
     console_log = os.path.join(a.out, "console.log")
     log = Log(console_log)
-    con = Console(shlex.split(a.qemu) + ["-gdb", f"tcp:127.0.0.1:{port}"], log, [])
+    argv = shlex.split(a.qemu)
+    if "-kernel" not in argv:
+        argv += ["-kernel", a.kernel]
+    con = Console(argv + ["-gdb", f"tcp:127.0.0.1:{port}"], log, [])
     gdb = None
     start = time.monotonic()
     try:
@@ -104,7 +112,7 @@ def main():
         gdb = start_sampler(a.gdb, port, a.kernel, samples,
                             os.path.join(a.out, "gdb.log"), start + BOOT_SECONDS)
         pos = m.end()
-        for command in WORKLOAD:
+        for command in a.steps:
             print(f"memplot: {command}", flush=True)
             pos = step(con, command, pos)
         if gdb.poll() is not None:
