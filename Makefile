@@ -15,6 +15,8 @@ HOSTCC   ?= gcc
 QEMU     ?= qemu-system-riscv64
 GDB      ?= gdb-multiarch
 PYTHON   ?= python3
+# the charts' interpreter: Debian's, which python3-matplotlib is for
+CHART_PYTHON ?= /usr/bin/python3
 OPENSBI  ?= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 
 B        := build
@@ -40,7 +42,7 @@ KASM := $(wildcard kernel/*/*.S)
 KOBJ := $(patsubst %,$(B)/%.o,$(KSRC) $(KASM))
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel deps qemu qemu-gdb gdb test host-test clean help compile_commands.json
+.PHONY: all kernel deps qemu qemu-gdb gdb test host-test memplot clean help compile_commands.json
 
 all: kernel
 
@@ -117,6 +119,16 @@ test: kernel
 	$(PYTHON) tools/testing/harness.py --jobs $(JOBS) --logdir $(B)/test \
 		--qemu "$(QEMU_CMD)" --gdb "$(GDB)" tools/testing/scenarios
 
+# Memory over time: boot, run a short workload sampled by gdb
+# (tools/memplot_run.py, tools/memplot_sampler.py), and chart the
+# snapshots into build/memplot.svg and .png (docs/sysinfo.md, "memplot").
+memplot: kernel
+	@tools/deps.sh --charts --quiet
+	$(Q)$(PYTHON) tools/memplot_run.py --qemu "$(QEMU_CMD)" --gdb "$(GDB)" \
+		--kernel $(B)/kernel.elf --out $(B)/memplot
+	$(Q)$(CHART_PYTHON) tools/memplot.py --out $(B)/memplot \
+		--title "rvos memory during make memplot's workload" $(B)/memplot/samples.log
+
 # The compilation database for clangd, from the build's own flags.
 compile_commands.json:
 	$(Q)$(PYTHON) tools/compile_commands.py "$(CURDIR)" "$(CC)" "$(CFLAGS)" \
@@ -133,7 +145,8 @@ help:
 	@echo "  make qemu-gdb   boot halted, waiting for gdb on port GDBPORT"
 	@echo "  make gdb        attach gdb-multiarch to 'make qemu-gdb' (rvos-* commands)"
 	@echo "  make test       run every test; last line 'N passed, N failed'"
-	@echo "  make bench      run the benchmarks (docs/perf.md); figures in build/bench.txt"
+	@echo "  make bench      run the benchmarks (docs/perf.md); figures in build/bench.txt, chart in build/bench.svg"
+	@echo "  make memplot    chart memory over a short workload: build/memplot.svg, .png"
 	@echo "  make fuzz       libFuzzer on the page allocator and heap for FUZZ_SECONDS (60)"
 	@echo "  make deps       install missing Debian packages"
 	@echo "  make compile_commands.json   the compilation database for clangd"

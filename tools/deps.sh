@@ -2,6 +2,10 @@
 # Install the Debian packages rvos needs, if any is missing. Idempotent:
 # when everything is present it prints nothing (with --quiet) and exits 0.
 # Runs apt-get as root, or through sudo.
+#
+#   tools/deps.sh [--quiet]            what make, make qemu and make test need
+#   tools/deps.sh --charts [--quiet]   only what the charts need (make memplot,
+#                                      the chart of make bench): matplotlib
 set -eu
 
 OPENSBI=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
@@ -20,22 +24,43 @@ clang:clang
 libclang-rt-14-dev:/usr/lib/clang/14/lib/linux/libclang_rt.fuzzer-$(uname -m).a
 "
 
-quiet=no
-[ "${1:-}" = "--quiet" ] && quiet=yes
+# The charts' one extra package, never part of make test. Debian's
+# matplotlib is for Debian's python3, which the chart targets run (a
+# python3 earlier in PATH, such as pyenv's, would not see it).
+CHART_NEEDS="
+python3-matplotlib:/usr/bin/python3 -c 'import matplotlib'
+"
 
+quiet=no
+what_for="build and test tools"
+for arg in "$@"; do
+	case $arg in
+	--quiet) quiet=yes ;;
+	--charts) NEEDS=$CHART_NEEDS; what_for="chart tools" ;;
+	*) echo "usage: tools/deps.sh [--charts] [--quiet]" >&2; exit 2 ;;
+	esac
+done
+
+# One need per line: package:proof, the proof a path, a command, or a
+# shell test with spaces in it.
 missing=""
+nl='
+'
+IFS=$nl
 for pair in $NEEDS; do
 	pkg=${pair%%:*}
 	what=${pair#*:}
 	case $what in
+	*" "*) sh -c "$what" >/dev/null 2>&1 && continue ;;
 	/*) [ -e "$what" ] && continue ;;
 	*) command -v "$what" >/dev/null 2>&1 && continue ;;
 	esac
 	missing="$missing $pkg"
 done
+unset IFS
 
 if [ -z "$missing" ]; then
-	[ $quiet = yes ] || echo "deps: all build and test tools are installed"
+	[ $quiet = yes ] || echo "deps: all $what_for are installed"
 	exit 0
 fi
 

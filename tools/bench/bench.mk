@@ -11,6 +11,10 @@
 #           $(BENCH_NOACCT_B), so the tracking's overhead can be stated
 # It prints every "@BENCH name=value unit" line, the overheads it derives,
 # and writes them all to build/bench.txt (logs in build/bench/).
+# tools/bench/benchplot.py then charts the figures that peers have
+# (tools/bench/peers.tsv) into build/bench.svg and .png, with Debian's
+# matplotlib (tools/deps.sh --charts); without it, it says the chart was
+# skipped, and bench still succeeds.
 
 BENCH_NOACCT_B  := $(B)/bench-noacct
 BENCH_WALL_RUNS ?= 3
@@ -21,10 +25,13 @@ CFLAGS += $(BENCH_KFLAGS)
 
 .PHONY: bench bench-noacct-kernel
 
-bench: kernel bench-noacct-kernel tools/bench/bench.py
+bench: kernel bench-noacct-kernel tools/bench/bench.py tools/bench/benchplot.py
 	$(PYTHON) tools/bench/bench.py --qemu "$(QEMU_CMD)" \
 		--noacct-kernel $(BENCH_NOACCT_B)/kernel.elf \
 		--wall-runs $(BENCH_WALL_RUNS) --logdir $(B)/bench --out $(B)/bench.txt
+	@tools/deps.sh --charts --quiet || echo "bench: could not install the chart tools"
+	@$(CHART_PYTHON) tools/bench/benchplot.py --out $(B)/bench $(B)/bench.txt || \
+		echo "bench: chart skipped (above)"
 
 # The same sources, built with the tracking compiled out.
 bench-noacct-kernel: deps user
