@@ -30,6 +30,9 @@ USER_LDFLAGS := -nostdlib -static -T user/user.ld \
 	-Wl,-z,max-page-size=4096
 
 USER_PROGS   := $(sort $(basename $(notdir $(wildcard user/*.c))))
+# Test and attack programs (user/test/NAME.c) go in the archive too.
+USER_TEST_PROGS := $(sort $(basename $(notdir $(wildcard user/test/*.c))))
+USER_PROGS   := $(sort $(USER_PROGS) $(USER_TEST_PROGS))
 USER_ELFS    := $(USER_PROGS:%=build/user/%.elf)
 USER_PACKED  := $(USER_PROGS:%=build/user/packed/%.elf)
 USER_ARCHIVE := build/progs.bin
@@ -41,7 +44,8 @@ USER_LIB_OBJS := \
 	$(patsubst user/lib/%.c,build/user/lib/%.o,$(wildcard user/lib/*.c)) \
 	$(patsubst user/lib/%.S,build/user/lib/%.o,$(filter-out user/lib/crt0.S,$(wildcard user/lib/*.S))) \
 	build/user/klib/format.o build/user/klib/string.o
-USER_PROG_OBJS := $(USER_PROGS:%=build/user/%.o)
+USER_PROG_OBJS := $(filter-out $(USER_TEST_PROGS:%=build/user/%.o),$(USER_PROGS:%=build/user/%.o))
+USER_TEST_OBJS := $(USER_TEST_PROGS:%=build/user/%.o)
 
 .PHONY: user
 user: $(USER_ARCHIVE)
@@ -76,6 +80,11 @@ $(USER_LIB): $(USER_LIB_OBJS)
 	$(Q)$(USER_AR) rcs $@ $^
 
 $(USER_PROG_OBJS): build/user/%.o: user/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
+
+$(USER_TEST_OBJS): build/user/%.o: user/test/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<

@@ -25,6 +25,8 @@
 #define SYSINFO_SERVICE  "sysinfo"
 #define SYSINFO_VERSION  1
 #define SYSINFO_MAGIC    0x49535953u    /* "SYSI" */
+#define SYSINFO_CLIENTS_PER_PROC 4      /* connections one process may hold;
+					 * more are answered -EBUSY */
 
 /* Requests (si_request.kind) and the records each reply holds. */
 #define SI_REQ_MEMSTAT     1   /* HEAP, PAGES, TAG per tag, PROC per process */

@@ -140,11 +140,27 @@ static void wake_senders(struct chan_end *e)
 	}
 }
 
-/* Would carrying x into q's queue let x reach itself? It would when q is
- * x or sits, through carriers, inside x's queue. */
+/* The endpoint whose holder holds e, or NULL if e's holder is a root
+ * (a process's handle table or a kernel thread). An endpoint in flight
+ * is held by its carrier's queue; one the kernel keeps for the holder
+ * of its peer (a registry end, a kernel service's client end: for_peer)
+ * is held, in effect, by the peer. docs/ipc.md, "Holders". */
+static struct chan_end *chan_holder_end(struct chan_end *e)
+{
+	if (e->carrier)
+		return e->carrier;
+	if (e->for_peer && !e->peer->closed)
+		return e->peer;
+	return NULL;
+}
+
+/* Would carrying x into q's queue make x its own holder? It would when
+ * q is x or is held, through carriers and for_peer links, by x. Every
+ * enqueue is checked, so the holder links always form a forest rooted
+ * at processes and kernel threads, and this walk ends. */
 static bool makes_cycle(struct chan_end *x, struct chan_end *q)
 {
-	for (struct chan_end *c = q; c; c = c->carrier)
+	for (struct chan_end *c = q; c; c = chan_holder_end(c))
 		if (c == x)
 			return true;
 	return false;
@@ -254,6 +270,26 @@ void chan_close_locked(struct chan_end *e)
 	}
 }
 
+/* A kernel thread has just received m: the for_peer endpoints in it (a
+ * client's end of a connection to a kernel service) are now held for
+ * their peers. One whose peer sits, through carriers, in its own queue
+ * (the client sent its end in there while the connection was still in
+ * flight to the service) would close a loop: close it instead, which
+ * frees that queue and so the client's end, and leave it out of m. */
+static void chan_adopt_locked(struct chan_msg *m)
+{
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < m->nhandles; i++) {
+		struct chan_end *x = m->h[i];
+		if (x->for_peer && makes_cycle(x, x->peer))
+			chan_close_locked(x);
+		else
+			m->h[k++] = x;
+	}
+	m->nhandles = (uint16_t)k;
+}
+
 /* Send from kernel memory through an endpoint the kernel holds. */
 int chan_ksend(struct chan_end *e, const void *buf, size_t len,
 	       struct chan_end *const hs[], int nh, int flags)
@@ -314,6 +350,7 @@ long chan_krecv(struct chan_end *e, void *buf, size_t cap,
 		return -EMSGSIZE;
 	}
 	chan_dequeue_locked(e);
+	chan_adopt_locked(m);
 	spin_unlock(&ipc_lock);
 
 	memcpy(buf, m->data, m->len);

@@ -30,9 +30,13 @@ struct chan_msg {
 struct chan_end {
 	struct chan_end *peer;
 	struct chan_msg *head, *tail;          /* messages to receive here */
-	uint32_t count;                        /* messages queued */
+	uint16_t count;                        /* messages queued */
 	bool closed;                           /* its holder let go */
 	bool registry;                         /* held by the service registry */
+	bool for_peer;                         /* held by the kernel (the registry,
+						* a kernel service) for whoever
+						* holds the peer: let go only when
+						* the peer closes */
 	bool room_wanted;                      /* a sender sleeps on &count */
 	uint8_t receiver;                      /* sleeping on &head: its process
 						* slot + 1, or 0 (a byte keeps a
@@ -48,6 +52,7 @@ struct chan {
 };
 
 _Static_assert(PROC_MAX < 256, "chan_end.receiver is a byte");
+_Static_assert(CHAN_QUEUE_MAX <= 0xffff, "chan_end.count is 16 bits");
 
 /* Message blocks (no lock needed: a message being built or just taken
  * belongs to one caller). */

@@ -163,6 +163,8 @@ long sys_chan_recv(struct trapframe *tf)
 		goto out;
 	}
 	chan_dequeue_locked(e);
+	for (uint32_t i = 0; i < m->nhandles; i++)
+		m->h[i]->for_peer = false;      /* a handle table is a root */
 	spin_unlock(&ipc_lock);
 	r = m->len;
 	chan_msg_put(p, m);

@@ -202,7 +202,7 @@ static int si_proc_pages(struct si_stream *st, pid_t pid)
 {
 	uint64_t by_tag[TAG_MAX] = { 0 };
 
-	if (pid < 0 || si_procs(st, pid) == 0)
+	if (pid <= 0 || si_procs(st, pid) == 0)   /* pid 0 is the kernel, no process */
 		return -ESRCH;
 	uintptr_t a = platform.mem.base, end = a + page_ram_bytes();
 	while (a < end) {
