@@ -29,6 +29,10 @@ struct proc;
 
 #define SVC_MAX 16      /* services the registry can name at once */
 
+/* Kernel heap IPC may hold for one process (docs/ipc.md, "Limits per
+ * process"): its channels, its queued messages, its handle table. */
+#define IPC_PROC_LIMIT_DEFAULT  (1024 * 1024)
+
 /* Something a kernel thread can sleep on for events at many endpoints:
  * a message arriving, room appearing in the peer's queue, the peer
  * closing. events counts them; sleeper is the one thread sleeping on it,
@@ -85,5 +89,11 @@ void ipc_proc_exit(struct proc *p);
 
 /* Handles p holds now (for ps and tests). */
 int ipc_handle_count(struct proc *p);
+
+/* Heap bytes charged to p now, and the cap every process has (0: none);
+ * ipc_limit_set changes it (for tests) and returns the old one. */
+size_t ipc_charged(struct proc *p);
+size_t ipc_limit_get(void);
+size_t ipc_limit_set(size_t bytes);
 
 #endif

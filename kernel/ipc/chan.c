@@ -35,9 +35,10 @@ struct chan_msg *chan_msg_alloc(size_t len)
 	struct chan_msg *m = kmalloc(sizeof(*m) + len, TAG_IPC);
 	if (m) {
 		m->next = NULL;
-		m->len = (uint16_t)len;
+		m->len = (uint32_t)len;
 		m->nhandles = 0;
 		m->cap = (uint32_t)len;
+		m->charge_slot = 0;
 	}
 	return m;
 }
@@ -64,8 +65,9 @@ struct chan_msg *chan_msg_get(struct proc *p, size_t len)
 		return chan_msg_alloc(len);
 	*spare = NULL;
 	m->next = NULL;
-	m->len = (uint16_t)len;
+	m->len = (uint32_t)len;
 	m->nhandles = 0;
+	m->charge_slot = 0;
 	return m;
 }
 
@@ -207,6 +209,7 @@ struct chan_msg *chan_dequeue_locked(struct chan_end *e)
 	if (!e->head)
 		e->tail = NULL;
 	e->count--;
+	chan_msg_uncharge_locked(m);
 	for (uint32_t i = 0; i < m->nhandles; i++)
 		m->h[i]->carrier = NULL;
 	wake_senders(e);
@@ -251,6 +254,7 @@ void chan_close_locked(struct chan_end *e)
 				m->h[i]->close_next = work;
 				work = m->h[i];
 			}
+			chan_msg_uncharge_locked(m);
 			chan_msg_free(m);
 		}
 		x->head = x->tail = NULL;
@@ -261,7 +265,9 @@ void chan_close_locked(struct chan_end *e)
 		wake_receiver(p);       /* the receiver at the peer: now -EPIPE */
 		end_notify(p);
 		if (p->closed) {
-			kfree(chan_of(x));
+			struct chan *ch = chan_of(x);
+			ipc_uncharge_locked(ch->charge_slot, ch->charge_pid, CHAN_CHARGE);
+			kfree(ch);
 		} else if (p->registry) {
 			svc_forget_locked(p);   /* the service is gone */
 			p->close_next = work;
@@ -287,7 +293,7 @@ static void chan_adopt_locked(struct chan_msg *m)
 		else
 			m->h[k++] = x;
 	}
-	m->nhandles = (uint16_t)k;
+	m->nhandles = k;
 }
 
 /* Send from kernel memory through an endpoint the kernel holds. */

@@ -27,9 +27,12 @@ int handle_free_count_locked(struct proc *p)
 {
 	struct chan_end ***slot = &handle_tables[p - proc_table];
 	if (!*slot) {
+		int c = ipc_charge_locked(p, ipc_block_bytes(HANDLE_MAX * sizeof(**slot)));
+		if (c < 0)
+			return c;
 		*slot = kzalloc(HANDLE_MAX * sizeof(**slot), TAG_HNDL);
 		if (!*slot)
-			return -ENOMEM;
+			return -ENOMEM;   /* the charge goes when p exits */
 	}
 	int n = 0;
 	for (int i = 0; i < HANDLE_MAX; i++)
@@ -59,7 +62,7 @@ void handle_clear_locked(struct proc *p, int h)
 }
 
 /* Close all of a dying process's handles and free its table and its
- * spare message block. */
+ * spare message block; stop counting its charges. */
 void ipc_proc_exit(struct proc *p)
 {
 	chan_msg_spare_free(p);
@@ -71,6 +74,7 @@ void ipc_proc_exit(struct proc *p)
 			chan_close_locked(t[i]);
 	spin_unlock(&ipc_lock);
 	kfree(t);
+	ipc_charge_exit(p);
 }
 
 /* How many handles p holds. */

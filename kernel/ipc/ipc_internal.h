@@ -13,9 +13,11 @@ extern struct spinlock ipc_lock;
  * stays 8-byte aligned, so copies to and from user buffers go by words). */
 struct chan_msg {
 	struct chan_msg *next;
-	uint16_t len;
-	uint16_t nhandles;
-	uint32_t cap;                          /* bytes the block has room for */
+	uint32_t len : 11;
+	uint32_t cap : 11;                     /* bytes the block has room for */
+	uint32_t nhandles : 3;
+	uint32_t charge_slot : 7;              /* charged to (slot + 1, pid), or 0 */
+	pid_t charge_pid;
 	struct chan_end *h[CHAN_MSG_HANDLES];  /* endpoints in flight */
 	uint8_t data[];
 };
@@ -49,10 +51,37 @@ struct chan_end {
 /* Both ends, one heap block; freed when both are closed. */
 struct chan {
 	struct chan_end end[2];
+	uint8_t charge_slot;                   /* charged to (slot + 1, pid), or 0 */
+	pid_t charge_pid;
 };
 
 _Static_assert(PROC_MAX < 256, "chan_end.receiver is a byte");
 _Static_assert(CHAN_QUEUE_MAX <= 0xffff, "chan_end.count is 16 bits");
+_Static_assert(CHAN_MSG_MAX < (1 << 11) && CHAN_MSG_HANDLES < (1 << 3) &&
+	       PROC_MAX < (1 << 7), "chan_msg bit fields");
+_Static_assert(sizeof(struct chan_msg) == 48, "a message header stays 48 bytes");
+
+/* Per-process charges (charge.c), ipc_lock held. */
+int ipc_charge_locked(struct proc *p, size_t bytes);
+void ipc_uncharge_locked(unsigned slot, pid_t pid, size_t bytes);
+size_t ipc_block_bytes(size_t size);
+void ipc_charge_exit(struct proc *p);
+
+/* Heap charged for a message block of this capacity, and for a channel. */
+static inline size_t chan_msg_charge(const struct chan_msg *m)
+{
+	return ipc_block_bytes(sizeof(*m) + m->cap);
+}
+#define CHAN_CHARGE  128
+
+/* With ipc_lock held: give back what m was charged, if anything. */
+static inline void chan_msg_uncharge_locked(struct chan_msg *m)
+{
+	if (m->charge_slot) {
+		ipc_uncharge_locked(m->charge_slot, m->charge_pid, chan_msg_charge(m));
+		m->charge_slot = 0;
+	}
+}
 
 /* Message blocks (no lock needed: a message being built or just taken
  * belongs to one caller). */

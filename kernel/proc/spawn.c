@@ -6,6 +6,7 @@
  * the embryo with free_proc(): nothing leaks, nothing is half-built.
  */
 #include <kernel/proc.h>
+#include <kernel/page.h>
 #include <kernel/uvm.h>
 #include <kernel/elf.h>
 #include <kernel/progs.h>
@@ -91,6 +92,7 @@ pid_t proc_spawn_image(const char *name, const void *img, size_t len,
 	struct proc *p = proc_alloc(name, ppid, &err);
 	if (!p)
 		return err;
+	page_owner_limit_set(p->pid, page_limit_default());   /* docs/memory.md */
 
 	p->pagetable = uvm_create(p->pid);
 	err = p->pagetable ? load_segments(p, img, &ei) : -ENOMEM;

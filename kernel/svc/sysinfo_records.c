@@ -122,6 +122,12 @@ static void si_proc_record(struct si_proc *r, const struct proc *p, int slot)
 	r->start_tick = p->start_tick;
 	long pages = page_owner_pages(p->pid);
 	r->pages = pages > 0 ? (uint64_t)pages : 0;
+	long limit = page_owner_limit(p->pid);
+	r->page_limit = limit > 0 ? (uint64_t)limit : 0;
+	if (!p->kthread) {
+		r->ipc_bytes = ipc_charged(&proc_table[slot]);
+		r->ipc_limit = ipc_limit_get();
+	}
 	si_strfield(r->name, sizeof(r->name), p->name, false);
 	if (p->state == P_SLEEPING)
 		si_strfield(r->wait, sizeof(r->wait), p->wait_what, false);
