@@ -87,12 +87,12 @@ int svc_connect(const char *name, pid_t pid, struct chan_end **client);
  * by proc_exit before the process becomes a zombie. */
 void ipc_proc_exit(struct proc *p);
 
-/* Handles p holds now (for ps and tests). */
-int ipc_handle_count(struct proc *p);
+/* Handles p holds now (for ps and tests) and, if bytes is not NULL,
+ * the IPC heap charged to it (docs/ipc.md, "Limits per process"). */
+int ipc_handle_count(struct proc *p, size_t *bytes);
 
-/* Heap bytes charged to p now, and the cap every process has (0: none);
- * ipc_limit_set changes it (for tests) and returns the old one. */
-size_t ipc_charged(struct proc *p);
+/* The IPC heap cap every process has (0: none); ipc_limit_set changes
+ * it (for tests) and returns the old one. */
 size_t ipc_limit_get(void);
 size_t ipc_limit_set(size_t bytes);
 

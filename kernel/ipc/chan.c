@@ -35,10 +35,10 @@ struct chan_msg *chan_msg_alloc(size_t len)
 	struct chan_msg *m = kmalloc(sizeof(*m) + len, TAG_IPC);
 	if (m) {
 		m->next = NULL;
-		m->len = (uint32_t)len;
+		m->len = (uint16_t)len;
 		m->nhandles = 0;
 		m->cap = (uint32_t)len;
-		m->charge_slot = 0;
+		m->charge_proc = NULL;
 	}
 	return m;
 }
@@ -65,9 +65,9 @@ struct chan_msg *chan_msg_get(struct proc *p, size_t len)
 		return chan_msg_alloc(len);
 	*spare = NULL;
 	m->next = NULL;
-	m->len = (uint32_t)len;
+	m->len = (uint16_t)len;
 	m->nhandles = 0;
-	m->charge_slot = 0;
+	m->charge_proc = NULL;
 	return m;
 }
 
@@ -266,7 +266,9 @@ void chan_close_locked(struct chan_end *e)
 		end_notify(p);
 		if (p->closed) {
 			struct chan *ch = chan_of(x);
-			ipc_uncharge_locked(ch->charge_slot, ch->charge_pid, CHAN_CHARGE);
+			if (ch->charge_slot)
+				ipc_uncharge_locked(&proc_table[ch->charge_slot - 1],
+						    ch->charge_pid, CHAN_CHARGE);
 			kfree(ch);
 		} else if (p->registry) {
 			svc_forget_locked(p);   /* the service is gone */
@@ -293,7 +295,7 @@ static void chan_adopt_locked(struct chan_msg *m)
 		else
 			m->h[k++] = x;
 	}
-	m->nhandles = k;
+	m->nhandles = (uint16_t)k;
 }
 
 /* Send from kernel memory through an endpoint the kernel holds. */
@@ -308,7 +310,7 @@ int chan_ksend(struct chan_end *e, const void *buf, size_t len,
 	if (!m)
 		return -ENOMEM;
 	memcpy(m->data, buf, len);
-	m->nhandles = (uint32_t)nh;
+	m->nhandles = (uint16_t)nh;
 	for (int i = 0; i < nh; i++)
 		m->h[i] = hs[i];
 

@@ -6,6 +6,9 @@
 #include <kernel/ipc.h>
 #include <kernel/proc.h>
 #include <kernel/spinlock.h>
+#include <kernel/heap.h>
+#include <kernel/tag.h>
+#include <uapi/errno.h>
 
 extern struct spinlock ipc_lock;
 
@@ -13,11 +16,11 @@ extern struct spinlock ipc_lock;
  * stays 8-byte aligned, so copies to and from user buffers go by words). */
 struct chan_msg {
 	struct chan_msg *next;
-	uint32_t len : 11;
-	uint32_t cap : 11;                     /* bytes the block has room for */
-	uint32_t nhandles : 3;
-	uint32_t charge_slot : 7;              /* charged to (slot + 1, pid), or 0 */
-	pid_t charge_pid;
+	uint16_t len;
+	uint16_t nhandles;
+	uint32_t cap;                          /* bytes the block has room for */
+	pid_t charge_pid;                      /* charged to this process ... */
+	struct proc *charge_proc;              /* ... in this slot, or NULL */
 	struct chan_end *h[CHAN_MSG_HANDLES];  /* endpoints in flight */
 	uint8_t data[];
 };
@@ -57,29 +60,47 @@ struct chan {
 
 _Static_assert(PROC_MAX < 256, "chan_end.receiver is a byte");
 _Static_assert(CHAN_QUEUE_MAX <= 0xffff, "chan_end.count is 16 bits");
-_Static_assert(CHAN_MSG_MAX < (1 << 11) && CHAN_MSG_HANDLES < (1 << 3) &&
-	       PROC_MAX < (1 << 7), "chan_msg bit fields");
-_Static_assert(sizeof(struct chan_msg) == 48, "a message header stays 48 bytes");
+_Static_assert(sizeof(struct chan_msg) == 64, "a message header is 64 bytes");
 
-/* Per-process charges (charge.c), ipc_lock held. */
-int ipc_charge_locked(struct proc *p, size_t bytes);
-void ipc_uncharge_locked(unsigned slot, pid_t pid, size_t bytes);
-size_t ipc_block_bytes(size_t size);
-void ipc_charge_exit(struct proc *p);
+/* Per-process charges (charge.c): p->ipc_bytes, the cap ipc_limit
+ * (0: none), both guarded by ipc_lock. The calls are inline: a send and
+ * its receive cost a few instructions for them. */
+extern size_t ipc_limit;
 
-/* Heap charged for a message block of this capacity, and for a channel. */
+/* Charge bytes to user process p (ipc_lock held): 0, or -ENOMEM, counted
+ * under IPC_, over its cap. Record (p, p->pid) to uncharge later. */
+static inline int ipc_charge_locked(struct proc *p, size_t bytes)
+{
+	if (ipc_limit && p->ipc_bytes + bytes > ipc_limit) {
+		tag_charge_fail(TAG_IPC);
+		return -ENOMEM;
+	}
+	p->ipc_bytes += bytes;
+	return 0;
+}
+
+/* Give back bytes charged to pid in slot cp (ipc_lock held); nothing if
+ * pid has exited since (its count ended with it; pids are not reused). */
+static inline void ipc_uncharge_locked(struct proc *cp, pid_t pid, size_t bytes)
+{
+	if (cp->pid == pid)
+		cp->ipc_bytes -= bytes;
+}
+
+/* Heap charged for a message block (the bytes it asked the heap for),
+ * and for a channel. */
 static inline size_t chan_msg_charge(const struct chan_msg *m)
 {
-	return ipc_block_bytes(sizeof(*m) + m->cap);
+	return sizeof(*m) + m->cap;
 }
-#define CHAN_CHARGE  128
+#define CHAN_CHARGE  sizeof(struct chan)
 
 /* With ipc_lock held: give back what m was charged, if anything. */
 static inline void chan_msg_uncharge_locked(struct chan_msg *m)
 {
-	if (m->charge_slot) {
-		ipc_uncharge_locked(m->charge_slot, m->charge_pid, chan_msg_charge(m));
-		m->charge_slot = 0;
+	if (m->charge_proc) {
+		ipc_uncharge_locked(m->charge_proc, m->charge_pid, chan_msg_charge(m));
+		m->charge_proc = NULL;
 	}
 }
 

@@ -25,15 +25,15 @@ long sys_chan_create(struct trapframe *tf)
 		return -ENOMEM;
 	spin_lock(&ipc_lock);
 	int free = handle_free_count_locked(p);
-	int slot = free < 2 ? 0 : ipc_charge_locked(p, CHAN_CHARGE);
-	if (free < 2 || slot < 0) {
+	int c = free < 2 ? 0 : ipc_charge_locked(p, CHAN_CHARGE);
+	if (free < 2 || c < 0) {
 		chan_close_locked(a);
 		chan_close_locked(b);
 		spin_unlock(&ipc_lock);
-		return slot < 0 ? slot : free < 0 ? free : -EMFILE;
+		return c < 0 ? c : free < 0 ? free : -EMFILE;
 	}
 	struct chan *ch = (struct chan *)(a < b ? a : b);
-	ch->charge_slot = (uint8_t)slot;
+	ch->charge_slot = (uint8_t)(p - proc_table + 1);
 	ch->charge_pid = p->pid;
 	hs[0] = handle_install_locked(p, a);
 	hs[1] = handle_install_locked(p, b);
@@ -65,7 +65,7 @@ long sys_chan_send(struct trapframe *tf)
 		chan_msg_put(p, m);
 		return -EFAULT;
 	}
-	m->nhandles = (uint32_t)nh;
+	m->nhandles = (uint16_t)nh;
 
 	spin_lock(&ipc_lock);
 	int r;
@@ -79,8 +79,8 @@ long sys_chan_send(struct trapframe *tf)
 			else if (hv[i] == h)
 				r = -EINVAL;    /* a handle cannot carry itself */
 		}
-		if (r == 0 && (r = ipc_charge_locked(p, chan_msg_charge(m))) >= 0) {
-			m->charge_slot = (uint32_t)r;
+		if (r == 0 && (r = ipc_charge_locked(p, chan_msg_charge(m))) == 0) {
+			m->charge_proc = p;
 			m->charge_pid = p->pid;
 			r = chan_enqueue_locked(e, m);
 			if (r < 0)

@@ -224,15 +224,16 @@ int page_owner_limit_set(pid_t pid, size_t pages)
 	return rc;
 }
 
-/* pid's cap (0: none), or -ESRCH. */
-long page_owner_limit(pid_t pid)
+/* Pages pid holds now, its cap in *limit (0: none); or -ESRCH. */
+long page_owner_usage(pid_t pid, size_t *limit)
 {
 	long n;
 	int slot;
 
 	spin_lock(&pg.lock);
 	slot = page_owner_probe(pid);
-	n = slot < 0 ? -ESRCH : (long)pg.owners[slot].limit;
+	n = slot < 0 ? -ESRCH : (long)pg.owners[slot].pages;
+	*limit = slot < 0 ? 0 : pg.owners[slot].limit;
 	spin_unlock(&pg.lock);
 	return n;
 }
@@ -240,13 +241,12 @@ long page_owner_limit(pid_t pid)
 /* Percent of RAM a new process may own (PAGE_LIMIT_PCT; 0: no cap). */
 static unsigned page_limit_pct = PAGE_LIMIT_PCT;
 
-/* The cap for a new process: page_limit_pct of the pages handed over. */
+/* The cap for a new process: page_limit_pct of the pages handed over.
+ * No lock: pg.total is fixed once boot has handed RAM over, and the
+ * percentage is one word. */
 size_t page_limit_default(void)
 {
-	spin_lock(&pg.lock);
-	size_t n = (size_t)pg.total * page_limit_pct / 100;
-	spin_unlock(&pg.lock);
-	return n;
+	return (size_t)pg.total * page_limit_pct / 100;
 }
 
 /* Change the percentage (tests); returns the old one. */

@@ -2,7 +2,7 @@
  *
  * Each reader takes the owning subsystem's lock through its public
  * snapshot call (heap_stats, page_stats, tag_stat_get, alloc_site_top,
- * proc_snapshot, page_owner_pages, page_info); none is held across
+ * proc_snapshot, page_owner_usage, ipc_handle_count, page_info); none is held across
  * another, so the service thread adds no lock-order edges.
  */
 #include "sysinfo_internal.h"
@@ -116,16 +116,17 @@ static void si_proc_record(struct si_proc *r, const struct proc *p, int slot)
 	r->ppid = p->ppid;
 	r->state = si_state(p->state);
 	r->flags = (p->kthread ? SI_PROC_KTHREAD : 0) | (p->killed ? SI_PROC_KILLED : 0);
-	r->handles = (uint16_t)ipc_handle_count(&proc_table[slot]);
+	size_t ipc_bytes;
+	r->handles = (uint16_t)ipc_handle_count(&proc_table[slot], &ipc_bytes);
 	r->tick_hz = TICK_HZ;
 	r->cpu_ticks = p->cpu_ticks;
 	r->start_tick = p->start_tick;
-	long pages = page_owner_pages(p->pid);
+	size_t limit = 0;
+	long pages = page_owner_usage(p->pid, &limit);
 	r->pages = pages > 0 ? (uint64_t)pages : 0;
-	long limit = page_owner_limit(p->pid);
-	r->page_limit = limit > 0 ? (uint64_t)limit : 0;
+	r->page_limit = limit;
 	if (!p->kthread) {
-		r->ipc_bytes = ipc_charged(&proc_table[slot]);
+		r->ipc_bytes = ipc_bytes;
 		r->ipc_limit = ipc_limit_get();
 	}
 	si_strfield(r->name, sizeof(r->name), p->name, false);
