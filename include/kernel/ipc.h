@@ -65,6 +65,10 @@ long chan_krecv(struct chan_end *e, void *buf, size_t cap,
  * queued at it and closes the endpoints those messages carried. */
 void chan_kclose(struct chan_end *e);
 
+/* Has the peer of e (an endpoint the caller holds) closed? Messages it
+ * sent may still be queued at e. */
+bool chan_peer_gone(struct chan_end *e);
+
 /* Count events at e in w (NULL: stop). */
 void chan_watch(struct chan_end *e, struct chan_waiter *w);
 

@@ -378,6 +378,15 @@ void chan_kclose(struct chan_end *e)
 	spin_unlock(&ipc_lock);
 }
 
+/* Has the peer of e, an endpoint the caller holds, closed? */
+bool chan_peer_gone(struct chan_end *e)
+{
+	spin_lock(&ipc_lock);
+	bool gone = chan_peer_closed_locked(e);
+	spin_unlock(&ipc_lock);
+	return gone;
+}
+
 /* Make events at e count in w. */
 void chan_watch(struct chan_end *e, struct chan_waiter *w)
 {

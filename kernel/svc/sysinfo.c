@@ -118,6 +118,9 @@ static int si_accept(void)
 			si_close_all(hs, nh);
 			continue;
 		}
+		for (int i = 0; i < SYSINFO_CLIENTS; i++)   /* clients that left count for no one */
+			if (clients[i].end && chan_peer_gone(clients[i].end))
+				si_drop(&clients[i]);
 		if (si_clients_of(hello.client_pid) >= SYSINFO_CLIENTS_PER_PROC) {
 			si_refuse(hs[0]);
 			continue;
