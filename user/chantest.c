@@ -17,7 +17,7 @@
 
 #define ROUNDS    100       /* ping-pong round trips */
 #define CLIENTS   6         /* concurrent sysinfo client processes */
-#define CHANNELS  8         /* concurrent sysinfo channels in one process */
+#define CHANNELS  SYSINFO_CLIENTS_PER_PROC  /* concurrent sysinfo channels in one process */
 #define LATE_MS   100       /* how long the child waits before answering */
 
 static char why[200];

@@ -172,13 +172,18 @@ static int show_summary(void)
 	       (unsigned long)pg->total, (unsigned long)pg->total * kib,
 	       (unsigned long)pg->free, (unsigned long)pg->free * kib,
 	       (unsigned long)pg->kernel, (unsigned long)pg->kernel * kib);
-	printf("\n  PID  NAME               PAGES      KiB\n");
+	printf("\n  PID  NAME               PAGES      KiB    LIMIT   IPC_BYTES   IPC_LIMIT\n");
 	for (int i = 0; i < ms.nprocs; i++) {
 		struct si_proc *p = &ms.procs[i];
-		char name[17];
+		char name[17], limit[16], ipc[16], ipc_limit[16];
 		si_name(name, p->name, sizeof(p->name));
-		printf("%5d  %-16s %7lu %8lu\n", p->pid, name,
-		       (unsigned long)p->pages, (unsigned long)p->pages * kib);
+		snprintf(limit, sizeof(limit), p->page_limit ? "%lu" : "-", (unsigned long)p->page_limit);
+		snprintf(ipc, sizeof(ipc), (p->flags & SI_PROC_KTHREAD) ? "-" : "%lu",
+			 (unsigned long)p->ipc_bytes);
+		snprintf(ipc_limit, sizeof(ipc_limit), p->ipc_limit ? "%lu" : "-",
+			 (unsigned long)p->ipc_limit);
+		printf("%5d  %-16s %7lu %8lu %8s %11s %11s\n", p->pid, name,
+		       (unsigned long)p->pages, (unsigned long)p->pages * kib, limit, ipc, ipc_limit);
 	}
 	return 0;
 }
@@ -214,8 +219,11 @@ static int show_raw(void)
 		struct si_proc *p = &ms.procs[i];
 		char name[17];
 		si_name(name, p->name, sizeof(p->name));
-		printf("proc pid=%d ppid=%d name=%s pages=%lu kthread=%d\n", p->pid, p->ppid,
-		       name, (unsigned long)p->pages, (p->flags & SI_PROC_KTHREAD) ? 1 : 0);
+		printf("proc pid=%d ppid=%d name=%s pages=%lu kthread=%d page_limit=%lu"
+		       " ipc_bytes=%lu ipc_limit=%lu\n", p->pid, p->ppid, name,
+		       (unsigned long)p->pages, (p->flags & SI_PROC_KTHREAD) ? 1 : 0,
+		       (unsigned long)p->page_limit, (unsigned long)p->ipc_bytes,
+		       (unsigned long)p->ipc_limit);
 	}
 	/* what reclaim must restore, on one line, for before/after checks */
 	printf("current free=%lu", (unsigned long)pg->free);

@@ -29,6 +29,10 @@ struct proc;
 
 #define SVC_MAX 16      /* services the registry can name at once */
 
+/* Kernel heap IPC may hold for one process (docs/ipc.md, "Limits per
+ * process"): its channels, its queued messages, its handle table. */
+#define IPC_PROC_LIMIT_DEFAULT  (1024 * 1024)
+
 /* Something a kernel thread can sleep on for events at many endpoints:
  * a message arriving, room appearing in the peer's queue, the peer
  * closing. events counts them; sleeper is the one thread sleeping on it,
@@ -61,6 +65,10 @@ long chan_krecv(struct chan_end *e, void *buf, size_t cap,
  * queued at it and closes the endpoints those messages carried. */
 void chan_kclose(struct chan_end *e);
 
+/* Has the peer of e (an endpoint the caller holds) closed? Messages it
+ * sent may still be queued at e. */
+bool chan_peer_gone(struct chan_end *e);
+
 /* Count events at e in w (NULL: stop). */
 void chan_watch(struct chan_end *e, struct chan_waiter *w);
 
@@ -83,7 +91,13 @@ int svc_connect(const char *name, pid_t pid, struct chan_end **client);
  * by proc_exit before the process becomes a zombie. */
 void ipc_proc_exit(struct proc *p);
 
-/* Handles p holds now (for ps and tests). */
-int ipc_handle_count(struct proc *p);
+/* Handles p holds now (for ps and tests) and, if bytes is not NULL,
+ * the IPC heap charged to it (docs/ipc.md, "Limits per process"). */
+int ipc_handle_count(struct proc *p, size_t *bytes);
+
+/* The IPC heap cap every process has (0: none); ipc_limit_set changes
+ * it (for tests) and returns the old one. */
+size_t ipc_limit_get(void);
+size_t ipc_limit_set(size_t bytes);
 
 #endif

@@ -102,6 +102,17 @@ long page_reclaim(pid_t pid, size_t by_tag[]);
 /* Pages held by pid, or -ESRCH. */
 long page_owner_pages(pid_t pid);
 
+/* Per-owner caps (docs/memory.md, "Page caps"): page_alloc for an owner
+ * past its cap fails like an empty allocator (NULL, the tag's page
+ * failure counted). Set a cap (0: none; 0 or -ESRCH); read pages and
+ * cap at once; the cap spawn gives a new process (PAGE_LIMIT_PCT of
+ * RAM); change that percentage, for tests (returns the old one; 0: no
+ * cap). */
+int page_owner_limit_set(pid_t pid, size_t pages);
+long page_owner_usage(pid_t pid, size_t *limit);     /* pages; *limit its cap */
+size_t page_limit_default(void);
+unsigned page_limit_pct_set(unsigned pct);
+
 /* Snapshot the counters. */
 void page_stats(struct page_stats *out);
 

@@ -16,6 +16,7 @@
 #define HEAP_MIN_SHIFT    5          /* smallest heap block: 32 bytes */
 #define HEAP_ARENA_ORDER  8          /* heap grows in arenas of 2^8 pages = 1 MiB */
 #define HEAP_MAX_ARENAS   8          /* heap never exceeds 8 MiB */
+#define PAGE_LIMIT_PCT    50         /* a process may own at most this % of RAM */
 
 /* Tags */
 #define TAG_MAX           32         /* capacity of the tag table */

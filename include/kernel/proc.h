@@ -64,6 +64,9 @@ struct proc {
 
 	uint64_t cpu_ticks;         /* timer ticks it was running for */
 	uint64_t start_tick;
+
+	size_t ipc_bytes;           /* kernel heap IPC holds charged to it
+				     * (kernel/ipc/charge.c; ipc_lock) */
 };
 
 extern struct proc *proc_table;   /* PROC_MAX slots (heap, tag SCHD) */

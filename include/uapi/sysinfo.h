@@ -25,6 +25,8 @@
 #define SYSINFO_SERVICE  "sysinfo"
 #define SYSINFO_VERSION  1
 #define SYSINFO_MAGIC    0x49535953u    /* "SYSI" */
+#define SYSINFO_CLIENTS_PER_PROC 4      /* connections one process may hold;
+					 * more are answered -EBUSY */
 
 /* Requests (si_request.kind) and the records each reply holds. */
 #define SI_REQ_MEMSTAT     1   /* HEAP, PAGES, TAG per tag, PROC per process */
@@ -136,6 +138,10 @@ struct si_proc {
 	uint64_t pages;                /* physical pages it owns */
 	char name[16];
 	char wait[16];                 /* what it is blocked on, "" if not */
+	/* appended (rec_size 96 from here on; si_read checks it): */
+	uint64_t page_limit;           /* most pages it may own, 0: no cap */
+	uint64_t ipc_bytes;            /* kernel heap charged to it by IPC */
+	uint64_t ipc_limit;            /* most it may be charged, 0: no cap */
 };
 
 /* One kmalloc call site (struct alloc_site). */
@@ -176,7 +182,7 @@ _Static_assert(sizeof(struct si_end) == 16, "si_end layout");
 _Static_assert(sizeof(struct si_heap) == 72, "si_heap layout");
 _Static_assert(sizeof(struct si_pages) == 56, "si_pages layout");
 _Static_assert(sizeof(struct si_tag) == 104, "si_tag layout");
-_Static_assert(sizeof(struct si_proc) == 72, "si_proc layout");
+_Static_assert(sizeof(struct si_proc) == 96, "si_proc layout");
 _Static_assert(sizeof(struct si_site) == 104, "si_site layout");
 _Static_assert(sizeof(struct si_buddy) == 24, "si_buddy layout");
 _Static_assert(sizeof(struct si_ptag) == 16, "si_ptag layout");

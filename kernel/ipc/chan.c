@@ -38,6 +38,7 @@ struct chan_msg *chan_msg_alloc(size_t len)
 		m->len = (uint16_t)len;
 		m->nhandles = 0;
 		m->cap = (uint32_t)len;
+		m->charge_proc = NULL;
 	}
 	return m;
 }
@@ -66,6 +67,7 @@ struct chan_msg *chan_msg_get(struct proc *p, size_t len)
 	m->next = NULL;
 	m->len = (uint16_t)len;
 	m->nhandles = 0;
+	m->charge_proc = NULL;
 	return m;
 }
 
@@ -140,11 +142,27 @@ static void wake_senders(struct chan_end *e)
 	}
 }
 
-/* Would carrying x into q's queue let x reach itself? It would when q is
- * x or sits, through carriers, inside x's queue. */
+/* The endpoint whose holder holds e, or NULL if e's holder is a root
+ * (a process's handle table or a kernel thread). An endpoint in flight
+ * is held by its carrier's queue; one the kernel keeps for the holder
+ * of its peer (a registry end, a kernel service's client end: for_peer)
+ * is held, in effect, by the peer. docs/ipc.md, "Holders". */
+static struct chan_end *chan_holder_end(struct chan_end *e)
+{
+	if (e->carrier)
+		return e->carrier;
+	if (e->for_peer && !e->peer->closed)
+		return e->peer;
+	return NULL;
+}
+
+/* Would carrying x into q's queue make x its own holder? It would when
+ * q is x or is held, through carriers and for_peer links, by x. Every
+ * enqueue is checked, so the holder links always form a forest rooted
+ * at processes and kernel threads, and this walk ends. */
 static bool makes_cycle(struct chan_end *x, struct chan_end *q)
 {
-	for (struct chan_end *c = q; c; c = c->carrier)
+	for (struct chan_end *c = q; c; c = chan_holder_end(c))
 		if (c == x)
 			return true;
 	return false;
@@ -191,6 +209,7 @@ struct chan_msg *chan_dequeue_locked(struct chan_end *e)
 	if (!e->head)
 		e->tail = NULL;
 	e->count--;
+	chan_msg_uncharge_locked(m);
 	for (uint32_t i = 0; i < m->nhandles; i++)
 		m->h[i]->carrier = NULL;
 	wake_senders(e);
@@ -235,6 +254,7 @@ void chan_close_locked(struct chan_end *e)
 				m->h[i]->close_next = work;
 				work = m->h[i];
 			}
+			chan_msg_uncharge_locked(m);
 			chan_msg_free(m);
 		}
 		x->head = x->tail = NULL;
@@ -245,13 +265,37 @@ void chan_close_locked(struct chan_end *e)
 		wake_receiver(p);       /* the receiver at the peer: now -EPIPE */
 		end_notify(p);
 		if (p->closed) {
-			kfree(chan_of(x));
+			struct chan *ch = chan_of(x);
+			if (ch->charge_slot)
+				ipc_uncharge_locked(&proc_table[ch->charge_slot - 1],
+						    ch->charge_pid, CHAN_CHARGE);
+			kfree(ch);
 		} else if (p->registry) {
 			svc_forget_locked(p);   /* the service is gone */
 			p->close_next = work;
 			work = p;
 		}
 	}
+}
+
+/* A kernel thread has just received m: the for_peer endpoints in it (a
+ * client's end of a connection to a kernel service) are now held for
+ * their peers. One whose peer sits, through carriers, in its own queue
+ * (the client sent its end in there while the connection was still in
+ * flight to the service) would close a loop: close it instead, which
+ * frees that queue and so the client's end, and leave it out of m. */
+static void chan_adopt_locked(struct chan_msg *m)
+{
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < m->nhandles; i++) {
+		struct chan_end *x = m->h[i];
+		if (x->for_peer && makes_cycle(x, x->peer))
+			chan_close_locked(x);
+		else
+			m->h[k++] = x;
+	}
+	m->nhandles = (uint16_t)k;
 }
 
 /* Send from kernel memory through an endpoint the kernel holds. */
@@ -266,7 +310,7 @@ int chan_ksend(struct chan_end *e, const void *buf, size_t len,
 	if (!m)
 		return -ENOMEM;
 	memcpy(m->data, buf, len);
-	m->nhandles = (uint32_t)nh;
+	m->nhandles = (uint16_t)nh;
 	for (int i = 0; i < nh; i++)
 		m->h[i] = hs[i];
 
@@ -314,6 +358,7 @@ long chan_krecv(struct chan_end *e, void *buf, size_t cap,
 		return -EMSGSIZE;
 	}
 	chan_dequeue_locked(e);
+	chan_adopt_locked(m);
 	spin_unlock(&ipc_lock);
 
 	memcpy(buf, m->data, m->len);
@@ -331,6 +376,15 @@ void chan_kclose(struct chan_end *e)
 	spin_lock(&ipc_lock);
 	chan_close_locked(e);
 	spin_unlock(&ipc_lock);
+}
+
+/* Has the peer of e, an endpoint the caller holds, closed? */
+bool chan_peer_gone(struct chan_end *e)
+{
+	spin_lock(&ipc_lock);
+	bool gone = chan_peer_closed_locked(e);
+	spin_unlock(&ipc_lock);
+	return gone;
 }
 
 /* Make events at e count in w. */

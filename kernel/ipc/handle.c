@@ -27,9 +27,12 @@ int handle_free_count_locked(struct proc *p)
 {
 	struct chan_end ***slot = &handle_tables[p - proc_table];
 	if (!*slot) {
+		int c = ipc_charge_locked(p, HANDLE_MAX * sizeof(**slot));
+		if (c < 0)
+			return c;
 		*slot = kzalloc(HANDLE_MAX * sizeof(**slot), TAG_HNDL);
 		if (!*slot)
-			return -ENOMEM;
+			return -ENOMEM;   /* the charge goes when p exits */
 	}
 	int n = 0;
 	for (int i = 0; i < HANDLE_MAX; i++)
@@ -59,7 +62,7 @@ void handle_clear_locked(struct proc *p, int h)
 }
 
 /* Close all of a dying process's handles and free its table and its
- * spare message block. */
+ * spare message block; stop counting its charges. */
 void ipc_proc_exit(struct proc *p)
 {
 	chan_msg_spare_free(p);
@@ -69,12 +72,13 @@ void ipc_proc_exit(struct proc *p)
 	for (int i = 0; t && i < HANDLE_MAX; i++)
 		if (t[i])
 			chan_close_locked(t[i]);
+	p->ipc_bytes = 0;               /* what it still had queued is not its any more */
 	spin_unlock(&ipc_lock);
 	kfree(t);
 }
 
-/* How many handles p holds. */
-int ipc_handle_count(struct proc *p)
+/* How many handles p holds, and (if bytes) the IPC heap charged to it. */
+int ipc_handle_count(struct proc *p, size_t *bytes)
 {
 	int n = 0;
 	spin_lock(&ipc_lock);
@@ -82,6 +86,8 @@ int ipc_handle_count(struct proc *p)
 	for (int i = 0; t && i < HANDLE_MAX; i++)
 		if (t[i])
 			n++;
+	if (bytes)
+		*bytes = p->ipc_bytes;
 	spin_unlock(&ipc_lock);
 	return n;
 }

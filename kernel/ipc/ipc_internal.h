@@ -6,6 +6,9 @@
 #include <kernel/ipc.h>
 #include <kernel/proc.h>
 #include <kernel/spinlock.h>
+#include <kernel/heap.h>
+#include <kernel/tag.h>
+#include <uapi/errno.h>
 
 extern struct spinlock ipc_lock;
 
@@ -16,6 +19,8 @@ struct chan_msg {
 	uint16_t len;
 	uint16_t nhandles;
 	uint32_t cap;                          /* bytes the block has room for */
+	pid_t charge_pid;                      /* charged to this process ... */
+	struct proc *charge_proc;              /* ... in this slot, or NULL */
 	struct chan_end *h[CHAN_MSG_HANDLES];  /* endpoints in flight */
 	uint8_t data[];
 };
@@ -30,9 +35,13 @@ struct chan_msg {
 struct chan_end {
 	struct chan_end *peer;
 	struct chan_msg *head, *tail;          /* messages to receive here */
-	uint32_t count;                        /* messages queued */
+	uint16_t count;                        /* messages queued */
 	bool closed;                           /* its holder let go */
 	bool registry;                         /* held by the service registry */
+	bool for_peer;                         /* held by the kernel (the registry,
+						* a kernel service) for whoever
+						* holds the peer: let go only when
+						* the peer closes */
 	bool room_wanted;                      /* a sender sleeps on &count */
 	uint8_t receiver;                      /* sleeping on &head: its process
 						* slot + 1, or 0 (a byte keeps a
@@ -45,9 +54,55 @@ struct chan_end {
 /* Both ends, one heap block; freed when both are closed. */
 struct chan {
 	struct chan_end end[2];
+	uint8_t charge_slot;                   /* charged to (slot + 1, pid), or 0 */
+	pid_t charge_pid;
 };
 
 _Static_assert(PROC_MAX < 256, "chan_end.receiver is a byte");
+_Static_assert(CHAN_QUEUE_MAX <= 0xffff, "chan_end.count is 16 bits");
+_Static_assert(sizeof(struct chan_msg) == 64, "a message header is 64 bytes");
+
+/* Per-process charges (charge.c): p->ipc_bytes, the cap ipc_limit
+ * (0: none), both guarded by ipc_lock. The calls are inline: a send and
+ * its receive cost a few instructions for them. */
+extern size_t ipc_limit;
+
+/* Charge bytes to user process p (ipc_lock held): 0, or -ENOMEM, counted
+ * under IPC_, over its cap. Record (p, p->pid) to uncharge later. */
+static inline int ipc_charge_locked(struct proc *p, size_t bytes)
+{
+	if (ipc_limit && p->ipc_bytes + bytes > ipc_limit) {
+		tag_charge_fail(TAG_IPC);
+		return -ENOMEM;
+	}
+	p->ipc_bytes += bytes;
+	return 0;
+}
+
+/* Give back bytes charged to pid in slot cp (ipc_lock held); nothing if
+ * pid has exited since (its count ended with it; pids are not reused). */
+static inline void ipc_uncharge_locked(struct proc *cp, pid_t pid, size_t bytes)
+{
+	if (cp->pid == pid)
+		cp->ipc_bytes -= bytes;
+}
+
+/* Heap charged for a message block (the bytes it asked the heap for),
+ * and for a channel. */
+static inline size_t chan_msg_charge(const struct chan_msg *m)
+{
+	return sizeof(*m) + m->cap;
+}
+#define CHAN_CHARGE  sizeof(struct chan)
+
+/* With ipc_lock held: give back what m was charged, if anything. */
+static inline void chan_msg_uncharge_locked(struct chan_msg *m)
+{
+	if (m->charge_proc) {
+		ipc_uncharge_locked(m->charge_proc, m->charge_pid, chan_msg_charge(m));
+		m->charge_proc = NULL;
+	}
+}
 
 /* Message blocks (no lock needed: a message being built or just taken
  * belongs to one caller). */

@@ -74,6 +74,7 @@ int svc_register(const char *name, struct chan_end **listen)
 	strlcpy(free->name, name, sizeof(free->name));
 	free->reg = reg;
 	reg->registry = true;
+	reg->for_peer = true;          /* let go only when lis closes */
 	*listen = lis;
 	spin_unlock(&ipc_lock);
 	return 0;
@@ -109,6 +110,8 @@ int svc_connect(const char *name, pid_t pid, struct chan_end **client)
 	memcpy(m->data, &hello, sizeof(hello));
 	m->nhandles = 1;
 	m->h[0] = s;
+	s->for_peer = true;     /* a kernel service keeps s until c closes;
+				 * a user service's chan_recv clears it */
 
 	spin_lock(&ipc_lock);
 	int r;

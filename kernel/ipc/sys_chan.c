@@ -25,12 +25,16 @@ long sys_chan_create(struct trapframe *tf)
 		return -ENOMEM;
 	spin_lock(&ipc_lock);
 	int free = handle_free_count_locked(p);
-	if (free < 2) {
+	int c = free < 2 ? 0 : ipc_charge_locked(p, CHAN_CHARGE);
+	if (free < 2 || c < 0) {
 		chan_close_locked(a);
 		chan_close_locked(b);
 		spin_unlock(&ipc_lock);
-		return free < 0 ? free : -EMFILE;
+		return c < 0 ? c : free < 0 ? free : -EMFILE;
 	}
+	struct chan *ch = (struct chan *)(a < b ? a : b);
+	ch->charge_slot = (uint8_t)(p - proc_table + 1);
+	ch->charge_pid = p->pid;
 	hs[0] = handle_install_locked(p, a);
 	hs[1] = handle_install_locked(p, b);
 	spin_unlock(&ipc_lock);
@@ -75,8 +79,13 @@ long sys_chan_send(struct trapframe *tf)
 			else if (hv[i] == h)
 				r = -EINVAL;    /* a handle cannot carry itself */
 		}
-		if (r == 0)
+		if (r == 0 && (r = ipc_charge_locked(p, chan_msg_charge(m))) == 0) {
+			m->charge_proc = p;
+			m->charge_pid = p->pid;
 			r = chan_enqueue_locked(e, m);
+			if (r < 0)
+				chan_msg_uncharge_locked(m);
+		}
 		if (r != -EAGAIN || (flags & CHAN_NONBLOCK))
 			break;
 		if (p->killed) {
@@ -163,6 +172,8 @@ long sys_chan_recv(struct trapframe *tf)
 		goto out;
 	}
 	chan_dequeue_locked(e);
+	for (uint32_t i = 0; i < m->nhandles; i++)
+		m->h[i]->for_peer = false;      /* a handle table is a root */
 	spin_unlock(&ipc_lock);
 	r = m->len;
 	chan_msg_put(p, m);

@@ -130,6 +130,9 @@ void *page_alloc(unsigned order, pid_t owner, int tag)
 		mm_report(ra, "page_alloc: pid %d has no owner record", (int)owner);
 		goto fail;
 	}
+	if (pg.owners[slot].limit &&
+	    pg.owners[slot].pages + (1u << order) > pg.owners[slot].limit)
+		goto fail;                      /* over the owner's cap: counted under tag */
 #else   /* make bench's baseline: no owner tracking (docs/perf.md) */
 	(void)owner;
 	(void)slot;

@@ -41,7 +41,10 @@ struct page_owner_rec {
 	pid_t pid;                             /* OWNER_NONE when closed */
 	uint32_t head;                         /* first block held */
 	uint32_t pages;
+	uint32_t limit;                        /* most pages it may hold, 0: no cap */
 } __attribute__((aligned(16)));
+
+_Static_assert(sizeof(struct page_owner_rec) == 16, "owner records are 16 bytes");
 
 struct page_alloc_state {
 	struct spinlock lock;

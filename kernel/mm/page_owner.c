@@ -128,6 +128,7 @@ int page_owner_open(pid_t pid)
 	} else {
 		int slot = pg.free_slots[--pg.nfree_slots];
 		pg.owners[slot].pid = pid;
+		pg.owners[slot].limit = 0;
 		owner_hash_add(slot);
 	}
 	spin_unlock(&pg.lock);
@@ -205,4 +206,55 @@ long page_owner_pages(pid_t pid)
 size_t page_owner_meta_bytes(void)
 {
 	return sizeof(pg.owners) + sizeof(pg.owner_hash) + sizeof(pg.free_slots);
+}
+
+/* Cap the pages pid may hold (0: no cap); allocations beyond it fail
+ * and are counted as the tag's page failures. 0 or -ESRCH. */
+int page_owner_limit_set(pid_t pid, size_t pages)
+{
+	int slot, rc = 0;
+
+	spin_lock(&pg.lock);
+	slot = page_owner_probe(pid);
+	if (slot < 0)
+		rc = -ESRCH;
+	else
+		pg.owners[slot].limit = (uint32_t)MIN(pages, (size_t)UINT32_MAX);
+	spin_unlock(&pg.lock);
+	return rc;
+}
+
+/* Pages pid holds now, its cap in *limit (0: none); or -ESRCH. */
+long page_owner_usage(pid_t pid, size_t *limit)
+{
+	long n;
+	int slot;
+
+	spin_lock(&pg.lock);
+	slot = page_owner_probe(pid);
+	n = slot < 0 ? -ESRCH : (long)pg.owners[slot].pages;
+	*limit = slot < 0 ? 0 : pg.owners[slot].limit;
+	spin_unlock(&pg.lock);
+	return n;
+}
+
+/* Percent of RAM a new process may own (PAGE_LIMIT_PCT; 0: no cap). */
+static unsigned page_limit_pct = PAGE_LIMIT_PCT;
+
+/* The cap for a new process: page_limit_pct of the pages handed over.
+ * No lock: pg.total is fixed once boot has handed RAM over, and the
+ * percentage is one word. */
+size_t page_limit_default(void)
+{
+	return (size_t)pg.total * page_limit_pct / 100;
+}
+
+/* Change the percentage (tests); returns the old one. */
+unsigned page_limit_pct_set(unsigned pct)
+{
+	spin_lock(&pg.lock);
+	unsigned old = page_limit_pct;
+	page_limit_pct = pct;
+	spin_unlock(&pg.lock);
+	return old;
 }

@@ -12,6 +12,8 @@
 #include <kernel/memsnap.h>
 #include <kernel/proc.h>
 #include <kernel/tag.h>
+#include <kernel/page.h>
+#include <kernel/ipc.h>
 #include <kernel/bootargs.h>
 #include <kernel/riscv.h>
 #include <kernel/string.h>
@@ -133,14 +135,19 @@ KTEST_EXPLICIT(oom_heap)
 	KT_ASSERT(memsnap_consistent());
 }
 
-/* The same with every page taken first: the heap cannot even grow, and
- * its arena refusals are counted under HEAP. */
+/* The same with every page taken first (per-process caps lifted): the
+ * heap cannot even grow, and its arena refusals are counted under HEAP. */
 KTEST_EXPLICIT(oom_heap_no_pages)
 {
 	struct mem_snap before, after;
 	KT_EQ(run("status", NULL, NULL), W_EXITCODE(0));
 	memsnap_take(&before);
+	/* no per-process caps, so one process can take every page */
+	unsigned pct = page_limit_pct_set(0);
+	size_t ipc = ipc_limit_set(0);
 	KT_EQ(run("flood", "heap-nopages", NULL), W_EXITCODE(0));
+	page_limit_pct_set(pct);
+	ipc_limit_set(ipc);
 	memsnap_take(&after);
 	KT_ASSERT(memsnap_same(&before, &after));
 	KT_ASSERT(memsnap_fails(&before, &after, TAG_IPC) > 0);

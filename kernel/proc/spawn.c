@@ -7,6 +7,7 @@
  */
 #include <kernel/proc.h>
 #include <kernel/job.h>
+#include <kernel/page.h>
 #include <kernel/uvm.h>
 #include <kernel/elf.h>
 #include <kernel/progs.h>
@@ -109,6 +110,7 @@ static pid_t spawn_image(const char *name, const void *img, size_t len,
 	struct proc *p = proc_alloc(name, ppid, &err);
 	if (!p)
 		return err;
+	page_owner_limit_set(p->pid, page_limit_default());   /* docs/memory.md */
 
 	p->pagetable = uvm_create(p->pid);
 	err = p->pagetable ? load_segments(p, img, &ei) : -ENOMEM;

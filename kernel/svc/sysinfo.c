@@ -27,6 +27,7 @@ struct si_client {
 	struct chan_end *end;         /* NULL: slot free */
 	pid_t pid;
 	bool replying;                /* reply (st) not all sent yet */
+	uint64_t last_used;           /* si_clock when it last sent a request */
 	struct si_stream st;
 };
 
@@ -34,6 +35,7 @@ static struct si_client clients[SYSINFO_CLIENTS];
 static struct chan_end *listen_end;
 static struct chan_waiter waiter;
 static uint8_t reqbuf[CHAN_MSG_MAX];
+static uint64_t si_clock;         /* counts requests and connections */
 
 /* Forget a client: close its endpoint, free its reply. */
 static void si_drop(struct si_client *c)
@@ -50,7 +52,55 @@ static void si_close_all(struct chan_end *hs[], int nh)
 		chan_kclose(hs[i]);
 }
 
-/* Take every pending connection; refuse (-EBUSY) beyond SYSINFO_CLIENTS.
+/* Answer a connection we will not serve with an -EBUSY end, and close it. */
+static void si_refuse(struct chan_end *e)
+{
+	struct si_stream st;
+
+	si_stream_init(&st, 0);
+	si_finish(&st, -EBUSY);
+	chan_ksend(e, &st.end, sizeof(st.end), NULL, 0, CHAN_NONBLOCK);
+	chan_kclose(e);
+}
+
+/* Clients of pid served now. */
+static int si_clients_of(pid_t pid)
+{
+	int n = 0;
+	for (int i = 0; i < SYSINFO_CLIENTS; i++)
+		if (clients[i].end && clients[i].pid == pid)
+			n++;
+	return n;
+}
+
+/* A slot for a new client: a free one, or, when all are taken, the one
+ * used longest ago among those of the process holding the most (whose
+ * client is dropped: its next receive says -EPIPE). So idle or hostile
+ * connections cannot lock others out: a process with one connection
+ * (mem) is only evicted when every process holds one. */
+static struct si_client *si_slot(void)
+{
+	struct si_client *victim = NULL;
+	int victim_n = 0;
+
+	for (int i = 0; i < SYSINFO_CLIENTS; i++)
+		if (!clients[i].end)
+			return &clients[i];
+	for (int i = 0; i < SYSINFO_CLIENTS; i++) {
+		struct si_client *c = &clients[i];
+		int n = si_clients_of(c->pid);
+		if (!victim || n > victim_n ||
+		    (n == victim_n && c->last_used < victim->last_used)) {
+			victim = c;
+			victim_n = n;
+		}
+	}
+	si_drop(victim);
+	return victim;
+}
+
+/* Take every pending connection: at most SYSINFO_CLIENTS_PER_PROC per process
+ * (more get -EBUSY), evicting an old one when all slots are taken.
  * Returns how many were taken. */
 static int si_accept(void)
 {
@@ -68,20 +118,17 @@ static int si_accept(void)
 			si_close_all(hs, nh);
 			continue;
 		}
-		struct si_client *c = NULL;
-		for (int i = 0; i < SYSINFO_CLIENTS && !c; i++)
-			if (!clients[i].end)
-				c = &clients[i];
-		if (!c) {
-			struct si_stream st;
-			si_stream_init(&st, 0);
-			si_finish(&st, -EBUSY);
-			chan_ksend(hs[0], &st.end, sizeof(st.end), NULL, 0, CHAN_NONBLOCK);
-			chan_kclose(hs[0]);
+		for (int i = 0; i < SYSINFO_CLIENTS; i++)   /* clients that left count for no one */
+			if (clients[i].end && chan_peer_gone(clients[i].end))
+				si_drop(&clients[i]);
+		if (si_clients_of(hello.client_pid) >= SYSINFO_CLIENTS_PER_PROC) {
+			si_refuse(hs[0]);
 			continue;
 		}
+		struct si_client *c = si_slot();
 		c->end = hs[0];
 		c->pid = hello.client_pid;
+		c->last_used = ++si_clock;
 		chan_watch(c->end, &waiter);
 		taken++;
 	}
@@ -136,6 +183,7 @@ static bool si_serve(struct si_client *c)
 			si_answer(&c->st, reqbuf, (size_t)n);
 		}
 		c->replying = true;
+		c->last_used = ++si_clock;
 	}
 	return true;
 }

@@ -2,7 +2,7 @@
  *
  * Each reader takes the owning subsystem's lock through its public
  * snapshot call (heap_stats, page_stats, tag_stat_get, alloc_site_top,
- * proc_snapshot, page_owner_pages, page_info); none is held across
+ * proc_snapshot, page_owner_usage, ipc_handle_count, page_info); none is held across
  * another, so the service thread adds no lock-order edges.
  */
 #include "sysinfo_internal.h"
@@ -116,12 +116,19 @@ static void si_proc_record(struct si_proc *r, const struct proc *p, int slot)
 	r->ppid = p->ppid;
 	r->state = si_state(p->state);
 	r->flags = (p->kthread ? SI_PROC_KTHREAD : 0) | (p->killed ? SI_PROC_KILLED : 0);
-	r->handles = (uint16_t)ipc_handle_count(&proc_table[slot]);
+	size_t ipc_bytes;
+	r->handles = (uint16_t)ipc_handle_count(&proc_table[slot], &ipc_bytes);
 	r->tick_hz = TICK_HZ;
 	r->cpu_ticks = p->cpu_ticks;
 	r->start_tick = p->start_tick;
-	long pages = page_owner_pages(p->pid);
+	size_t limit = 0;
+	long pages = page_owner_usage(p->pid, &limit);
 	r->pages = pages > 0 ? (uint64_t)pages : 0;
+	r->page_limit = limit;
+	if (!p->kthread) {
+		r->ipc_bytes = ipc_bytes;
+		r->ipc_limit = ipc_limit_get();
+	}
 	si_strfield(r->name, sizeof(r->name), p->name, false);
 	if (p->state == P_SLEEPING)
 		si_strfield(r->wait, sizeof(r->wait), p->wait_what, false);
@@ -202,7 +209,7 @@ static int si_proc_pages(struct si_stream *st, pid_t pid)
 {
 	uint64_t by_tag[TAG_MAX] = { 0 };
 
-	if (pid < 0 || si_procs(st, pid) == 0)
+	if (pid <= 0 || si_procs(st, pid) == 0)   /* pid 0 is the kernel, no process */
 		return -ESRCH;
 	uintptr_t a = platform.mem.base, end = a + page_ram_bytes();
 	while (a < end) {

@@ -115,9 +115,13 @@ Usage: rvos-mem [-r]. Sums per-hart counters, if the kernel has them."""
                   f"fails={t['fails'] + t['page_fails']} pages={t['pages']} "
                   f"pages_peak={t['pages_peak']} page_allocs={t['page_allocs']} "
                   f"page_frees={t['page_frees']}")
+        ipc_limit = num(symbol("ipc_limit"))
         for p in plist:
             print(f"proc pid={p['pid']} ppid={p['ppid']} name={p['name']} "
-                  f"pages={p['pages']} kthread={int(p['kthread'])}")
+                  f"pages={p['pages']} kthread={int(p['kthread'])} "
+                  f"page_limit={p['page_limit']} "
+                  f"ipc_bytes={0 if p['kthread'] else p['ipc_bytes']} "
+                  f"ipc_limit={0 if p['kthread'] else ipc_limit}")
         print(f"current free={pg['free']}" + "".join(f" {t['name']}={t['bytes']}" for t in tags))
         print(f"end tags={len(tags)} procs={len(plist)}")
 
@@ -137,9 +141,14 @@ Usage: rvos-mem [-r]. Sums per-hart counters, if the kernel has them."""
         kib = pg["page_size"] // 1024
         print(f"\nphysical: {pg['total']} pages ({pg['total'] * kib} KiB), {pg['free']} free "
               f"({pg['free'] * kib} KiB), {pg['kernel']} kernel ({pg['kernel'] * kib} KiB)")
-        print("\n  PID  NAME               PAGES      KiB")
+        print("\n  PID  NAME               PAGES      KiB    LIMIT   IPC_BYTES   IPC_LIMIT")
+        ipc_limit = num(symbol("ipc_limit"))
         for p in plist:
-            print(f"{p['pid']:5}  {p['name']:<16} {p['pages']:7} {p['pages'] * kib:8}")
+            limit = str(p["page_limit"]) if p["page_limit"] else "-"
+            ipc = "-" if p["kthread"] else str(p["ipc_bytes"])
+            ipc_lim = str(ipc_limit) if ipc_limit and not p["kthread"] else "-"
+            print(f"{p['pid']:5}  {p['name']:<16} {p['pages']:7} {p['pages'] * kib:8} "
+                  f"{limit:>8} {ipc:>11} {ipc_lim:>11}")
 
 
 class RvosSites(RvosCommand):

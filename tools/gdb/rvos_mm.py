@@ -139,6 +139,7 @@ class Pages:
         self.free_heads = [num(c) for c in _elems(field(pg, "free_head"))]
         owners = field(pg, "owners")
         self.owners = [(num(o, "pid"), num(o, "pages")) for o in _elems(owners)]
+        self.limits = [num(o, "limit") for o in _elems(owners)]
         self.nfree_slots = num(pg, "nfree_slots")
         self.lay = Layout("page_desc", ("next", "state", "order", "tag", "owner"))
 
@@ -153,6 +154,13 @@ class Pages:
         for opid, pages in self.owners:
             if opid == pid:
                 return pages
+        return 0
+
+    # The page cap of pid's owner record (0: none), as page_owner_usage.
+    def owner_limit(self, pid):
+        for (opid, _), limit in zip(self.owners, self.limits):
+            if opid == pid:
+                return limit
         return 0
 
     # The PID owning record slot.

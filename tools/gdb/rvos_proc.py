@@ -57,6 +57,7 @@ def procs(pages):
             "wait": cstring(field(p, "wait_what")) if state == "P_SLEEPING" else "",
             "wchan": num(p, "wchan"), "kstack": num(p, "kstack"),
             "cpu_ticks": num(p, "cpu_ticks"), "pages": pages.owner_pages(pid),
+            "page_limit": pages.owner_limit(pid), "ipc_bytes": num(p, "ipc_bytes"),
             "hart": _hart_of(p, addr), "addr": addr,
             "ra": num(ctx, "ra"), "sp": num(ctx, "sp"), "fp": num(field(ctx, "s")[0]),
         })

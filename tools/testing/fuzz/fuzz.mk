@@ -30,3 +30,25 @@ fuzz: $(FUZZ_BUILD)/mm_fuzz
 	@mkdir -p $(FUZZ_BUILD)/corpus
 	cd $(FUZZ_BUILD) && ./mm_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 		-print_final_stats=1 corpus
+
+# The stateful system call fuzzer (user/test/sfuzz.c) in QEMU, longer
+# than make test runs it and from a fresh seed (printed; replay with
+# SFUZZ_SEED=N): SFUZZ_RUNS runs of SFUZZ_STEPS steps, memory compared
+# after each. make fuzz runs it first; SFUZZ_RUNS=0 skips it (as
+# harden_fuzz_host.scn does, which wants the host fuzzer alone).
+SFUZZ_SEED  ?= $(shell date +%s)
+SFUZZ_RUNS  ?= 400
+SFUZZ_STEPS ?= 1000
+
+.PHONY: fuzz-sfuzz
+fuzz-sfuzz: kernel
+ifneq ($(SFUZZ_RUNS),0)
+	@mkdir -p $(FUZZ_BUILD)
+	@printf '%s\n' 'timeout: 3600' 'forbid: ^sfuzz: .*FAIL' 'expect: ^rvos>\x20' \
+		'send: sfuzz $(SFUZZ_SEED) $(SFUZZ_RUNS) $(SFUZZ_STEPS)\r' \
+		'expect: ^sfuzz: $(SFUZZ_RUNS) runs: PASS' > $(FUZZ_BUILD)/sfuzz.scn
+	@echo "  SFUZZ   seed $(SFUZZ_SEED), $(SFUZZ_RUNS) runs of $(SFUZZ_STEPS) steps"
+	$(PYTHON) tools/testing/harness.py --logdir $(FUZZ_BUILD) $(FUZZ_BUILD)/sfuzz.scn
+endif
+
+fuzz: fuzz-sfuzz
