@@ -115,6 +115,21 @@ static void mm_boot(const void *fdt)
 	heap_init();
 }
 
+/* A hart without an Sv39 MMU (-cpu rv64,mmu=false, or one with other
+ * modes only) ignores the write to satp: it is WARL. Running on would
+ * mean user programs with no protection, and at addresses that do not
+ * exist; refuse instead. */
+static void mmu_check(void)
+{
+	uint64_t satp = csr_read(satp);
+
+	if (satp != MAKE_SATP(kernel_pagetable)) {
+		kprintf("rvos: this hart has no Sv39 MMU (satp reads %p after writing %p): "
+			"cannot boot\n", (void *)satp, (void *)MAKE_SATP(kernel_pagetable));
+		power_fail(1);
+	}
+}
+
 /* Report free memory after boot allocations. */
 static void mm_report_boot(void)
 {
@@ -202,6 +217,7 @@ void kmain(uint64_t hartid, const void *fdt)
 	mm_boot(fdt);
 	vm_init();
 	vm_enable();
+	mmu_check();
 	kprintf("rvos: sv39 paging on, root table %p\n", kernel_pagetable);
 
 	/* Everything an interrupt handler touches must exist before that
