@@ -24,6 +24,15 @@
 
 #define KIB(x) ((x) >> 10)
 
+/* A size as the boot report gives it: whole MiB, else KiB (never rounded). */
+static void print_size(uint64_t size)
+{
+	if (size % (1UL << 20) == 0)
+		kprintf("%lu MiB", size >> 20);
+	else
+		kprintf("%lu KiB%s", size >> 10, size % 1024 ? " and some" : "");
+}
+
 /* Print what the device tree told us and where the kernel lies. */
 static void boot_report(uint64_t hartid, const void *fdt)
 {
@@ -31,8 +40,26 @@ static void boot_report(uint64_t hartid, const void *fdt)
 	kprintf("rvos: hart %lu of %d, timebase %lu Hz, SBI %lu.%lu\n", hartid,
 		platform.nharts, platform.timebase,
 		(sbi_spec_version() >> 24) & 0x7f, sbi_spec_version() & 0xffffff);
-	kprintf("rvos: memory %p-%p (%lu MiB)\n", (void *)base,
-		(void *)(base + size), size >> 20);
+	int used = 0;             /* /memory ranges making up platform.mem */
+	for (int i = 0; i < platform.nram && i < FDT_MAX_RAM; i++)
+		used += platform.ram[i].base + platform.ram[i].size > base &&
+			platform.ram[i].base < base + size;
+	kprintf("rvos: memory %p-%p (", (void *)base, (void *)(base + size));
+	print_size(size);
+	if (used > 1)
+		kprintf(", from %d /memory ranges", used);
+	kprintf(")\n");
+	for (int i = 0; i < platform.nram && i < FDT_MAX_RAM; i++) {
+		struct mem_range *r = &platform.ram[i];
+		if (r->base + r->size > base && r->base < base + size)
+			continue;
+		kprintf("rvos: memory %p-%p (", (void *)r->base, (void *)(r->base + r->size));
+		print_size(r->size);
+		kprintf(") IGNORED: apart from the kernel's\n");
+	}
+	if (platform.nram > FDT_MAX_RAM)
+		kprintf("rvos: %d more /memory ranges IGNORED: more than %d\n",
+			platform.nram - FDT_MAX_RAM, FDT_MAX_RAM);
 	for (int i = 0; i < platform.nreserved; i++)
 		kprintf("rvos: reserved %p-%p (firmware)\n",
 			(void *)platform.reserved[i].base,
@@ -60,8 +87,9 @@ static void console_rx_begin(void)
 		kprintf("rvos: console input: PLIC context %d, irq %u\n",
 			platform.plic_context, platform.uart_irq);
 	} else {
-		kprintf("rvos: console input: polled every tick (%d Hz): no usable PLIC\n",
-			TICK_HZ);
+		kprintf("rvos: console input: polled every tick (%d Hz): %s\n", TICK_HZ,
+			platform.plic.base ? "the UART's PLIC has no context for this hart"
+					   : "no usable PLIC");
 	}
 	console_rx_start(irq);
 }
@@ -209,6 +237,12 @@ void kmain(uint64_t hartid, const void *fdt)
 	power_init(platform.test.base, platform.htif.base);
 	if (fdt_err < 0) {
 		kprintf("rvos: cannot boot without a usable device tree\n");
+		power_fail(1);
+	}
+	if (fdt_ram_pick((uintptr_t)__kernel_start) < 0 ||
+	    (uintptr_t)__kernel_end > platform.mem.base + platform.mem.size) {
+		kprintf("rvos: the kernel %p-%p is not inside the memory the device "
+			"tree lists: cannot boot\n", __kernel_start, __kernel_end);
 		power_fail(1);
 	}
 	uart_init(platform.uart.base, platform.uart_shift);
