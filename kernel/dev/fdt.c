@@ -7,6 +7,7 @@
  * node ends, since compatible may follow reg.
  */
 #include <kernel/fdt.h>
+#include <kernel/bootargs.h>
 #include <kernel/param.h>
 #include <kernel/printf.h>
 #include <kernel/string.h>
@@ -126,7 +127,9 @@ static void bootargs_take(const char *val, uint32_t len)
 	platform.bootargs_len = n;
 	if (k >= BOOTARGS_MAX) {          /* cut before the word that does not fit */
 		k = BOOTARGS_MAX - 1;
-		while (k > 0 && val[k] != ' ')
+		while (k > 0 && !bootargs_space(val[k]))
+			k--;
+		while (k > 0 && bootargs_space(val[k - 1]))
 			k--;
 	}
 	memcpy(platform.bootargs, val, k);
@@ -428,13 +431,18 @@ int fdt_parse(const void *fdt, uint64_t hartid)
 	if (platform.test.base == 0 && platform.htif.base == 0)
 		kprintf("fdt: no sifive,test0 device: exit status via SBI only\n");
 	if (platform.bootargs_len >= BOOTARGS_MAX) {
-		const char *last = platform.bootargs;    /* the last word kept */
-		for (const char *p = last; *p; p++)
-			if (p[0] == ' ' && p[1])
-				last = p + 1;
-		kprintf("fdt: bootargs are %lu characters, more than the %d taken: "
-			"everything after the word \"%s\" is IGNORED\n",
-			(unsigned long)platform.bootargs_len, BOOTARGS_MAX - 1, last);
+		const char *last = NULL;                 /* the last word kept */
+		for (const char *p = platform.bootargs; *p; p++)
+			if (!bootargs_space(*p) && (p == platform.bootargs || bootargs_space(p[-1])))
+				last = p;
+		if (last)             /* the end of what is kept: no space follows */
+			kprintf("fdt: bootargs are %lu characters, more than the %d taken: "
+				"everything after the word \"%s\" is IGNORED\n",
+				(unsigned long)platform.bootargs_len, BOOTARGS_MAX - 1, last);
+		else
+			kprintf("fdt: bootargs are %lu characters, more than the %d taken, "
+				"and the first word alone is longer: ALL are IGNORED\n",
+				(unsigned long)platform.bootargs_len, BOOTARGS_MAX - 1);
 	}
 	return err;
 }
