@@ -119,18 +119,18 @@ static void mm_free_around(uintptr_t start, uintptr_t end,
 }
 
 /* Bring up tags, the page allocator over all RAM after the kernel image
- * (less the device tree and firmware regions), and the heap. */
+ * (less the device tree and firmware regions), and the heap. The page
+ * descriptors go in the first gap after the kernel that holds them and
+ * no reserved region: a region the firmware keeps is never written. */
 static void mm_boot(const void *fdt)
 {
 	uintptr_t ram_base = platform.mem.base, ram_end = ram_base + platform.mem.size;
-	uintptr_t meta = ALIGN_UP((uintptr_t)__kernel_end, 8);
+	uintptr_t kstart = (uintptr_t)__kernel_start;
+	uintptr_t kend = ALIGN_UP((uintptr_t)__kernel_end, PAGE_SIZE);
 	size_t meta_bytes = page_meta_bytes(platform.mem.size);
-
-	tag_init();
-	if (page_init(ram_base, platform.mem.size, (void *)meta) < 0)
-		panic("mm: page_init refused the memory range");
-	struct mem_range skip[FDT_MAX_RESERVED + 1];
+	struct mem_range skip[FDT_MAX_RESERVED + 2];
 	int nskip = 0;
+
 	skip[nskip++] = (struct mem_range){ (uintptr_t)fdt, platform.fdt_size };
 	for (int i = 0; i < platform.nreserved; i++)
 		skip[nskip++] = platform.reserved[i];
@@ -138,8 +138,35 @@ static void mm_boot(const void *fdt)
 		uintptr_t b = ALIGN_DOWN(skip[i].base, PAGE_SIZE);
 		skip[i].size = ALIGN_UP(skip[i].base + skip[i].size, PAGE_SIZE) - b;
 		skip[i].base = b;
+		if (b < kend && b + skip[i].size > kstart) {
+			kprintf("rvos: %s %p-%p overlaps the kernel: cannot boot\n",
+				i ? "reserved region" : "device tree", (void *)b,
+				(void *)(b + skip[i].size));
+			power_fail(1);
+		}
 	}
-	mm_free_around(ALIGN_UP(meta + meta_bytes, PAGE_SIZE), ram_end, skip, nskip);
+	uintptr_t meta = kend;
+	for (bool moved = true; moved; ) {
+		moved = false;
+		for (int i = 0; i < nskip; i++)
+			if (skip[i].base < meta + meta_bytes && skip[i].base + skip[i].size > meta) {
+				meta = skip[i].base + skip[i].size;
+				moved = true;
+			}
+	}
+	if (meta + meta_bytes > ram_end) {
+		kprintf("rvos: no room for %lu bytes of page descriptors after the kernel: "
+			"cannot boot\n", (unsigned long)meta_bytes);
+		power_fail(1);
+	}
+	tag_init();
+	if (page_init(ram_base, platform.mem.size, (void *)meta) < 0) {
+		kprintf("rvos: the page allocator refused RAM %p-%p: cannot boot\n",
+			(void *)ram_base, (void *)ram_end);
+		power_fail(1);
+	}
+	skip[nskip++] = (struct mem_range){ meta, ALIGN_UP(meta_bytes, PAGE_SIZE) };
+	mm_free_around(kend, ram_end, skip, nskip);
 	heap_init();
 }
 

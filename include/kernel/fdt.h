@@ -6,7 +6,7 @@
 #include <kernel/types.h>
 #include <kernel/param.h>
 
-#define FDT_MAX_RESERVED 8
+#define FDT_MAX_RESERVED 16         /* more: the tree is refused */
 #define FDT_MAX_RAM      8          /* /memory ranges kept (one per NUMA node) */
 #define FDT_MAX_PLICS    8          /* PLICs looked at (one per socket) */
 #define FDT_MAX_HARTS    NCPU
@@ -22,7 +22,8 @@ struct platform {
 	struct mem_range ram[FDT_MAX_RAM];  /* every /memory range, as listed */
 	int nram;                       /* how many the tree lists (may be more) */
 	struct mem_range reserved[FDT_MAX_RESERVED];  /* /reserved-memory, memreserve */
-	int nreserved;
+	int nreserved;                  /* kept (at most FDT_MAX_RESERVED) */
+	int reserved_seen;              /* listed in the tree */
 	uint64_t timebase;              /* /cpus timebase-frequency, Hz */
 	int nharts;                     /* every hart the tree lists */
 	uint64_t hartids[FDT_MAX_HARTS];   /* the ids of the first FDT_MAX_HARTS */

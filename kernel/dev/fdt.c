@@ -188,6 +188,15 @@ static void memory_take(const struct node *n, const struct node *parent)
 	}
 }
 
+/* Keep a region nobody may use; count it even when there is no room
+ * (fdt_parse then refuses the tree: the kernel would hand it out). */
+static void reserved_take(struct mem_range r)
+{
+	if (platform.nreserved < FDT_MAX_RESERVED)
+		platform.reserved[platform.nreserved++] = r;
+	platform.reserved_seen++;
+}
+
 /* Act on a node whose properties are all read. */
 static void node_done(struct walk *w, struct node *n)
 {
@@ -230,9 +239,8 @@ static void node_done(struct walk *w, struct node *n)
 			w->boot_intc = n->phandle;
 	}
 	/* children of /reserved-memory are regions nobody else may use */
-	if (idx == 2 && name_is(parent, "reserved-memory") &&
-	    platform.nreserved < FDT_MAX_RESERVED && node_reg(n, parent, &r))
-		platform.reserved[platform.nreserved++] = r;
+	if (idx == 2 && name_is(parent, "reserved-memory") && node_reg(n, parent, &r))
+		reserved_take(r);
 }
 
 /* The context of PLIC p wired to the boot hart's S-mode external irq,
@@ -375,8 +383,7 @@ static void fdt_memreserve(const uint8_t *blob, const struct fdt_header *h)
 		uint64_t size = (uint64_t)be32(p + 8) << 32 | be32(p + 12);
 		if (size == 0)
 			break;
-		if (platform.nreserved < FDT_MAX_RESERVED)
-			platform.reserved[platform.nreserved++] = (struct mem_range){ base, size };
+		reserved_take((struct mem_range){ base, size });
 	}
 }
 
@@ -424,6 +431,9 @@ int fdt_parse(const void *fdt, uint64_t hartid)
 		kprintf("fdt: no ns16550a UART\n"), err = -EINVAL;
 	if (platform.timebase == 0)
 		kprintf("fdt: no /cpus timebase-frequency\n"), err = -EINVAL;
+	if (platform.reserved_seen > FDT_MAX_RESERVED)
+		kprintf("fdt: %d reserved memory regions, more than the %d the kernel can "
+			"keep out of use\n", platform.reserved_seen, FDT_MAX_RESERVED), err = -EINVAL;
 	if (platform.plic.base == 0)
 		kprintf("fdt: no PLIC\n");
 	else if (platform.plic_context < 0)
