@@ -431,6 +431,9 @@ int fdt_parse(const void *fdt, uint64_t hartid)
 		kprintf("fdt: no ns16550a UART\n"), err = -EINVAL;
 	if (platform.timebase == 0)
 		kprintf("fdt: no /cpus timebase-frequency\n"), err = -EINVAL;
+	else if (platform.timebase < TICK_HZ)    /* a tick of 0 time units: a storm */
+		kprintf("fdt: timebase-frequency %lu Hz is below the %d Hz tick\n",
+			(unsigned long)platform.timebase, TICK_HZ), err = -EINVAL;
 	if (platform.reserved_seen > FDT_MAX_RESERVED)
 		kprintf("fdt: %d reserved memory regions, more than the %d the kernel can "
 			"keep out of use\n", platform.reserved_seen, FDT_MAX_RESERVED), err = -EINVAL;
