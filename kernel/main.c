@@ -80,17 +80,20 @@ static void boot_report(uint64_t hartid, const void *fdt)
 static void console_rx_begin(void)
 {
 	bool irq = platform.plic.base && platform.plic_context >= 0 && platform.uart_irq;
+	const char *why = !platform.plic.base ? "no usable PLIC"
+			  : !platform.uart_irq ? "the UART has no interrupt"
+			  : "the UART's PLIC has no context for this hart";
 
 	if (irq) {
 		plic_init(platform.plic.base, platform.plic_context, platform.plic_ndev);
-		plic_enable(platform.uart_irq);
+		irq = plic_enable(platform.uart_irq);
+		why = "the UART's irq is not one of the PLIC's sources";
+	}
+	if (irq)
 		kprintf("rvos: console input: PLIC context %d, irq %u\n",
 			platform.plic_context, platform.uart_irq);
-	} else {
-		kprintf("rvos: console input: polled every tick (%d Hz): %s\n", TICK_HZ,
-			platform.plic.base ? "the UART's PLIC has no context for this hart"
-					   : "no usable PLIC");
-	}
+	else
+		kprintf("rvos: console input: polled every tick (%d Hz): %s\n", TICK_HZ, why);
 	console_rx_start(irq);
 }
 

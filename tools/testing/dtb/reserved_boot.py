@@ -52,8 +52,9 @@ def kernel_symbol(sym_file, name):
     raise SystemExit(f"reserved_boot: no {name} in {sym_file}")
 
 
-# Boot; wait for the regexes in order (or QEMU's exit); run at_end (with
-# the output so far) once the last is seen. Returns (output, status or None).
+# Boot; wait for the regexes in order (or QEMU's exit), typing the text
+# of any ("send", TEXT) entry when its turn comes; run at_end once the
+# last is seen. Returns (output, status or None, problem or None).
 def boot(kernel, extra, want, at_end=None, timeout=20):
     p = subprocess.Popen(QEMU + ["-kernel", kernel] + extra, stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -62,8 +63,14 @@ def boot(kernel, extra, want, at_end=None, timeout=20):
     while time.monotonic() < end:
         chunk = p.stdout.read() or b""
         out += chunk.decode("utf-8", "replace").replace("\r", "")
-        while want and (m := re.compile(want[0], re.M).search(out, pos)):
-            pos = m.end()
+        while want:
+            if isinstance(want[0], tuple):
+                p.stdin.write(want[0][1].encode())
+                p.stdin.flush()
+            elif m := re.compile(want[0], re.M).search(out, pos):
+                pos = m.end()
+            else:
+                break
             want = want[1:]
         if not want:
             if at_end:
