@@ -173,6 +173,30 @@ static void mm_boot(const void *fdt)
 	heap_init();
 }
 
+/* A device tree may claim more RAM than the machine has (a -dtb made for
+ * a bigger one): the first store there would be an access fault and a
+ * panic. If the last word of RAM cannot be read, find where reads stop
+ * (RAM is taken to be a prefix of the range: a binary search by page,
+ * above the kernel, which is known to be RAM) and use only that, saying so. */
+static void ram_check(void)
+{
+	uintptr_t base = platform.mem.base, end = base + platform.mem.size;
+	uintptr_t lo = ALIGN_UP((uintptr_t)__kernel_end, PAGE_SIZE) - PAGE_SIZE, hi = end;
+
+	if (probe_read(end - 8) == 0)
+		return;
+	while (hi - lo > PAGE_SIZE) {       /* lo's page reads, hi's does not */
+		uintptr_t mid = ALIGN_DOWN(lo + (hi - lo) / 2, PAGE_SIZE);
+		if (probe_read(mid) == 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	kprintf("rvos: the device tree says RAM ends at %p, but reads fail from %p: "
+		"using the RAM below\n", (void *)end, (void *)hi);
+	platform.mem.size = hi - base;
+}
+
 /* A hart without an Sv39 MMU (-cpu rv64,mmu=false, or one with other
  * modes only) ignores the write to satp: it is WARL. Running on would
  * mean user programs with no protection, and at addresses that do not
@@ -275,6 +299,7 @@ void kmain(uint64_t hartid, const void *fdt)
 			"tree lists: cannot boot\n", __kernel_start, __kernel_end);
 		power_fail(1);
 	}
+	ram_check();
 	uart_init(platform.uart.base, platform.uart_shift);
 	boot_report(hartid, fdt);
 
