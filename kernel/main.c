@@ -24,13 +24,16 @@
 
 #define KIB(x) ((x) >> 10)
 
-/* A size as the boot report gives it: whole MiB, else KiB (never rounded). */
+/* A size as the boot report gives it: whole MiB, else whole KiB, else
+ * bytes (never rounded). */
 static void print_size(uint64_t size)
 {
 	if (size % (1UL << 20) == 0)
 		kprintf("%lu MiB", size >> 20);
+	else if (size % 1024 == 0)
+		kprintf("%lu KiB", size >> 10);
 	else
-		kprintf("%lu KiB%s", size >> 10, size % 1024 ? " and some" : "");
+		kprintf("%lu bytes", size);
 }
 
 /* Print what the device tree told us and where the kernel lies. */
