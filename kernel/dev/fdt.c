@@ -260,7 +260,8 @@ static int plic_context_of(const struct walk *w, const struct plic_seen *p)
 /* Choose the PLIC the UART interrupts through (its interrupt parent);
  * if the tree does not say, the first with a context for the boot hart,
  * else the first. A boot hart on another socket than the UART's PLIC
- * has no context in it: then plic_context is -1 and input is polled. */
+ * has no context in it: then plic_context is -1 and input is polled.
+ * A UART wired to something else (an APLIC) gets no PLIC at all. */
 static void plic_choose(struct walk *w)
 {
 	const struct plic_seen *pick = NULL;
@@ -272,7 +273,7 @@ static void plic_choose(struct walk *w)
 	for (int i = 0; i < w->nplics && !pick; i++)
 		if (!w->uart_parent && plic_context_of(w, &w->plics[i]) >= 0)
 			pick = &w->plics[i];
-	if (!pick && w->nplics)
+	if (!pick && !w->uart_parent && w->nplics)
 		pick = &w->plics[0];
 	if (!pick)
 		return;

@@ -173,6 +173,22 @@ static void test_values_numa(const uint8_t *blob, size_t len)
 	CHECK_EQ(platform.mem.size, 0);
 	CHECK_EQ(fdt_ram_pick(0x88000000), (unsigned long long)-ENOENT);
 	free(c);
+
+	/* the UART wired to something that is no PLIC (as to an APLIC):
+	 * no PLIC is used at all, rather than one that cannot hear it */
+	c = copy(blob, len);
+	off = find_reg(c, len, 0x10000000, 0x100);      /* the UART's reg */
+	size_t ip = 0;            /* its interrupt-parent <6>: a 4-byte property before it */
+	for (size_t k = off - 4; off > 64 && k > off - 64; k -= 4)
+		if (be32(c + k) == 6 && be32(c + k - 8) == 4 && be32(c + k - 12) == 3)
+			ip = k;
+	CHECK(ip != 0);
+	if (ip)
+		put_be32(c + ip, 0x99);
+	CHECK_EQ(fdt_parse(c, 0), 0);
+	CHECK_EQ(platform.plic.base, 0);
+	CHECK_EQ(platform.plic_context, -1);
+	free(c);
 }
 
 /* Header damage: each refused. */
