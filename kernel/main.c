@@ -229,7 +229,7 @@ static void mm_report_boot(void)
 static void echo_loop(void)
 {
 	char line[80];
-	size_t n = 0;
+	size_t n = 0, dropped = 0;
 
 	kprintf("echo: ready\n");
 	for (;;) {
@@ -241,12 +241,17 @@ static void echo_loop(void)
 		if (c == '\r' || c == '\n') {
 			line[n] = '\0';
 			kprintf("\necho: line '%s'\n", line);
-			if (!strcmp(line, "quit"))
+			if (dropped)        /* never lose input without a word */
+				kprintf("echo: %lu characters past the first %lu not kept\n",
+					(unsigned long)dropped, (unsigned long)(sizeof(line) - 1));
+			if (!strcmp(line, "quit") && !dropped)
 				power_off();
-			n = 0;
+			n = dropped = 0;
 		} else if (n + 1 < sizeof(line)) {
 			line[n++] = (char)c;
 			console_putc((char)c);
+		} else {
+			dropped++;
 		}
 	}
 }
