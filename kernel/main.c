@@ -244,7 +244,7 @@ static void echo_loop(void)
 			if (dropped)        /* never lose input without a word */
 				kprintf("echo: %lu characters past the first %lu not kept\n",
 					(unsigned long)dropped, (unsigned long)(sizeof(line) - 1));
-			if (!strcmp(line, "quit") && !dropped)
+			if (!strcmp(line, "quit"))
 				power_off();
 			n = dropped = 0;
 		} else if (n + 1 < sizeof(line)) {
