@@ -26,6 +26,18 @@
 
 #define KIB(x) ((x) >> 10)
 
+/* A size as the boot report gives it: whole MiB, else whole KiB, else
+ * bytes (never rounded). */
+static void print_size(uint64_t size)
+{
+	if (size % (1UL << 20) == 0)
+		kprintf("%lu MiB", size >> 20);
+	else if (size % 1024 == 0)
+		kprintf("%lu KiB", size >> 10);
+	else
+		kprintf("%lu bytes", size);
+}
+
 /* Print what the device tree told us and where the kernel lies. */
 static void boot_report(uint64_t hartid, const void *fdt)
 {
@@ -33,8 +45,26 @@ static void boot_report(uint64_t hartid, const void *fdt)
 	kprintf("rvos: hart %lu of %d, timebase %lu Hz, SBI %lu.%lu\n", hartid,
 		platform.nharts, platform.timebase,
 		(sbi_spec_version() >> 24) & 0x7f, sbi_spec_version() & 0xffffff);
-	kprintf("rvos: memory %p-%p (%lu MiB)\n", (void *)base,
-		(void *)(base + size), size >> 20);
+	int used = 0;             /* /memory ranges making up platform.mem */
+	for (int i = 0; i < platform.nram && i < FDT_MAX_RAM; i++)
+		used += platform.ram[i].base + platform.ram[i].size > base &&
+			platform.ram[i].base < base + size;
+	kprintf("rvos: memory %p-%p (", (void *)base, (void *)(base + size));
+	print_size(size);
+	if (used > 1)
+		kprintf(", from %d /memory ranges", used);
+	kprintf(")\n");
+	for (int i = 0; i < platform.nram && i < FDT_MAX_RAM; i++) {
+		struct mem_range *r = &platform.ram[i];
+		if (r->base + r->size > base && r->base < base + size)
+			continue;
+		kprintf("rvos: memory %p-%p (", (void *)r->base, (void *)(r->base + r->size));
+		print_size(r->size);
+		kprintf(") IGNORED: apart from the kernel's\n");
+	}
+	if (platform.nram > FDT_MAX_RAM)
+		kprintf("rvos: %d more /memory ranges IGNORED: more than %d\n",
+			platform.nram - FDT_MAX_RAM, FDT_MAX_RAM);
 	for (int i = 0; i < platform.nreserved; i++)
 		kprintf("rvos: reserved %p-%p (firmware)\n",
 			(void *)platform.reserved[i].base,
@@ -55,16 +85,20 @@ static void boot_report(uint64_t hartid, const void *fdt)
 static void console_rx_begin(void)
 {
 	bool irq = platform.plic.base && platform.plic_context >= 0 && platform.uart_irq;
+	const char *why = !platform.plic.base ? "no usable PLIC"
+			  : !platform.uart_irq ? "the UART has no interrupt"
+			  : "the UART's PLIC has no context for this hart";
 
 	if (irq) {
 		plic_init(platform.plic.base, platform.plic_context, platform.plic_ndev);
-		plic_enable(platform.uart_irq);
+		irq = plic_enable(platform.uart_irq);
+		why = "the UART's irq is not one of the PLIC's sources";
+	}
+	if (irq)
 		kprintf("rvos: console input: PLIC context %d, irq %u\n",
 			platform.plic_context, platform.uart_irq);
-	} else {
-		kprintf("rvos: console input: polled every tick (%d Hz): no usable PLIC\n",
-			TICK_HZ);
-	}
+	else
+		kprintf("rvos: console input: polled every tick (%d Hz): %s\n", TICK_HZ, why);
 	console_rx_start(irq);
 }
 
@@ -93,18 +127,18 @@ static void mm_free_around(uintptr_t start, uintptr_t end,
 }
 
 /* Bring up tags, the page allocator over all RAM after the kernel image
- * (less the device tree and firmware regions), and the heap. */
+ * (less the device tree and firmware regions), and the heap. The page
+ * descriptors go in the first gap after the kernel that holds them and
+ * no reserved region: a region the firmware keeps is never written. */
 static void mm_boot(const void *fdt)
 {
 	uintptr_t ram_base = platform.mem.base, ram_end = ram_base + platform.mem.size;
-	uintptr_t meta = ALIGN_UP((uintptr_t)__kernel_end, 8);
+	uintptr_t kstart = (uintptr_t)__kernel_start;
+	uintptr_t kend = ALIGN_UP((uintptr_t)__kernel_end, PAGE_SIZE);
 	size_t meta_bytes = page_meta_bytes(platform.mem.size);
-
-	tag_init();
-	if (page_init(ram_base, platform.mem.size, (void *)meta) < 0)
-		panic("mm: page_init refused the memory range");
-	struct mem_range skip[FDT_MAX_RESERVED + 1];
+	struct mem_range skip[FDT_MAX_RESERVED + 2];
 	int nskip = 0;
+
 	skip[nskip++] = (struct mem_range){ (uintptr_t)fdt, platform.fdt_size };
 	for (int i = 0; i < platform.nreserved; i++)
 		skip[nskip++] = platform.reserved[i];
@@ -112,9 +146,75 @@ static void mm_boot(const void *fdt)
 		uintptr_t b = ALIGN_DOWN(skip[i].base, PAGE_SIZE);
 		skip[i].size = ALIGN_UP(skip[i].base + skip[i].size, PAGE_SIZE) - b;
 		skip[i].base = b;
+		if (b < kend && b + skip[i].size > kstart) {
+			kprintf("rvos: %s %p-%p overlaps the kernel: cannot boot\n",
+				i ? "reserved region" : "device tree", (void *)b,
+				(void *)(b + skip[i].size));
+			power_fail(1);
+		}
 	}
-	mm_free_around(ALIGN_UP(meta + meta_bytes, PAGE_SIZE), ram_end, skip, nskip);
+	uintptr_t meta = kend;
+	for (bool moved = true; moved; ) {
+		moved = false;
+		for (int i = 0; i < nskip; i++)
+			if (skip[i].base < meta + meta_bytes && skip[i].base + skip[i].size > meta) {
+				meta = skip[i].base + skip[i].size;
+				moved = true;
+			}
+	}
+	if (meta + meta_bytes > ram_end) {
+		kprintf("rvos: no room for %lu bytes of page descriptors after the kernel: "
+			"cannot boot\n", (unsigned long)meta_bytes);
+		power_fail(1);
+	}
+	tag_init();
+	if (page_init(ram_base, platform.mem.size, (void *)meta) < 0) {
+		kprintf("rvos: the page allocator refused RAM %p-%p: cannot boot\n",
+			(void *)ram_base, (void *)ram_end);
+		power_fail(1);
+	}
+	skip[nskip++] = (struct mem_range){ meta, ALIGN_UP(meta_bytes, PAGE_SIZE) };
+	mm_free_around(kend, ram_end, skip, nskip);
 	heap_init();
+}
+
+/* A device tree may claim more RAM than the machine has (a -dtb made for
+ * a bigger one): the first store there would be an access fault and a
+ * panic. If the last word of RAM cannot be read, find where reads stop
+ * (RAM is taken to be a prefix of the range: a binary search by page,
+ * above the kernel, which is known to be RAM) and use only that, saying so. */
+static void ram_check(void)
+{
+	uintptr_t base = platform.mem.base, end = base + platform.mem.size;
+	uintptr_t lo = ALIGN_UP((uintptr_t)__kernel_end, PAGE_SIZE) - PAGE_SIZE, hi = end;
+
+	if (probe_read(end - 8) == 0)
+		return;
+	while (hi - lo > PAGE_SIZE) {       /* lo's page reads, hi's does not */
+		uintptr_t mid = ALIGN_DOWN(lo + (hi - lo) / 2, PAGE_SIZE);
+		if (probe_read(mid) == 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	kprintf("rvos: the device tree says RAM ends at %p, but reads fail from %p: "
+		"using the RAM below\n", (void *)end, (void *)hi);
+	platform.mem.size = hi - base;
+}
+
+/* A hart without an Sv39 MMU (-cpu rv64,mmu=false, or one with other
+ * modes only) ignores the write to satp: it is WARL. Running on would
+ * mean user programs with no protection, and at addresses that do not
+ * exist; refuse instead. */
+static void mmu_check(void)
+{
+	uint64_t satp = csr_read(satp);
+
+	if (satp != MAKE_SATP(kernel_pagetable)) {
+		kprintf("rvos: this hart has no Sv39 MMU (satp reads %p after writing %p): "
+			"cannot boot\n", (void *)satp, (void *)MAKE_SATP(kernel_pagetable));
+		power_fail(1);
+	}
 }
 
 /* Report free memory after boot allocations. */
@@ -131,7 +231,7 @@ static void mm_report_boot(void)
 static void echo_loop(void)
 {
 	char line[80];
-	size_t n = 0;
+	size_t n = 0, dropped = 0;
 
 	kprintf("echo: ready\n");
 	for (;;) {
@@ -143,12 +243,17 @@ static void echo_loop(void)
 		if (c == '\r' || c == '\n') {
 			line[n] = '\0';
 			kprintf("\necho: line '%s'\n", line);
+			if (dropped)        /* never lose input without a word */
+				kprintf("echo: %lu characters past the first %lu not kept\n",
+					(unsigned long)dropped, (unsigned long)(sizeof(line) - 1));
 			if (!strcmp(line, "quit"))
 				power_off();
-			n = 0;
+			n = dropped = 0;
 		} else if (n + 1 < sizeof(line)) {
 			line[n++] = (char)c;
 			console_putc((char)c);
+		} else {
+			dropped++;
 		}
 	}
 }
@@ -228,12 +333,20 @@ void kmain(uint64_t hartid, const void *fdt)
 		kprintf("rvos: cannot boot without a usable device tree\n");
 		power_fail(1);
 	}
+	if (fdt_ram_pick((uintptr_t)__kernel_start) < 0 ||
+	    (uintptr_t)__kernel_end > platform.mem.base + platform.mem.size) {
+		kprintf("rvos: the kernel %p-%p is not inside the memory the device "
+			"tree lists: cannot boot\n", __kernel_start, __kernel_end);
+		power_fail(1);
+	}
+	ram_check();
 	uart_init(platform.uart.base, platform.uart_shift);
 	boot_report(hartid, fdt);
 
 	mm_boot(fdt);
 	vm_init();
 	vm_enable();
+	mmu_check();
 	kprintf("rvos: sv39 paging on, root table %p\n", kernel_pagetable);
 
 	/* Everything an interrupt handler touches must exist before that

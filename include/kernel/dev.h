@@ -26,7 +26,7 @@ extern const char console_chan;      /* console readers sleep on it */
 
 /* PLIC (plic.c) */
 void plic_init(uintptr_t base, int context, uint32_t ndev);
-void plic_enable(uint32_t irq);
+bool plic_enable(uint32_t irq);        /* false: no such source */
 uint32_t plic_claim(void);
 void plic_complete(uint32_t irq);
 

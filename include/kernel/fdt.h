@@ -6,7 +6,9 @@
 #include <kernel/types.h>
 #include <kernel/param.h>
 
-#define FDT_MAX_RESERVED 8
+#define FDT_MAX_RESERVED 16         /* more: the tree is refused */
+#define FDT_MAX_RAM      8          /* /memory ranges kept (one per NUMA node) */
+#define FDT_MAX_PLICS    8          /* PLICs looked at (one per socket) */
 #define FDT_MAX_HARTS    NCPU
 #define BOOTARGS_MAX     1024       /* longest command line taken, with its NUL */
 
@@ -15,9 +17,13 @@ struct mem_range {
 };
 
 struct platform {
-	struct mem_range mem;           /* first /memory range */
+	struct mem_range mem;           /* the RAM used: whole pages of the /memory
+					   ranges that adjoin the kernel's (fdt_ram_pick) */
+	struct mem_range ram[FDT_MAX_RAM];  /* every /memory range, as listed */
+	int nram;                       /* how many the tree lists (may be more) */
 	struct mem_range reserved[FDT_MAX_RESERVED];  /* /reserved-memory, memreserve */
-	int nreserved;
+	int nreserved;                  /* kept (at most FDT_MAX_RESERVED) */
+	int reserved_seen;              /* listed in the tree */
 	uint64_t timebase;              /* /cpus timebase-frequency, Hz */
 	int nharts;                     /* every hart the tree lists */
 	uint64_t hartids[FDT_MAX_HARTS];   /* the ids of the first FDT_MAX_HARTS */
@@ -39,5 +45,10 @@ extern struct platform platform;
 /* Parse the blob at fdt into platform for boot hart hartid; returns 0 or
  * -EINVAL with a message naming what is missing or malformed. */
 int fdt_parse(const void *fdt, uint64_t hartid);
+
+/* Make platform.mem the whole pages of the /memory ranges that hold addr
+ * or adjoin (or overlap) one that does, as one block: -ENOENT if no
+ * range holds addr. fdt_parse picks around the first range listed. */
+int fdt_ram_pick(uint64_t addr);
 
 #endif

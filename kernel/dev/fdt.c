@@ -7,6 +7,7 @@
  * node ends, since compatible may follow reg.
  */
 #include <kernel/fdt.h>
+#include <kernel/bootargs.h>
 #include <kernel/param.h>
 #include <kernel/printf.h>
 #include <kernel/string.h>
@@ -38,12 +39,22 @@ struct node {
 	uint32_t compat_len;
 	const char *device_type;
 	uint32_t phandle;
+	uint32_t interrupt_parent;         /* phandle, 0 if not given here */
 	uint32_t irq;                      /* first cell of interrupts */
 	const uint32_t *irq_ext;           /* interrupts-extended */
 	uint32_t irq_ext_len;
 	uint32_t reg_shift, ndev;
 	uint64_t timebase;
 	bool interrupt_controller;
+};
+
+/* A PLIC seen in the walk: a machine with several sockets (-numa) has
+ * one per socket, and only the UART's interrupt parent hears the UART. */
+struct plic_seen {
+	struct mem_range reg;
+	uint32_t phandle, ndev;
+	const uint32_t *ext;                       /* interrupts-extended */
+	uint32_t ext_len;
 };
 
 /* Per-parse state: the open nodes and the boot hart's local interrupt
@@ -54,8 +65,9 @@ struct walk {
 	int depth;
 	uint64_t boot_hart;
 	uint32_t boot_intc;                        /* its phandle, 0 if not seen */
-	const uint32_t *plic_ext;                  /* deferred: needs boot_intc */
-	uint32_t plic_ext_len;
+	uint32_t uart_parent;                      /* the UART's interrupt parent */
+	struct plic_seen plics[FDT_MAX_PLICS];     /* deferred: needs boot_intc */
+	int nplics;
 };
 
 static uint32_t be32(const void *p)
@@ -115,7 +127,9 @@ static void bootargs_take(const char *val, uint32_t len)
 	platform.bootargs_len = n;
 	if (k >= BOOTARGS_MAX) {          /* cut before the word that does not fit */
 		k = BOOTARGS_MAX - 1;
-		while (k > 0 && val[k] != ' ')
+		while (k > 0 && !bootargs_space(val[k]))
+			k--;
+		while (k > 0 && bootargs_space(val[k - 1]))
 			k--;
 	}
 	memcpy(platform.bootargs, val, k);
@@ -138,6 +152,8 @@ static void prop_take(struct walk *w, struct node *n, const char *name,
 		n->device_type = (const char *)val;
 	else if (!strcmp(name, "phandle") && len == 4)
 		n->phandle = be32(val);
+	else if (!strcmp(name, "interrupt-parent") && len == 4)
+		n->interrupt_parent = be32(val);
 	else if (!strcmp(name, "interrupts") && len >= 4)
 		n->irq = be32(val);
 	else if (!strcmp(name, "interrupts-extended"))
@@ -154,6 +170,33 @@ static void prop_take(struct walk *w, struct node *n, const char *name,
 		bootargs_take((const char *)val, len);
 }
 
+/* Keep every (base, size) pair of a /memory node's reg: a machine with
+ * several NUMA nodes lists one node per range. */
+static void memory_take(const struct node *n, const struct node *parent)
+{
+	uint32_t ac = parent->addr_cells, sc = parent->size_cells;
+	if (!n->reg || ac < 1 || ac > 2 || sc < 1 || sc > 2)
+		return;
+	for (uint32_t i = 0; (i + ac + sc) * 4 <= n->reg_len; i += ac + sc) {
+		struct mem_range r = { read_cells(n->reg + i, ac),
+				       read_cells(n->reg + i + ac, sc) };
+		if (r.size == 0 || r.base + r.size < r.base)
+			continue;
+		if (platform.nram < FDT_MAX_RAM)
+			platform.ram[platform.nram] = r;
+		platform.nram++;
+	}
+}
+
+/* Keep a region nobody may use; count it even when there is no room
+ * (fdt_parse then refuses the tree: the kernel would hand it out). */
+static void reserved_take(struct mem_range r)
+{
+	if (platform.nreserved < FDT_MAX_RESERVED)
+		platform.reserved[platform.nreserved++] = r;
+	platform.reserved_seen++;
+}
+
 /* Act on a node whose properties are all read. */
 static void node_done(struct walk *w, struct node *n)
 {
@@ -161,9 +204,8 @@ static void node_done(struct walk *w, struct node *n)
 	struct node *parent = &w->stack[idx - 1];
 	struct mem_range r;
 
-	if (n->device_type && !strcmp(n->device_type, "memory") &&
-	    platform.mem.size == 0 && node_reg(n, parent, &r))
-		platform.mem = r;
+	if (n->device_type && !strcmp(n->device_type, "memory"))
+		memory_take(n, parent);
 	else if (n->device_type && !strcmp(n->device_type, "cpu") &&
 		 node_reg(n, parent, &r)) {
 		if (platform.nharts < FDT_MAX_HARTS)   /* count all, keep the first */
@@ -175,12 +217,13 @@ static void node_done(struct walk *w, struct node *n)
 		platform.uart = r;
 		platform.uart_irq = n->irq;
 		platform.uart_shift = n->reg_shift;
+		for (int i = idx; i >= 0 && !w->uart_parent; i--)  /* inherited */
+			w->uart_parent = w->stack[i].interrupt_parent;
 	} else if ((node_is(n, "riscv,plic0") || node_is(n, "sifive,plic-1.0.0")) &&
 		   node_reg(n, parent, &r)) {
-		platform.plic = r;
-		platform.plic_ndev = n->ndev;
-		w->plic_ext = n->irq_ext;
-		w->plic_ext_len = n->irq_ext_len;
+		if (w->nplics < FDT_MAX_PLICS)
+			w->plics[w->nplics++] = (struct plic_seen){ r, n->phandle, n->ndev,
+								     n->irq_ext, n->irq_ext_len };
 	} else if (node_is(n, "sifive,test0") && node_reg(n, parent, &r))
 		platform.test = r;
 	else if (node_is(n, "ucb,htif0") && node_reg(n, parent, &r))
@@ -196,21 +239,89 @@ static void node_done(struct walk *w, struct node *n)
 			w->boot_intc = n->phandle;
 	}
 	/* children of /reserved-memory are regions nobody else may use */
-	if (idx == 2 && name_is(parent, "reserved-memory") &&
-	    platform.nreserved < FDT_MAX_RESERVED && node_reg(n, parent, &r))
-		platform.reserved[platform.nreserved++] = r;
+	if (idx == 2 && name_is(parent, "reserved-memory") && node_reg(n, parent, &r))
+		reserved_take(r);
 }
 
-/* Find the PLIC context wired to the boot hart's S-mode external irq:
- * the PLIC's interrupts-extended lists (intc phandle, irq) per context. */
-static void plic_find_context(struct walk *w)
+/* The context of PLIC p wired to the boot hart's S-mode external irq,
+ * or -1: the PLIC's interrupts-extended lists (intc phandle, irq) per
+ * context. */
+static int plic_context_of(const struct walk *w, const struct plic_seen *p)
 {
-	platform.plic_context = -1;
-	for (uint32_t i = 0; w->boot_intc && i + 1 < w->plic_ext_len / 4; i += 2) {
-		uint32_t ph = be32(w->plic_ext + i), irq = be32(w->plic_ext + i + 1);
+	int ctx = -1;
+	for (uint32_t i = 0; w->boot_intc && i + 1 < p->ext_len / 4; i += 2) {
+		uint32_t ph = be32(p->ext + i), irq = be32(p->ext + i + 1);
 		if (ph == w->boot_intc && irq == 9 /* supervisor external interrupt */)
-			platform.plic_context = (int)(i / 2);
+			ctx = (int)(i / 2);
 	}
+	return ctx;
+}
+
+/* Choose the PLIC the UART interrupts through (its interrupt parent);
+ * if the tree does not say, the first with a context for the boot hart,
+ * else the first. A boot hart on another socket than the UART's PLIC
+ * has no context in it: then plic_context is -1 and input is polled.
+ * A UART wired to something else (an APLIC) gets no PLIC at all. */
+static void plic_choose(struct walk *w)
+{
+	const struct plic_seen *pick = NULL;
+
+	platform.plic_context = -1;
+	for (int i = 0; i < w->nplics && !pick; i++)
+		if (w->uart_parent && w->plics[i].phandle == w->uart_parent)
+			pick = &w->plics[i];
+	for (int i = 0; i < w->nplics && !pick; i++)
+		if (!w->uart_parent && plic_context_of(w, &w->plics[i]) >= 0)
+			pick = &w->plics[i];
+	if (!pick && !w->uart_parent && w->nplics)
+		pick = &w->plics[0];
+	if (!pick)
+		return;
+	platform.plic = pick->reg;
+	platform.plic_ndev = pick->ndev;
+	platform.plic_context = plic_context_of(w, pick);
+}
+
+/* Sort the /memory ranges kept by base (a handful: insertion sort). */
+static void ram_sort(void)
+{
+	int n = platform.nram < FDT_MAX_RAM ? platform.nram : FDT_MAX_RAM;
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && platform.ram[j].base < platform.ram[j - 1].base; j--) {
+			struct mem_range t = platform.ram[j];
+			platform.ram[j] = platform.ram[j - 1];
+			platform.ram[j - 1] = t;
+		}
+}
+
+int fdt_ram_pick(uint64_t addr)
+{
+	int n = platform.nram < FDT_MAX_RAM ? platform.nram : FDT_MAX_RAM;
+	uint64_t lo = 0, hi = 0;
+	bool found = false;
+
+	ram_sort();
+	for (int i = 0; i < n; i++) {      /* runs of adjoining ranges, low to high */
+		struct mem_range *r = &platform.ram[i];
+		if (i == 0 || r->base > hi) {
+			if (found)
+				break;
+			lo = r->base;
+			hi = r->base + r->size;
+		} else if (r->base + r->size > hi) {
+			hi = r->base + r->size;
+		}
+		if (addr >= r->base && addr - r->base < r->size)
+			found = true;
+	}
+	platform.mem = (struct mem_range){ 0, 0 };
+	if (!found)
+		return -ENOENT;
+	lo = ALIGN_UP(lo, PAGE_SIZE);
+	hi = ALIGN_DOWN(hi, PAGE_SIZE);
+	if (hi > lo)
+		platform.mem = (struct mem_range){ lo, hi - lo };
+	return 0;
 }
 
 /* Walk the structure block, filling platform. */
@@ -273,8 +384,7 @@ static void fdt_memreserve(const uint8_t *blob, const struct fdt_header *h)
 		uint64_t size = (uint64_t)be32(p + 8) << 32 | be32(p + 12);
 		if (size == 0)
 			break;
-		if (platform.nreserved < FDT_MAX_RESERVED)
-			platform.reserved[platform.nreserved++] = (struct mem_range){ base, size };
+		reserved_take((struct mem_range){ base, size });
 	}
 }
 
@@ -309,15 +419,25 @@ int fdt_parse(const void *fdt, uint64_t hartid)
 		kprintf("fdt: malformed structure block\n");
 		return -EINVAL;
 	}
-	plic_find_context(&w);
+	plic_choose(&w);
+	if (platform.nram > 0)
+		fdt_ram_pick(platform.ram[0].base);    /* main.c picks the kernel's */
 
 	int err = 0;
-	if (platform.mem.size == 0)
+	if (platform.nram == 0)
 		kprintf("fdt: no /memory node\n"), err = -EINVAL;
+	else if (platform.mem.size == 0)
+		kprintf("fdt: no whole page in the /memory range\n"), err = -EINVAL;
 	if (platform.uart.base == 0)
 		kprintf("fdt: no ns16550a UART\n"), err = -EINVAL;
 	if (platform.timebase == 0)
 		kprintf("fdt: no /cpus timebase-frequency\n"), err = -EINVAL;
+	else if (platform.timebase < TICK_HZ)    /* a tick of 0 time units: a storm */
+		kprintf("fdt: timebase-frequency %lu Hz is below the %d Hz tick\n",
+			(unsigned long)platform.timebase, TICK_HZ), err = -EINVAL;
+	if (platform.reserved_seen > FDT_MAX_RESERVED)
+		kprintf("fdt: %d reserved memory regions, more than the %d the kernel can "
+			"keep out of use\n", platform.reserved_seen, FDT_MAX_RESERVED), err = -EINVAL;
 	if (platform.plic.base == 0)
 		kprintf("fdt: no PLIC\n");
 	else if (platform.plic_context < 0)
@@ -325,13 +445,18 @@ int fdt_parse(const void *fdt, uint64_t hartid)
 	if (platform.test.base == 0 && platform.htif.base == 0)
 		kprintf("fdt: no sifive,test0 device: exit status via SBI only\n");
 	if (platform.bootargs_len >= BOOTARGS_MAX) {
-		const char *last = platform.bootargs;    /* the last word kept */
-		for (const char *p = last; *p; p++)
-			if (p[0] == ' ' && p[1])
-				last = p + 1;
-		kprintf("fdt: bootargs are %lu characters, more than the %d taken: "
-			"everything after the word \"%s\" is IGNORED\n",
-			(unsigned long)platform.bootargs_len, BOOTARGS_MAX - 1, last);
+		const char *last = NULL;                 /* the last word kept */
+		for (const char *p = platform.bootargs; *p; p++)
+			if (!bootargs_space(*p) && (p == platform.bootargs || bootargs_space(p[-1])))
+				last = p;
+		if (last)             /* the end of what is kept: no space follows */
+			kprintf("fdt: bootargs are %lu characters, more than the %d taken: "
+				"everything after the word \"%s\" is IGNORED\n",
+				(unsigned long)platform.bootargs_len, BOOTARGS_MAX - 1, last);
+		else
+			kprintf("fdt: bootargs are %lu characters, more than the %d taken, "
+				"and the first word alone is longer: ALL are IGNORED\n",
+				(unsigned long)platform.bootargs_len, BOOTARGS_MAX - 1);
 	}
 	return err;
 }

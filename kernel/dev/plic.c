@@ -30,13 +30,15 @@ void plic_init(uintptr_t base, int context, uint32_t ndev)
 		*reg(PLIC_THRESHOLD(plic_ctx)) = 0;
 }
 
-/* Let irq interrupt this hart. */
-void plic_enable(uint32_t irq)
+/* Let irq interrupt this hart; false if the PLIC has no such source
+ * (or no context for us), so the caller can do without it. */
+bool plic_enable(uint32_t irq)
 {
 	if (!plic_base || plic_ctx < 0 || irq == 0 || (plic_ndev && irq > plic_ndev))
-		return;
+		return false;
 	*reg(PLIC_PRIORITY(irq)) = 1;
 	*reg(PLIC_ENABLE(plic_ctx) + 4 * (irq / 32)) |= 1u << (irq % 32);
+	return true;
 }
 
 /* Which irq is pending for us (0 for none). */

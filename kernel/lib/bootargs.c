@@ -1,4 +1,5 @@
-/* Kernel command line lookup: space-separated words "key" or "key=value". */
+/* Kernel command line lookup: words "key" or "key=value", separated by
+ * white space. */
 #include <kernel/bootargs.h>
 #include <kernel/fdt.h>
 #include <kernel/string.h>
@@ -9,10 +10,10 @@ bool bootarg(const char *key, char *val, size_t n)
 	const char *p = platform.bootargs;
 
 	while (*p) {
-		while (*p == ' ')
+		while (bootargs_space(*p))
 			p++;
 		const char *w = p;
-		while (*p && *p != ' ')
+		while (*p && !bootargs_space(*p))
 			p++;
 		size_t wlen = p - w;
 		if (wlen < klen || strncmp(w, key, klen) != 0)

@@ -11,7 +11,7 @@ HOST_DEV_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude \
 
 .PHONY: host-test-dev
 HOST_DEV_DTBS := $(HOST_DEV_DIR)/virt-128m.dtb $(HOST_DEV_DIR)/virt-256m-2.dtb \
-	$(HOST_DEV_DIR)/virt-16.dtb $(HOST_DEV_DIR)/virt-aplic.dtb
+	$(HOST_DEV_DIR)/virt-16.dtb $(HOST_DEV_DIR)/virt-aplic.dtb $(HOST_DEV_DIR)/virt-numa.dtb
 host-test-dev: $(HOST_DEV_DIR)/fdt_test $(HOST_DEV_DTBS)
 	$(HOST_DEV_DIR)/fdt_test $(HOST_DEV_DTBS)
 
@@ -36,3 +36,10 @@ $(HOST_DEV_DIR)/virt-16.dtb:
 $(HOST_DEV_DIR)/virt-aplic.dtb:
 	@mkdir -p $(@D)
 	$(QEMU) -machine virt,aia=aplic,dumpdtb=$@ -m 128M -smp 1 -nographic >/dev/null 2>&1
+
+# Two NUMA nodes: two /memory ranges and two PLICs, one per socket.
+$(HOST_DEV_DIR)/virt-numa.dtb:
+	@mkdir -p $(@D)
+	$(QEMU) -machine virt,dumpdtb=$@ -m 256M -smp 2 -nographic \
+		-object memory-backend-ram,id=m0,size=128M -numa node,memdev=m0,cpus=0 \
+		-object memory-backend-ram,id=m1,size=128M -numa node,memdev=m1,cpus=1 >/dev/null 2>&1

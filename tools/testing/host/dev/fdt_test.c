@@ -4,7 +4,7 @@
  * message, never reading outside the blob.
  *
  * Usage: fdt_test VIRT_128M_1HART.dtb VIRT_256M_2HARTS.dtb VIRT_16HARTS.dtb
- *                 VIRT_AIA_APLIC.dtb
+ *                 VIRT_AIA_APLIC.dtb VIRT_NUMA.dtb
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +130,67 @@ static void test_values_aplic(const uint8_t *blob)
 	CHECK_EQ(platform.test.base, 0x100000);
 }
 
+/* The first (base, size) pair of 4 cells each at or after from whose
+ * base is base: its offset, or 0. */
+static size_t find_reg(const uint8_t *b, size_t len, uint64_t base, uint64_t size)
+{
+	for (size_t i = 0; i + 16 <= len; i += 4)
+		if (be32(b + i) == base >> 32 && be32(b + i + 4) == (uint32_t)base &&
+		    be32(b + i + 8) == size >> 32 && be32(b + i + 12) == (uint32_t)size)
+			return i;
+	return 0;
+}
+
+/* Two NUMA nodes of 128 MiB: both /memory ranges make one block of RAM,
+ * and the PLIC used is the UART's interrupt parent (socket 0's), whose
+ * only S-mode context is hart 0's; hart 1 has none in it (input is then
+ * polled). Moving the second range away leaves it out of the block. */
+static void test_values_numa(const uint8_t *blob, size_t len)
+{
+	CHECK_EQ(fdt_parse(blob, 0), 0);
+	CHECK_EQ(platform.nram, 2);
+	CHECK_EQ(platform.mem.base, 0x80000000);
+	CHECK_EQ(platform.mem.size, 256UL << 20);
+	CHECK_EQ(fdt_ram_pick(0x80200000), 0);
+	CHECK_EQ(platform.mem.size, 256UL << 20);
+	CHECK_EQ(platform.plic.base, 0x0c000000);
+	CHECK_EQ(platform.plic_context, 1);
+	CHECK_EQ(fdt_parse(blob, 1), 0);
+	CHECK_EQ(platform.plic.base, 0x0c000000);
+	CHECK_EQ(platform.plic_context, -1);
+
+	uint8_t *c = copy(blob, len);
+	size_t off = find_reg(c, len, 0x88000000, 128UL << 20);
+	CHECK(off != 0);
+	put_be32(c + off, 1);                    /* now at 0x1_8800_0000 */
+	CHECK_EQ(fdt_parse(c, 0), 0);
+	CHECK_EQ(platform.mem.base, 0x80000000);
+	CHECK_EQ(platform.mem.size, 128UL << 20);
+	CHECK_EQ(fdt_ram_pick(0x188000000), 0);
+	CHECK_EQ(platform.mem.base, 0x188000000);
+	CHECK_EQ(platform.mem.size, 128UL << 20);
+	CHECK_EQ(fdt_ram_pick(0x70000000), (unsigned long long)-ENOENT);
+	CHECK_EQ(platform.mem.size, 0);
+	CHECK_EQ(fdt_ram_pick(0x88000000), (unsigned long long)-ENOENT);
+	free(c);
+
+	/* the UART wired to something that is no PLIC (as to an APLIC):
+	 * no PLIC is used at all, rather than one that cannot hear it */
+	c = copy(blob, len);
+	off = find_reg(c, len, 0x10000000, 0x100);      /* the UART's reg */
+	size_t ip = 0;            /* its interrupt-parent <6>: a 4-byte property before it */
+	for (size_t k = off - 4; off > 64 && k > off - 64; k -= 4)
+		if (be32(c + k) == 6 && be32(c + k - 8) == 4 && be32(c + k - 12) == 3)
+			ip = k;
+	CHECK(ip != 0);
+	if (ip)
+		put_be32(c + ip, 0x99);
+	CHECK_EQ(fdt_parse(c, 0), 0);
+	CHECK_EQ(platform.plic.base, 0);
+	CHECK_EQ(platform.plic_context, -1);
+	free(c);
+}
+
 /* Header damage: each refused. */
 static void test_bad_headers(const uint8_t *blob, size_t len)
 {
@@ -237,10 +298,10 @@ static void test_random(const uint8_t *blob, size_t len, int rounds)
 
 int main(int argc, char **argv)
 {
-	size_t len1, len2, len3, len4;
-	if (argc != 5) {
+	size_t len1, len2, len3, len4, len5;
+	if (argc != 6) {
 		fprintf(stderr, "usage: fdt_test virt128m.dtb virt256m-2harts.dtb "
-			"virt-16harts.dtb virt-aplic.dtb\n");
+			"virt-16harts.dtb virt-aplic.dtb virt-numa.dtb\n");
 		return 2;
 	}
 	uint8_t *b1 = load(argv[1], &len1), *b2 = load(argv[2], &len2);
@@ -256,6 +317,10 @@ int main(int argc, char **argv)
 	test_values_256m_2harts(a2);
 	test_values_16harts(a3);
 	test_values_aplic(a4);
+	uint8_t *b5 = load(argv[5], &len5), *a5 = copy(b5, len5);
+	free(b5);
+	test_values_numa(a5, len5);
+	free(a5);
 	host_quiet = 1;
 	test_bad_headers(a1, len1);
 	test_missing_nodes(a1, len1);
