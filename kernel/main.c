@@ -291,6 +291,9 @@ static void init_thread(void *arg)
 	for (;;) {
 		uint64_t started = timer_ms();
 		int status;
+		/* said before the spawn: once it runs, the program's own
+		 * output (the shell's prompt) must not be cut by ours */
+		kprintf("rvos: starting %s\n", val);
 		pid_t pid = proc_spawn_as(val, 1, argv, proc_current()->pid, SPAWN_CONTROLLER);
 		if (pid < 0) {
 			kprintf("rvos: cannot start %s: error %d\n", val, pid);
@@ -299,7 +302,6 @@ static void init_thread(void *arg)
 			proc_sleep_ms(1000);    /* e.g. a full table: try again */
 			continue;
 		}
-		kprintf("rvos: started %s as pid %d\n", val, pid);
 		proc_wait(pid, &status);
 		if (WIFKILLED(status))
 			kprintf("rvos: %s (pid %d) killed (%s)", val, pid,

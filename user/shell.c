@@ -65,8 +65,17 @@ static void history_add(const char *s)
 		hist.count++;
 }
 
-/* A byte read too far by key_read, given back for the next key; -1: none. */
-static int key_pushed = -1;
+/* Bytes read too far by key_read, given back for the next keys (the
+ * last given back comes out first). */
+static int key_back[2];
+static int key_nback;
+
+/* Give byte c back, to be read again before the console. */
+static void key_unread(int c)
+{
+	if (c >= 0 && key_nback < (int)ARRAY_SIZE(key_back))
+		key_back[key_nback++] = c;
+}
 
 /* The next input byte: the one given back, else the console's. Read
  * one byte at a time, so whatever is typed after Enter stays in the
@@ -75,15 +84,39 @@ static int key_pushed = -1;
  * from the input) instead of waiting here for the next prompt. */
 static int key_byte(void)
 {
-	int c = key_pushed;
 	char b;
 
-	if (c >= 0) {
-		key_pushed = -1;
-		return c;
-	}
+	if (key_nback)
+		return key_back[--key_nback];
 	stdout_flush();          /* prompt and echo show before we block */
 	return console_read(&b, 1) == 1 ? (unsigned char)b : -1;
+}
+
+/* The rest of a terminal string sequence (OSC "ESC ]", DCS "ESC P",
+ * APC, PM, SOS: a title, a colour query answer), ignored whole up to
+ * its end, BEL or ESC \. Enter ends it too and is given back, so a
+ * stray "ESC ]" typed by hand costs at most the line, never Enter. */
+static int key_string(void)
+{
+	int c;
+
+	while ((c = key_byte()) >= 0) {
+		if (c == '\a')
+			return KEY_OTHER;
+		if (c == '\r' || c == '\n') {
+			key_unread(c);
+			return KEY_OTHER;
+		}
+		if (c == ESC) {
+			c = key_byte();
+			if (c == '\\')
+				return KEY_OTHER;
+			key_unread(c);       /* no ST: this ESC starts the next key */
+			key_unread(ESC);
+			return KEY_OTHER;
+		}
+	}
+	return KEY_EOF;
 }
 
 /* Next key from the console: a byte, KEY_UP/KEY_DOWN for the arrows
@@ -98,10 +131,12 @@ static int key_read(void)
 	if (c != ESC)
 		return c;
 	c = key_byte();
+	if (c == ']' || c == 'P' || c == '_' || c == '^' || c == 'X')
+		return key_string();
 	if (c != '[' && c != 'O') {
 		if (c < 0)
 			return KEY_EOF;
-		key_pushed = c;      /* a lone ESC: keep what follows it */
+		key_unread(c);       /* a lone ESC: keep what follows it */
 		return KEY_OTHER;
 	}
 	do                       /* parameter and intermediate bytes */
@@ -110,7 +145,7 @@ static int key_read(void)
 	if (c < 0)
 		return KEY_EOF;
 	if (c < 0x40 || c > 0x7e) {  /* not a final byte: not part of it */
-		key_pushed = c;
+		key_unread(c);
 		return KEY_OTHER;
 	}
 	switch (c) {
