@@ -11,6 +11,7 @@
 static struct {
 	const unsigned char *base;   /* NULL until a valid archive is set */
 	uint32_t count;
+	bool sorted;                 /* names in strictly increasing order */
 } progs;
 
 /* Copy directory entry i of the archive at base. */
@@ -73,22 +74,43 @@ int progs_init(const void *ar, size_t len)
 	}
 	progs.base = base;
 	progs.count = h.count;
+	progs.sorted = true;         /* the build packs them sorted (user.mk) */
+	for (uint32_t i = 1; i < h.count; i++)
+		if (strcmp(progs_name((int)i - 1), progs_name((int)i)) >= 0)
+			progs.sorted = false;
 	return 0;
 }
 
 int progs_find(const char *name, const void **img, size_t *len)
 {
-	struct progs_entry e;
+	uint32_t lo = 0, hi = progs.count;
+	int i = -1;
 
-	for (uint32_t i = 0; i < progs.count; i++) {
-		entry_read(progs.base, i, &e);
-		if (strncmp(e.name, name, sizeof(e.name)) == 0) {
-			*img = progs.base + e.offset;
-			*len = e.size;
-			return 0;
+	/* a spawn looks its program up: binary search when the archive is
+	 * sorted (as the build makes it), else one pass */
+	while (progs.sorted && lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = strncmp(progs_name((int)mid), name, PROG_NAME_MAX + 1);
+		if (c == 0) {
+			i = (int)mid;
+			break;
 		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return -ENOENT;
+	for (uint32_t j = 0; !progs.sorted && j < progs.count && i < 0; j++)
+		if (strncmp(progs_name((int)j), name, PROG_NAME_MAX + 1) == 0)
+			i = (int)j;
+	if (i < 0)
+		return -ENOENT;
+
+	struct progs_entry e;
+	entry_read(progs.base, (uint32_t)i, &e);
+	*img = progs.base + e.offset;
+	*len = e.size;
+	return 0;
 }
 
 int progs_count(void)

@@ -160,6 +160,28 @@ static void test_valid(void)
 		     progs_count());
 	free(ar);
 
+	/* the same names in sorted order (as the build packs them): found by
+	 * binary search, and every miss, below, between and above, is -ENOENT */
+	model_valid(&m);
+	strcpy(m.e[0].name, "echo");
+	strcpy(m.e[1].name, "fifteen_chars_x");
+	strcpy(m.e[2].name, "hello");
+	ar = model_archive(&m);
+	checks++;
+	if (progs_init(ar, m.len) != 0) {
+		fail("sorted archive", "refused");
+	} else {
+		expect_find(ar, &m, "echo", 0);
+		expect_find(ar, &m, "fifteen_chars_x", 1);
+		expect_find(ar, &m, "hello", 2);
+		expect_find(ar, &m, "a", -1);
+		expect_find(ar, &m, "ed", -1);
+		expect_find(ar, &m, "fifteen_chars_xy", -1);
+		expect_find(ar, &m, "zz", -1);
+		expect_find(ar, &m, "", -1);
+	}
+	free(ar);
+
 	/* padding after the archive is allowed; the header's size bounds it */
 	model_valid(&m);
 	m.len += 16;
