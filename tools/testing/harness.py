@@ -174,12 +174,14 @@ class Runner:
                           f"expected {'non-zero status' if want == 'nonzero' else f'status {want}'}")
 
     # run: run a host shell command; it must exit 0. It finds the console
-    # output so far in the file $RVOS_CONSOLE and the last gdb session's
-    # output in $RVOS_GDB_OUT.
+    # output so far in the file $RVOS_CONSOLE, the last gdb session's
+    # output in $RVOS_GDB_OUT, and the kernel ELF QEMU boots (--kernel) in
+    # $RVOS_KERNEL.
     def do_run(self, step, deadline, what):
         with tempfile.TemporaryDirectory(prefix="harness-run-") as tmp:
             env = dict(os.environ, RVOS_CONSOLE=os.path.join(tmp, "console.txt"),
-                       RVOS_GDB_OUT=os.path.join(tmp, "gdb.txt"))
+                       RVOS_GDB_OUT=os.path.join(tmp, "gdb.txt"),
+                       RVOS_KERNEL=self.kernel)
             for key, text in (("RVOS_CONSOLE", self.console.text if self.console else ""),
                               ("RVOS_GDB_OUT", self.gdb_out)):
                 with open(env[key], "w", encoding="utf-8") as f:
