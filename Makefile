@@ -129,7 +129,7 @@ QEMU_CMD  = $(QEMU_BASE) -kernel $(KERNEL_ELF)
 qemu: deps $(KERNEL_ELF)
 	$(QEMU_CMD) $(if $(BOOTARGS),-append "$(BOOTARGS)")
 
-# Boot the test kernel by hand, e.g. make qemu-test BOOTARGS=ktest=mm_heap.
+# Boot the test kernel by hand, e.g. make qemu-test BOOTARGS=ktest=fdt_memory.
 qemu-test:
 	$(Q)$(MAKE) --no-print-directory qemu KERNEL=test
 
