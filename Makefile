@@ -6,6 +6,9 @@ CPUS     ?= 1
 BOOTARGS ?=
 GDBPORT  ?= 1234
 JOBS     ?= 2
+# which kernel make qemu, qemu-gdb and gdb use: empty for the shipping
+# kernel, "test" for the test kernel (the in-kernel tests and benchmarks)
+KERNEL   ?=
 
 CROSS    ?= riscv64-unknown-elf-
 CC       := $(CROSS)gcc
@@ -19,7 +22,7 @@ PYTHON   ?= python3
 CHART_PYTHON ?= /usr/bin/python3
 OPENSBI  ?= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 
-B        := build
+B        ?= build
 
 # `make V=1` shows whole commands
 ifeq ($(V),1)
@@ -37,20 +40,36 @@ CFLAGS    := $(ARCHFLAGS) -ffreestanding -nostdlib -fno-builtin \
 LDFLAGS   := $(ARCHFLAGS) -nostdlib -static -Wl,--no-relax -T linker.ld
 
 # ---- kernel sources -----------------------------------------------------------
-KSRC := $(wildcard kernel/*.c kernel/*/*.c)
-KASM := $(wildcard kernel/*/*.S)
+# The shipping kernel is everything under kernel/ but kernel/test/; the
+# test kernel adds kernel/test/ (the in-kernel tests, the benchmarks,
+# the echo boot mode) and embeds the test archive instead of the
+# everyday one (user/user.mk).
+KSRC := $(filter-out kernel/test/%,$(wildcard kernel/*.c kernel/*/*.c))
+KASM := $(filter-out kernel/test/%,$(wildcard kernel/*/*.S))
 KOBJ := $(patsubst %,$(B)/%.o,$(KSRC) $(KASM))
+TSRC := $(wildcard kernel/test/*.c)
+TOBJ := $(patsubst %,$(B)/%.o,$(TSRC)) $(B)/kernel/test/progs_blob.S.o
+TKOBJ := $(filter-out $(B)/kernel/proc/progs_blob.S.o,$(KOBJ)) $(TOBJ)
+
+KERNEL_ELF := $(if $(filter test,$(KERNEL)),$(B)/kernel-test.elf,$(B)/kernel.elf)
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel deps qemu qemu-gdb gdb test host-test memplot clean help compile_commands.json
+.PHONY: all kernel test-kernel deps qemu qemu-test qemu-gdb gdb test host-test memplot clean help compile_commands.json
 
 all: kernel
 
 kernel: deps $(B)/kernel.elf
 
-# User programs and the archive the kernel embeds (user/user.mk).
+test-kernel: deps $(B)/kernel-test.elf
+
+# User programs and the archives the kernels embed (user/user.mk).
 include user/user.mk
 $(B)/kernel/proc/progs_blob.S.o: $(USER_ARCHIVE)
+$(B)/kernel/proc/progs_blob.S.o: CFLAGS += -DPROGS_ARCHIVE='"$(USER_ARCHIVE)"'
+$(B)/kernel/test/progs_blob.S.o: kernel/proc/progs_blob.S $(USER_TEST_ARCHIVE) | deps
+	@mkdir -p $(dir $@)
+	@echo "  AS      $< (test archive)"
+	$(Q)$(CC) $(CFLAGS) -DPROGS_ARCHIVE='"$(USER_TEST_ARCHIVE)"' -c $< -o $@
 
 # Host unit tests of kernel code under ASan/UBSan.
 include tools/testing/host/proc.mk
@@ -74,35 +93,48 @@ $(B)/%.S.o: %.S | deps
 	@echo "  AS      $<"
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-# Two-pass link: the first pass gives the addresses for the symbol table
-# that backtraces use; text comes first in linker.ld, so adding the table
-# (in .rodata) in the second pass moves no function. The check proves it.
-$(B)/kernel.elf: $(KOBJ) linker.ld tools/ksyms.py
-	@mkdir -p $(B)/ksyms
-	@echo "  LD      $@"
-	$(Q)$(PYTHON) tools/ksyms.py < /dev/null > $(B)/ksyms/empty.S
-	$(Q)$(CC) $(CFLAGS) -c $(B)/ksyms/empty.S -o $(B)/ksyms/empty.o
-	$(Q)$(CC) $(LDFLAGS) -o $(B)/kernel.pass1.elf $(KOBJ) $(B)/ksyms/empty.o
-	$(Q)$(NM) -n $(B)/kernel.pass1.elf | $(PYTHON) tools/ksyms.py > $(B)/ksyms/ksyms.S
-	$(Q)$(CC) $(CFLAGS) -c $(B)/ksyms/ksyms.S -o $(B)/ksyms/ksyms.o
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(KOBJ) $(B)/ksyms/ksyms.o
-	@$(NM) -n $(B)/kernel.pass1.elf | grep -i ' t ' > $(B)/ksyms/pass1.txt
-	@$(NM) -n $@ | grep -i ' t ' > $(B)/ksyms/pass2.txt
-	@cmp -s $(B)/ksyms/pass1.txt $(B)/ksyms/pass2.txt || \
-		{ echo "ksyms: text moved between link passes" >&2; rm -f $@; exit 1; }
-	$(Q)$(OBJDUMP) -S $@ > $(B)/kernel.asm
-	$(Q)$(NM) -n $@ > $(B)/kernel.sym
+# Two-pass link of kernel $(1) from objects $(2): the first pass gives
+# the addresses for the symbol table that backtraces use; text comes
+# first in linker.ld, so adding the table (in .rodata) in the second pass
+# moves no function. The check proves it.
+define link_kernel
+	@echo "  LD      $(1)"
+	$(Q)$(PYTHON) tools/ksyms.py < /dev/null > $(1:.elf=.noksyms.S)
+	$(Q)$(CC) $(CFLAGS) -c $(1:.elf=.noksyms.S) -o $(1:.elf=.noksyms.o)
+	$(Q)$(CC) $(LDFLAGS) -o $(1:.elf=.pass1.elf) $(2) $(1:.elf=.noksyms.o)
+	$(Q)$(NM) -n $(1:.elf=.pass1.elf) | $(PYTHON) tools/ksyms.py > $(1:.elf=.ksyms.S)
+	$(Q)$(CC) $(CFLAGS) -c $(1:.elf=.ksyms.S) -o $(1:.elf=.ksyms.o)
+	$(Q)$(CC) $(LDFLAGS) -o $(1) $(2) $(1:.elf=.ksyms.o)
+	@$(NM) -n $(1:.elf=.pass1.elf) | grep -i ' t ' > $(1:.elf=.pass1.txt)
+	@$(NM) -n $(1) | grep -i ' t ' > $(1:.elf=.pass2.txt)
+	@cmp -s $(1:.elf=.pass1.txt) $(1:.elf=.pass2.txt) || \
+		{ echo "ksyms: text moved between link passes" >&2; rm -f $(1); exit 1; }
+	$(Q)$(OBJDUMP) -S $(1) > $(1:.elf=.asm)
+	$(Q)$(NM) -n $(1) > $(1:.elf=.sym)
+endef
 
-QEMUOPTS = -machine virt -bios $(OPENSBI) -m $(MEM) -smp $(CPUS) -nographic \
-           -kernel $(B)/kernel.elf
-QEMU_CMD = $(QEMU) $(QEMUOPTS)
+# The shipping kernel: what make qemu boots. No test code (test_absent.scn).
+$(B)/kernel.elf: $(KOBJ) linker.ld tools/ksyms.py
+	$(call link_kernel,$@,$(KOBJ))
+
+# The test kernel: what make test and make bench boot.
+$(B)/kernel-test.elf: $(TKOBJ) linker.ld tools/ksyms.py
+	$(call link_kernel,$@,$(TKOBJ))
+
+# QEMU without a kernel; QEMU_CMD boots KERNEL_ELF (KERNEL=test: the test kernel).
+QEMU_BASE = $(QEMU) -machine virt -bios $(OPENSBI) -m $(MEM) -smp $(CPUS) -nographic
+QEMU_CMD  = $(QEMU_BASE) -kernel $(KERNEL_ELF)
 
 # Boot rvos on the console; Ctrl-A X leaves QEMU.
-qemu: kernel
+qemu: deps $(KERNEL_ELF)
 	$(QEMU_CMD) $(if $(BOOTARGS),-append "$(BOOTARGS)")
 
+# Boot the test kernel by hand, e.g. make qemu-test BOOTARGS=ktest=fdt_memory.
+qemu-test:
+	$(Q)$(MAKE) --no-print-directory qemu KERNEL=test
+
 # Boot halted at the first instruction, waiting for gdb on GDBPORT.
-qemu-gdb: kernel
+qemu-gdb: deps $(KERNEL_ELF)
 	@echo "*** QEMU waits for gdb on port $(GDBPORT): run 'make gdb' in another terminal"
 	$(QEMU_CMD) $(if $(BOOTARGS),-append "$(BOOTARGS)") -S -gdb tcp::$(GDBPORT)
 
@@ -111,28 +143,31 @@ qemu-gdb: kernel
 # and after a panic the hart halts with QEMU up for gdb (docs/debugging.md).
 gdb: deps
 	@echo "*** rvos-mem, rvos-ps, rvos-bt PID, ...: 'help user-defined'; post-mortem: docs/debugging.md"
-	$(GDB) -q -x tools/gdbinit -ex "target remote localhost:$(GDBPORT)"
+	$(GDB) -q -x tools/gdbinit -ex "file $(KERNEL_ELF)" -ex "target remote localhost:$(GDBPORT)"
 
 # Everything: every scenario in tools/testing/scenarios (QEMU boots, the
-# host unit tests and the harness self-tests are scenarios too).
-test: kernel
+# host unit tests and the harness self-tests are scenarios too). QEMU
+# and gdb get the test kernel; test_absent.scn checks the shipping one.
+test: kernel test-kernel
 	$(PYTHON) tools/testing/harness.py --jobs $(JOBS) --logdir $(B)/test \
-		--qemu "$(QEMU_CMD)" --gdb "$(GDB)" tools/testing/scenarios
+		--qemu "$(QEMU_BASE)" --kernel $(B)/kernel-test.elf --gdb "$(GDB)" \
+		tools/testing/scenarios
 
-# Memory over time: boot, run a short workload sampled by gdb
+# Memory over time: boot the test kernel (the workload runs test
+# programs: chantest, flood, storm), run a short workload sampled by gdb
 # (tools/memplot_run.py, tools/memplot_sampler.py), and chart the
 # snapshots into build/memplot.svg and .png (docs/sysinfo.md, "memplot").
-memplot: kernel
+memplot: test-kernel
 	@tools/deps.sh --charts --quiet
-	$(Q)$(PYTHON) tools/memplot_run.py --qemu "$(QEMU_CMD)" --gdb "$(GDB)" \
-		--kernel $(B)/kernel.elf --out $(B)/memplot
+	$(Q)$(PYTHON) tools/memplot_run.py --qemu "$(QEMU_BASE)" --gdb "$(GDB)" \
+		--kernel $(B)/kernel-test.elf --out $(B)/memplot
 	$(Q)$(CHART_PYTHON) tools/memplot.py --out $(B)/memplot \
 		--title "rvos memory during make memplot's workload" $(B)/memplot/samples.log
 
 # The compilation database for clangd, from the build's own flags.
 compile_commands.json:
 	$(Q)$(PYTHON) tools/compile_commands.py "$(CURDIR)" "$(CC)" "$(CFLAGS)" \
-		"$(USER_CFLAGS)" -- $(KSRC) $(KASM) $(wildcard user/*.c user/*/*.c user/lib/*.S) > $@
+		"$(USER_CFLAGS)" -- $(KSRC) $(KASM) $(TSRC) $(wildcard user/*.c user/*/*.c user/lib/*.S) > $@
 	@echo "  GEN     $@"
 
 clean:
@@ -141,7 +176,9 @@ clean:
 help:
 	@echo "rvos make targets:"
 	@echo "  make            build build/kernel.elf (with kernel.asm, kernel.sym)"
-	@echo "  make qemu       boot rvos in QEMU (Ctrl-A X quits)"
+	@echo "  make test-kernel  build build/kernel-test.elf: the kernel with the tests and benchmarks"
+	@echo "  make qemu       boot rvos in QEMU (Ctrl-A X quits); KERNEL=test boots the test kernel"
+	@echo "  make qemu-test  boot the test kernel (e.g. BOOTARGS=ktest, echo)"
 	@echo "  make qemu-gdb   boot halted, waiting for gdb on port GDBPORT"
 	@echo "  make gdb        attach gdb-multiarch to 'make qemu-gdb' (rvos-* commands)"
 	@echo "  make test       run every test; last line 'N passed, N failed'"
@@ -151,6 +188,6 @@ help:
 	@echo "  make deps       install missing Debian packages"
 	@echo "  make compile_commands.json   the compilation database for clangd"
 	@echo "  make clean      remove build/"
-	@echo "variables: MEM=$(MEM) CPUS=$(CPUS) BOOTARGS='$(BOOTARGS)' GDBPORT=$(GDBPORT) JOBS=$(JOBS)"
+	@echo "variables: MEM=$(MEM) CPUS=$(CPUS) BOOTARGS='$(BOOTARGS)' GDBPORT=$(GDBPORT) JOBS=$(JOBS) KERNEL=$(KERNEL) CROSS=$(CROSS)"
 
--include $(KOBJ:.o=.d)
+-include $(KOBJ:.o=.d) $(TOBJ:.o=.d)

@@ -11,8 +11,7 @@
 #include <kernel/sbi.h>
 #include <kernel/printf.h>
 #include <kernel/bootargs.h>
-#include <kernel/ktest.h>
-#include <kernel/kbench.h>
+#include <kernel/test.h>
 #include <kernel/string.h>
 #include <kernel/page.h>
 #include <kernel/heap.h>
@@ -227,38 +226,20 @@ static void mm_report_boot(void)
 	mm_budget_print();
 }
 
-/* Boot mode "echo": read console lines and say what arrived. */
-static void echo_loop(void)
+/* The shipping kernel links no test code (kernel/test/): when a test
+ * boot mode is asked for, say where the tests are and power off failing. */
+static void test_modes_absent(void)
 {
-	char line[80];
-	size_t n = 0, dropped = 0;
-
-	kprintf("echo: ready\n");
-	for (;;) {
-		int c;
-		spin_lock(&proc_lock);
-		while ((c = console_getc()) < 0)
-			sleep_on(&console_chan, &proc_lock, "console");
-		spin_unlock(&proc_lock);
-		if (c == '\r' || c == '\n') {
-			line[n] = '\0';
-			kprintf("\necho: line '%s'\n", line);
-			if (dropped)        /* never lose input without a word */
-				kprintf("echo: %lu characters past the first %lu not kept\n",
-					(unsigned long)dropped, (unsigned long)(sizeof(line) - 1));
-			if (!strcmp(line, "quit"))
-				power_off();
-			n = dropped = 0;
-		} else if (n + 1 < sizeof(line)) {
-			line[n++] = (char)c;
-			console_putc((char)c);
-		} else {
-			dropped++;
+	static const char *const modes[] = { "ktest", "bench", "echo" };
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++)
+		if (bootarg(modes[i], NULL, 0)) {
+			kprintf("%s: this kernel has no tests: make qemu-test / make test\n",
+				modes[i]);
+			power_fail(1);
 		}
-	}
 }
 
-/* The first kernel thread: run the tests, a boot mode, or the first
+/* The first kernel thread: run a test boot mode (the test kernel), or the first
  * user program (bootarg init=NAME, default "shell"), which controls the
  * console's jobs. The machine is never left without it: when the shell
  * ends, however it ended, a new one starts; when another init= program
@@ -269,17 +250,11 @@ static void init_thread(void *arg)
 	(void)arg;
 	char val[BOOTARGS_MAX];
 
-	if (bootarg("ktest", val, sizeof(val))) {
-		int failed = ktest_run(val);
-		if (failed)
-			power_fail(1);
-		power_off();
-	}
+	if (test_main)
+		test_main();     /* returns unless a test boot mode was asked for */
+	else
+		test_modes_absent();
 	sysinfo_start();     /* before any program: mem and ps need it */
-	if (bootarg("bench", val, sizeof(val)))
-		kbench_main(val);
-	if (bootarg("echo", NULL, 0))
-		echo_loop();
 	if (bootarg("halt", NULL, 0)) {
 		kprintf("rvos: halt requested, powering off\n");
 		power_off();

@@ -91,7 +91,8 @@ def main():
     ap.add_argument("--qemu", default=DEFAULT_QEMU,
                     help="QEMU command (-kernel is added unless it has one)")
     ap.add_argument("--gdb", default="gdb-multiarch")
-    ap.add_argument("--kernel", default="build/kernel.elf")
+    ap.add_argument("--kernel", default="build/kernel-test.elf",
+                    help="kernel ELF (the test kernel: the workload runs test programs)")
     ap.add_argument("--out", required=True, help="directory for the logs")
     ap.add_argument("--steps", nargs="+", default=WORKLOAD, metavar="COMMAND",
                     help="shell commands to run instead of the workload")

@@ -2,7 +2,7 @@
 
     gdb-multiarch -batch -ex 'target remote ...' -ex 'source tools/gdb/rvos.py' \
         -ex 'python MEMPLOT_OUT = "build/memplot/samples.log"' \
-        -ex 'source tools/memplot_sampler.py' -ex continue build/kernel.elf
+        -ex 'source tools/memplot_sampler.py' -ex continue build/kernel-test.elf
 
 The shell runs one program at a time and every page comes back when it
 ends, so `mem -r` typed between commands sees the same figures each

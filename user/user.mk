@@ -1,23 +1,26 @@
-# User programs and the program archive, included by the top Makefile
-# (run from the repository root).
+# User programs and the program archives, included by the top Makefile
+# (run from the repository root, with B the build folder and CROSS the
+# cross prefix).
 #
-# Every user/NAME.c is a program: it is compiled, linked with the user
+# Every user/NAME.c is an everyday program and every user/test/NAME.c a
+# program that exists for tests: each is compiled, linked with the user
 # library (user/lib plus the shared kernel/lib/format.c and string.c)
-# into build/user/NAME.elf, and packed with tools/mkprogs into
-# build/progs.bin, which kernel/proc/progs_blob.S embeds.
+# into $(B)/user/NAME.elf, and packed with tools/mkprogs. The shipping
+# kernel embeds $(B)/progs.bin (the everyday programs); the test kernel
+# embeds $(B)/progs-test.bin (those and the test programs), each through
+# kernel/proc/progs_blob.S.
 #
 # Exposes:
-#   USER_PROGS    program names (hello echo ...)
-#   USER_ELFS     build/user/NAME.elf for each (with debug information)
-#   USER_ARCHIVE  build/progs.bin
-#   user          phony: build all of the above
-# The kernel object that embeds the archive must depend on it, e.g.
-#   $(BUILD)/kernel/proc/progs_blob.o: $(USER_ARCHIVE)
+#   USER_PROGS         everyday program names (hello echo ...)
+#   USER_TEST_PROGS    test program names (chantest fuzz ...)
+#   USER_ELFS          $(B)/user/NAME.elf for all of them (with debug information)
+#   USER_ARCHIVE       $(B)/progs.bin
+#   USER_TEST_ARCHIVE  $(B)/progs-test.bin
+#   user               phony: build all of the above
 
-CROSS_COMPILE ?= riscv64-unknown-elf-
-USER_CC       ?= $(CROSS_COMPILE)gcc
-USER_AR       ?= $(CROSS_COMPILE)ar
-USER_STRIP    ?= $(CROSS_COMPILE)strip
+USER_CC       ?= $(CROSS)gcc
+USER_AR       ?= $(CROSS)ar
+USER_STRIP    ?= $(CROSS)strip
 HOSTCC        ?= gcc
 
 USER_CFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
@@ -33,39 +36,47 @@ USER_DEPFLAGS := -MMD -MP
 USER_LDFLAGS := -nostdlib -static -T user/user.ld \
 	-Wl,-z,max-page-size=4096
 
-# user/test/NAME.c are test programs (attacks, trees to kill): built and
-# packed the same way, kept apart from the everyday tools.
-USER_PROGS   := $(sort $(basename $(notdir $(wildcard user/*.c user/test/*.c))))
-USER_ELFS    := $(USER_PROGS:%=build/user/%.elf)
-USER_PACKED  := $(USER_PROGS:%=build/user/packed/%.elf)
-USER_ARCHIVE := build/progs.bin
-MKPROGS      := build/tools/mkprogs
+# One name space: a test program may not share an everyday one's name.
+USER_PROGS        := $(sort $(basename $(notdir $(wildcard user/*.c))))
+USER_TEST_PROGS   := $(sort $(basename $(notdir $(wildcard user/test/*.c))))
+$(if $(filter $(USER_PROGS),$(USER_TEST_PROGS)),$(error user/test/ repeats a program of user/: $(filter $(USER_PROGS),$(USER_TEST_PROGS))))
+USER_ALL_PROGS    := $(USER_PROGS) $(USER_TEST_PROGS)
+USER_ELFS         := $(USER_ALL_PROGS:%=$(B)/user/%.elf)
+USER_PACKED       := $(USER_PROGS:%=$(B)/user/packed/%.elf)
+USER_TEST_PACKED  := $(USER_TEST_PROGS:%=$(B)/user/packed/%.elf)
+USER_ARCHIVE      := $(B)/progs.bin
+USER_TEST_ARCHIVE := $(B)/progs-test.bin
+MKPROGS           := $(B)/tools/mkprogs
 
-USER_CRT0     := build/user/lib/crt0.o
-USER_LIB      := build/user/libuser.a
+USER_CRT0     := $(B)/user/lib/crt0.o
+USER_LIB      := $(B)/user/libuser.a
 USER_LIB_OBJS := \
-	$(patsubst user/lib/%.c,build/user/lib/%.o,$(wildcard user/lib/*.c)) \
-	$(patsubst user/lib/%.S,build/user/lib/%.o,$(filter-out user/lib/crt0.S,$(wildcard user/lib/*.S))) \
-	build/user/klib/format.o build/user/klib/string.o
-USER_PROG_OBJS := $(patsubst user/%.c,build/user/%.o,$(wildcard user/*.c))
-USER_TEST_OBJS := $(patsubst user/test/%.c,build/user/%.o,$(wildcard user/test/*.c))
+	$(patsubst user/lib/%.c,$(B)/user/lib/%.o,$(wildcard user/lib/*.c)) \
+	$(patsubst user/lib/%.S,$(B)/user/lib/%.o,$(filter-out user/lib/crt0.S,$(wildcard user/lib/*.S))) \
+	$(B)/user/klib/format.o $(B)/user/klib/string.o
+USER_PROG_OBJS := $(patsubst user/%.c,$(B)/user/%.o,$(wildcard user/*.c))
+USER_TEST_OBJS := $(patsubst user/test/%.c,$(B)/user/%.o,$(wildcard user/test/*.c))
 
 .PHONY: user
-user: $(USER_ARCHIVE)
+user: $(USER_ARCHIVE) $(USER_TEST_ARCHIVE)
 
-# The list of programs is kept in a file that changes only when the list
-# does, so removing a program also rebuilds the archive.
-USER_PROGS_LIST := build/user/progs.list
-$(shell mkdir -p build/user && (echo '$(USER_PROGS)' | cmp -s - $(USER_PROGS_LIST) || \
-	echo '$(USER_PROGS)' > $(USER_PROGS_LIST)))
+# The lists of programs are kept in a file that changes only when a list
+# does, so removing a program also rebuilds the archives.
+USER_PROGS_LIST := $(B)/user/progs.list
+$(shell mkdir -p $(B)/user && (echo '$(USER_PROGS) / $(USER_TEST_PROGS)' | cmp -s - $(USER_PROGS_LIST) || \
+	echo '$(USER_PROGS) / $(USER_TEST_PROGS)' > $(USER_PROGS_LIST)))
 
 $(USER_ARCHIVE): $(USER_PACKED) $(MKPROGS) $(USER_PROGS_LIST)
 	@echo "  PACK    $@"
 	$(Q)$(MKPROGS) $@ $(USER_PACKED)
 
-# The archive holds copies without debug information; build/user/NAME.elf
+$(USER_TEST_ARCHIVE): $(USER_PACKED) $(USER_TEST_PACKED) $(MKPROGS) $(USER_PROGS_LIST)
+	@echo "  PACK    $@"
+	$(Q)$(MKPROGS) $@ $(sort $(USER_PACKED) $(USER_TEST_PACKED))
+
+# The archives hold copies without debug information; $(B)/user/NAME.elf
 # keeps it for gdb and objdump.
-$(USER_PACKED): build/user/packed/%.elf: build/user/%.elf
+$(USER_PACKED) $(USER_TEST_PACKED): $(B)/user/packed/%.elf: $(B)/user/%.elf
 	@mkdir -p $(@D)
 	$(Q)$(USER_STRIP) --strip-debug -o $@ $<
 
@@ -74,7 +85,7 @@ $(MKPROGS): tools/mkprogs.c include/uapi/progs.h
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) -O2 -Wall -Wextra -Werror -Iinclude -o $@ $<
 
-$(USER_ELFS): build/user/%.elf: build/user/%.o $(USER_CRT0) $(USER_LIB) user/user.ld
+$(USER_ELFS): $(B)/user/%.elf: $(B)/user/%.o $(USER_CRT0) $(USER_LIB) user/user.ld
 	@echo "  LD      $@"
 	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_LIB) -lgcc
 
@@ -82,29 +93,29 @@ $(USER_LIB): $(USER_LIB_OBJS)
 	@rm -f $@
 	$(Q)$(USER_AR) rcs $@ $^
 
-$(USER_PROG_OBJS): build/user/%.o: user/%.c
+$(USER_PROG_OBJS): $(B)/user/%.o: user/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
 
-$(USER_TEST_OBJS): build/user/%.o: user/test/%.c
+$(USER_TEST_OBJS): $(B)/user/%.o: user/test/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
 
-$(patsubst user/lib/%.c,build/user/lib/%.o,$(wildcard user/lib/*.c)): build/user/lib/%.o: user/lib/%.c
+$(patsubst user/lib/%.c,$(B)/user/lib/%.o,$(wildcard user/lib/*.c)): $(B)/user/lib/%.o: user/lib/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
 
-$(patsubst user/lib/%.S,build/user/lib/%.o,$(wildcard user/lib/*.S)): build/user/lib/%.o: user/lib/%.S
+$(patsubst user/lib/%.S,$(B)/user/lib/%.o,$(wildcard user/lib/*.S)): $(B)/user/lib/%.o: user/lib/%.S
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
 
-build/user/klib/format.o build/user/klib/string.o: build/user/klib/%.o: kernel/lib/%.c
+$(B)/user/klib/format.o $(B)/user/klib/string.o: $(B)/user/klib/%.o: kernel/lib/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
 
--include $(wildcard build/user/*.d build/user/lib/*.d build/user/klib/*.d)
+-include $(wildcard $(B)/user/*.d $(B)/user/lib/*.d $(B)/user/klib/*.d)

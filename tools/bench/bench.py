@@ -2,7 +2,7 @@
 """Run rvos's benchmarks (make bench; docs/perf.md describes the method).
 
 Boots QEMU with the bootarg bench=MODE and collects the console lines
-"@BENCH name=value unit" that kernel/lib/kbench.c and user/bench.c print:
+"@BENCH name=value unit" that kernel/test/kbench.c and user/test/bench.c print (on the test kernel):
 
   icount  -icount shift=0,sleep=off: one instruction per nanosecond of
           virtual time, so the figures are instruction counts; sleep=off

@@ -33,7 +33,8 @@ from scenario import ScenarioError, compile_regex, parse_file  # noqa: E402
 DEFAULT_QEMU = ("qemu-system-riscv64 -machine virt"
                 " -bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
                 " -m 128M -smp 1 -nographic")
-DEFAULT_KERNEL = "build/kernel.elf"
+# the scenarios are written for the test kernel (docs/testing.md)
+DEFAULT_KERNEL = "build/kernel-test.elf"
 DEFAULT_GDB = "gdb-multiarch"
 DEFAULT_LOGDIR = "build/test"
 SEND_DELAY = 0.02        # seconds between typed characters
@@ -134,7 +135,7 @@ class Runner:
             argv += ["-kernel", self.opts.kernel]
         self.kernel = argv[argv.index("-kernel") + 1]
         if not os.path.exists(self.kernel):
-            raise Failure(f"no kernel at {self.kernel} (build it first: make)")
+            raise Failure(f"no kernel at {self.kernel} (build it first: make test-kernel)")
         if self.scn.bootargs:
             argv += ["-append", " ".join(self.scn.bootargs)]
         argv += self.scn.qemu_args
@@ -174,12 +175,14 @@ class Runner:
                           f"expected {'non-zero status' if want == 'nonzero' else f'status {want}'}")
 
     # run: run a host shell command; it must exit 0. It finds the console
-    # output so far in the file $RVOS_CONSOLE and the last gdb session's
-    # output in $RVOS_GDB_OUT.
+    # output so far in the file $RVOS_CONSOLE, the last gdb session's
+    # output in $RVOS_GDB_OUT, and the kernel ELF QEMU boots (--kernel) in
+    # $RVOS_KERNEL.
     def do_run(self, step, deadline, what):
         with tempfile.TemporaryDirectory(prefix="harness-run-") as tmp:
             env = dict(os.environ, RVOS_CONSOLE=os.path.join(tmp, "console.txt"),
-                       RVOS_GDB_OUT=os.path.join(tmp, "gdb.txt"))
+                       RVOS_GDB_OUT=os.path.join(tmp, "gdb.txt"),
+                       RVOS_KERNEL=self.kernel)
             for key, text in (("RVOS_CONSOLE", self.console.text if self.console else ""),
                               ("RVOS_GDB_OUT", self.gdb_out)):
                 with open(env[key], "w", encoding="utf-8") as f:

@@ -10,9 +10,10 @@
 # New inputs collect in build/fuzz/corpus (kept between runs); a crash
 # leaves build/fuzz/crash-* for replay: build/fuzz/mm_fuzz FILE.
 
+B ?= build
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_BUILD   := build/fuzz
+FUZZ_BUILD   := $(B)/fuzz
 
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \

@@ -2,10 +2,11 @@
 # device tree reader, on blobs that QEMU dumps of its own virt machine.
 #
 #   make host-test-dev
+B ?= build
 HOSTCC ?= gcc
 QEMU   ?= qemu-system-riscv64
 
-HOST_DEV_DIR    := build/host/dev
+HOST_DEV_DIR    := $(B)/host/dev
 HOST_DEV_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 

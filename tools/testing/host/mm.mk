@@ -3,8 +3,9 @@
 # UndefinedBehaviorSanitizer. Included by the top Makefile; run from the
 # repository root: `make host-test-mm`.
 
+B ?= build
 HOSTCC ?= gcc
-HOST_BUILD ?= build/host
+HOST_BUILD ?= $(B)/host
 
 HOST_MM_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \

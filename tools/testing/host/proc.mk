@@ -6,11 +6,12 @@
 #
 # Built with AddressSanitizer and UndefinedBehaviorSanitizer; any report
 # aborts the test. When the user programs have been built, the real
-# build/user/*.elf files and build/progs.bin are checked as well.
+# $(B)/user/*.elf files and both program archives are checked as well.
 
+B      ?= build
 HOSTCC ?= gcc
 
-HOST_PROC_DIR    := build/host/proc
+HOST_PROC_DIR    := $(B)/host/proc
 HOST_PROC_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
@@ -18,8 +19,8 @@ HOST_PROC_DEPS   := tools/testing/host/shim.c $(wildcard include/kernel/*.h incl
 
 .PHONY: host-test-proc
 host-test-proc: $(HOST_PROC_DIR)/elf_test $(HOST_PROC_DIR)/progs_test
-	$(HOST_PROC_DIR)/elf_test $$(ls build/user/*.elf 2>/dev/null)
-	$(HOST_PROC_DIR)/progs_test $$(ls build/progs.bin 2>/dev/null)
+	$(HOST_PROC_DIR)/elf_test $$(ls $(B)/user/*.elf 2>/dev/null)
+	$(HOST_PROC_DIR)/progs_test $$(ls $(B)/progs.bin $(B)/progs-test.bin 2>/dev/null)
 
 $(HOST_PROC_DIR)/elf_test: tools/testing/host/proc/elf_test.c kernel/proc/elf.c $(HOST_PROC_DEPS)
 	@mkdir -p $(@D)

@@ -1,6 +1,7 @@
 /* Benchmarks: `make bench` (tools/bench/, docs/perf.md).
  *
- * The bootarg bench=MODE makes the init thread call kbench_main(MODE)
+ * In the test kernel, the bootarg bench=MODE makes the init thread call
+ * kbench_main(MODE) (kernel/test/test_main.c)
  * instead of starting the shell: MODE "icount" (QEMU -icount shift=0,
  * one instruction per nanosecond of virtual time: figures are printed as
  * instructions), "wall" (no icount: figures in nanoseconds of real time),
@@ -8,8 +9,8 @@
  * page figures, whose tracking that build leaves out). Every figure is
  * one console line "@BENCH name=value unit". Never run by `make test`.
  */
-#ifndef RVOS_KERNEL_KBENCH_H
-#define RVOS_KERNEL_KBENCH_H
+#ifndef RVOS_KERNEL_TEST_KBENCH_H
+#define RVOS_KERNEL_TEST_KBENCH_H
 
 /* Run the benchmarks of mode, print them, and power off. */
 void kbench_main(const char *mode) __attribute__((noreturn));

@@ -1,5 +1,5 @@
 /* In-kernel benchmarks, run by the init thread on bootarg bench=MODE
- * (include/kernel/kbench.h; `make bench`; method and results in
+ * (kernel/test/kbench.h; `make bench`; method and results in
  * docs/perf.md).
  *
  * Time is the time CSR, turned into nanoseconds of QEMU's virtual clock.
@@ -9,7 +9,8 @@
  * over a loop long enough that the 100 ns tick of a 10 MHz timebase
  * does not matter; the loop's own few instructions are included.
  */
-#include <kernel/kbench.h>
+#include "kbench.h"
+#include "ktest.h"
 #include <kernel/types.h>
 #include <kernel/cpu.h>
 #include <kernel/riscv.h>
@@ -216,8 +217,7 @@ static bool kb_waits_for_input(pid_t pid)
  * OpenSBI's part is included. */
 static void kb_boot_to_prompt(void)
 {
-	char *argv[] = { "shell", NULL };
-	pid_t me = proc_current()->pid, pid = proc_spawn("shell", 1, argv, me);
+	pid_t pid = ktest_spawn("shell", NULL);
 	int status;
 
 	if (pid < 0)
@@ -238,14 +238,11 @@ static void kb_boot_to_prompt(void)
 static void kb_user(const char *mode)
 {
 	char tb[24];
-	char *argv[] = { "bench", (char *)mode, tb, NULL };
-	int status = 0;
 
 	snprintf(tb, sizeof(tb), "%lu", timer_timebase());
-	pid_t pid = proc_spawn("bench", 3, argv, proc_current()->pid);
-	if (pid < 0 || proc_wait(pid, &status) < 0 || status != W_EXITCODE(0))
-		kprintf("bench: user benchmark failed (pid %d, status %#x)\n",
-			pid, status);
+	int status = ktest_run("bench", mode, tb, NULL);
+	if (status != W_EXITCODE(0))
+		kprintf("bench: user benchmark failed (status %d)\n", status);
 }
 
 void kbench_main(const char *mode)

@@ -1,8 +1,8 @@
 /* Process tests, run in the init kernel thread: it spawns real user
  * programs as its children, waits for them, and checks that every page
  * and every tag's counters come back exactly. */
-#include <kernel/ktest.h>
-#include <kernel/memsnap.h>
+#include "ktest.h"
+#include "memsnap.h"
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
 #include <kernel/page.h>
@@ -15,34 +15,16 @@
 #include <uapi/wait.h>
 #include <uapi/errno.h>
 
-/* Spawn "name args..." (a NULL-terminated list) as our child. */
-static pid_t start(const char *name, const char *arg1)
-{
-	char *argv[] = { (char *)name, (char *)arg1, NULL };
-	return proc_spawn(name, arg1 ? 2 : 1, argv, proc_current()->pid);
-}
-
-/* Run a program to its end; its wait status, or a negative error. */
-static int run(const char *name, const char *arg1)
-{
-	int status;
-	pid_t pid = start(name, arg1);
-	if (pid < 0)
-		return pid;
-	pid_t r = proc_wait(pid, &status);
-	return r == pid ? status : -EIO;
-}
-
 KTEST(proc_exit_status)
 {
-	KT_EQ(run("status", "7"), W_EXITCODE(7));
-	KT_EQ(run("status", "0"), W_EXITCODE(0));
-	KT_EQ(run("hello", NULL), W_EXITCODE(0));
+	KT_EQ(ktest_run("status", "7", NULL), W_EXITCODE(7));
+	KT_EQ(ktest_run("status", "0", NULL), W_EXITCODE(0));
+	KT_EQ(ktest_run("hello", NULL), W_EXITCODE(0));
 }
 
 KTEST(proc_spawn_errors)
 {
-	KT_EQ(start("no-such-program", NULL), -ENOENT);
+	KT_EQ(ktest_spawn("no-such-program", NULL), -ENOENT);
 	int status;
 	KT_EQ(proc_wait(WAIT_ANY, &status), -ECHILD);
 	KT_EQ(proc_wait(99999, &status), -ECHILD);
@@ -54,7 +36,7 @@ KTEST(proc_spawn_errors)
 KTEST(proc_kill_sleeper)
 {
 	int status;
-	pid_t pid = start("sleep", "100000");
+	pid_t pid = ktest_spawn("sleep", "100000", NULL);
 	KT_ASSERT(pid > 0);
 	proc_sleep_ms(30);
 	KT_EQ(proc_kill(pid), 0);
@@ -69,7 +51,7 @@ KTEST(proc_kill_whole_register)
 {
 	int status;
 	struct trapframe tf = { 0 };
-	pid_t pid = start("sleep", "100000");
+	pid_t pid = ktest_spawn("sleep", "100000", NULL);
 	KT_ASSERT(pid > 0);
 	tf.a0 = (1UL << 32) + (uint64_t)pid;
 	KT_EQ(sys_kill(&tf), -ESRCH);
@@ -84,14 +66,14 @@ KTEST(proc_kill_whole_register)
 KTEST(proc_sleep_sleeps)
 {
 	uint64_t t0 = timer_ticks();
-	KT_EQ(run("sleep", "100"), W_EXITCODE(0));
+	KT_EQ(ktest_run("sleep", "100", NULL), W_EXITCODE(0));
 	KT_ASSERT(timer_ticks() - t0 >= 100 * TICK_HZ / 1000);
 }
 
 /* Two programs that never yield both get the CPU: the timer preempts. */
 KTEST(proc_preemption)
 {
-	pid_t a = start("spin", NULL), b = start("spin", NULL);
+	pid_t a = ktest_spawn("spin", NULL), b = ktest_spawn("spin", NULL);
 	KT_ASSERT(a > 0 && b > 0);
 	proc_sleep_ms(200);
 	uint64_t ta = 0, tb = 0;
@@ -114,10 +96,10 @@ KTEST(proc_preemption)
 KTEST(proc_500_spawn_exit_cycles)
 {
 	struct mem_snap before, after;
-	KT_EQ(run("status", NULL), W_EXITCODE(0));    /* warm up */
+	KT_EQ(ktest_run("status", NULL), W_EXITCODE(0));    /* warm up */
 	memsnap_take(&before);
 	for (int i = 0; i < 500; i++) {
-		int st = run("status", NULL);
+		int st = ktest_run("status", NULL);
 		if (st != W_EXITCODE(0)) {
 			kprintf("ktest:   cycle %d: status %d\n", i, st);
 			KT_ASSERT(false);
@@ -144,10 +126,10 @@ KTEST(proc_crashes)
 		{ "unmapped",   W_EXITCODE(0) },
 	};
 	struct mem_snap before, after;
-	KT_EQ(run("status", NULL), W_EXITCODE(0));
+	KT_EQ(ktest_run("status", NULL), W_EXITCODE(0));
 	memsnap_take(&before);
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		int st = run("crash", cases[i].kind);
+		int st = ktest_run("crash", cases[i].kind, NULL);
 		if (st != cases[i].status)
 			kprintf("ktest:   crash %s: status %x, want %x\n", cases[i].kind,
 				st, cases[i].status);
@@ -162,7 +144,7 @@ KTEST(proc_hog_reclaimed)
 	struct mem_snap before, after;
 	struct reclaim_record rec;
 	memsnap_take(&before);
-	KT_EQ(run("hog", "2000"), W_EXITCODE(0));
+	KT_EQ(ktest_run("hog", "2000", NULL), W_EXITCODE(0));
 	proc_last_reclaim(&rec);
 	KT_ASSERT(rec.by_tag[TAG_USER] >= 2000);
 	memsnap_take(&after);
@@ -174,7 +156,7 @@ KTEST(proc_hog_until_refused)
 	struct mem_snap before, after;
 	struct page_stats ps;
 	memsnap_take(&before);
-	KT_EQ(run("hog", "max"), W_EXITCODE(0));
+	KT_EQ(ktest_run("hog", "max", NULL), W_EXITCODE(0));
 	page_stats(&ps);
 	memsnap_take(&after);
 	KT_ASSERT(memsnap_same(&before, &after));
@@ -188,7 +170,7 @@ KTEST(proc_table_full)
 	struct mem_snap before, after;
 	memsnap_take(&before);
 	pid_t r;
-	while ((r = start("sleep", "100000")) > 0)
+	while ((r = ktest_spawn("sleep", "100000", NULL)) > 0)
 		pids[n++] = r;
 	KT_EQ(r, -ENFILE);
 	KT_ASSERT(n >= PROC_MAX - 4);   /* init and a few kernel threads */

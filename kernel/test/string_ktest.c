@@ -1,6 +1,6 @@
 /* Tests of memcpy, memmove and memset at every alignment and overlap:
  * checked byte for byte against a plain loop. */
-#include <kernel/ktest.h>
+#include "ktest.h"
 #include <kernel/string.h>
 
 static unsigned char buf[256], want[256];

@@ -1,5 +1,5 @@
 /* Tests of the kernel page table's permissions: they must trap. */
-#include <kernel/ktest.h>
+#include "ktest.h"
 #include <kernel/vm.h>
 #include <kernel/trap.h>
 #include <kernel/riscv.h>

@@ -1,6 +1,6 @@
 /* bench MODE TIMEBASE: the user-space benchmarks of `make bench`.
  *
- * Started by the kernel's benchmark mode (kernel/lib/kbench.c), which
+ * Started by the kernel's benchmark mode (kernel/test/kbench.c), which
  * passes MODE (icount, wall) and the time CSR's frequency in Hz. Prints
  * one "@BENCH name=value unit" line per figure, the mean over a loop:
  * under QEMU -icount shift=0 one nanosecond of virtual time is one

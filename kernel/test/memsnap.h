@@ -10,8 +10,8 @@
  * (the *_ktest.c files); each counter is read through the allocators'
  * own snapshot calls, under their own locks.
  */
-#ifndef RVOS_KERNEL_MEMSNAP_H
-#define RVOS_KERNEL_MEMSNAP_H
+#ifndef RVOS_KERNEL_TEST_MEMSNAP_H
+#define RVOS_KERNEL_TEST_MEMSNAP_H
 
 #include <kernel/types.h>
 #include <kernel/param.h>

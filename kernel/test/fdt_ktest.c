@@ -1,6 +1,6 @@
 /* Tests that the device tree was read as QEMU's virt machine describes it
  * (these values are properties of the test machine, not of the code). */
-#include <kernel/ktest.h>
+#include "ktest.h"
 #include <kernel/fdt.h>
 #include <kernel/vm.h>
 

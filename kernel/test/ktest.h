@@ -1,4 +1,4 @@
-/* In-kernel tests.
+/* In-kernel tests (kernel/test/, linked only into the test kernel).
  *
  * KTEST(name) { ... } registers a test in the "ktests" linker section.
  * Booting with the bootarg "ktest" runs every test not marked explicit;
@@ -9,8 +9,8 @@
  * KT_ASSERT/KT_EQ record a failure with file and line and return from
  * the test function, so they are used only in the test body itself.
  */
-#ifndef RVOS_KERNEL_KTEST_H
-#define RVOS_KERNEL_KTEST_H
+#ifndef RVOS_KERNEL_TEST_KTEST_H
+#define RVOS_KERNEL_TEST_KTEST_H
 
 #include <kernel/types.h>
 
@@ -46,6 +46,17 @@ void ktest_fail_eq(const char *file, int line, const char *a, const char *b,
 	} while (0)
 
 /* Run the tests selected by the "ktest" bootarg value ("" = all). */
-int ktest_run(const char *which);   /* returns the number failed */
+int ktest_main(const char *which);   /* returns the number failed */
+
+/* Spawn user program name with the arguments that follow (at most
+ * KTEST_ARGS_MAX, ended by NULL) as a child of the running thread: its
+ * pid, or the negative error from proc_spawn. */
+pid_t ktest_spawn(const char *name, ...);
+
+/* The same, and wait for it to end: its wait status, or a negative error
+ * from proc_spawn (-EIO if the wait failed). */
+int ktest_run(const char *name, ...);
+
+#define KTEST_ARGS_MAX 6
 
 #endif

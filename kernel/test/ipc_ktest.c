@@ -1,7 +1,7 @@
 /* In-kernel tests of channels and the service registry, through the
- * kernel API (the system calls are tested by user/chantest.c). Each test
+ * kernel API (the system calls are tested by user/test/chantest.c). Each test
  * ends with the IPC_ tag holding exactly the bytes it held before. */
-#include <kernel/ktest.h>
+#include "ktest.h"
 #include <kernel/ipc.h>
 #include <kernel/tag.h>
 #include <kernel/string.h>

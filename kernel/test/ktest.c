@@ -1,7 +1,10 @@
-/* In-kernel test runner (see ktest.h). */
-#include <kernel/ktest.h>
+/* In-kernel test runner, and the one way tests run a program (ktest.h). */
+#include "ktest.h"
 #include <kernel/printf.h>
 #include <kernel/string.h>
+#include <kernel/proc.h>
+#include <uapi/errno.h>
+#include <stdarg.h>
 
 extern const struct ktest __start_ktests[], __stop_ktests[];
 
@@ -59,7 +62,7 @@ static int ktest_unknown(const char *list)
 
 /* Run the selected tests; returns how many failed, counting each name
  * that is no test's as a failure. */
-int ktest_run(const char *which)
+int ktest_main(const char *which)
 {
 	int passed = 0, nfailed = ktest_unknown(which);
 	for (const struct ktest *t = __start_ktests; t < __stop_ktests; t++) {
@@ -77,4 +80,43 @@ int ktest_run(const char *which)
 	}
 	kprintf("ktest: %d passed, %d failed\n", passed, nfailed);
 	return nfailed;
+}
+
+/* Spawn name with the NULL-ended arguments in ap as our child. */
+static pid_t ktest_vspawn(const char *name, va_list ap)
+{
+	char *argv[KTEST_ARGS_MAX + 2] = { (char *)name };
+	int argc = 1;
+	const char *arg;
+
+	while ((arg = va_arg(ap, const char *)) != NULL) {
+		if (argc > KTEST_ARGS_MAX)
+			return -E2BIG;
+		argv[argc++] = (char *)arg;
+	}
+	argv[argc] = NULL;
+	return proc_spawn(name, argc, argv, proc_current()->pid);
+}
+
+/* Start a program as our child (ktest.h). */
+pid_t ktest_spawn(const char *name, ...)
+{
+	va_list ap;
+	va_start(ap, name);
+	pid_t pid = ktest_vspawn(name, ap);
+	va_end(ap);
+	return pid;
+}
+
+/* Run a program as our child to its end (ktest.h). */
+int ktest_run(const char *name, ...)
+{
+	va_list ap;
+	int status;
+	va_start(ap, name);
+	pid_t pid = ktest_vspawn(name, ap);
+	va_end(ap);
+	if (pid < 0)
+		return pid;
+	return proc_wait(pid, &status) == pid ? status : -EIO;
 }

@@ -2,7 +2,7 @@
  * console controller, so these pin down what every other caller (a
  * fuzzer, a stray program) sees: each job call refused, whatever its
  * arguments, and processes in no job. */
-#include <kernel/ktest.h>
+#include "ktest.h"
 #include <kernel/job.h>
 #include <kernel/syscall.h>
 #include <uapi/errno.h>
@@ -28,12 +28,11 @@ KTEST(job_calls_need_controller)
 
 KTEST(job_none_without_controller)
 {
-	char *argv[] = { "sleep", "100000", NULL };
 	struct proc s;
 	int status;
 	bool seen = false;
 
-	pid_t pid = proc_spawn("sleep", 2, argv, proc_current()->pid);
+	pid_t pid = ktest_spawn("sleep", "100000", NULL);
 	KT_ASSERT(pid > 0);
 	for (int i = 0; i < PROC_MAX; i++)
 		if (proc_snapshot(i, &s) && s.pid == pid) {

@@ -1,5 +1,5 @@
 /* Memory snapshots for the process tests (see memsnap.h). */
-#include <kernel/memsnap.h>
+#include "memsnap.h"
 #include <kernel/page.h>
 #include <kernel/heap.h>
 #include <kernel/tag.h>

@@ -2,7 +2,7 @@
  * allocate and free under every tag with counters back to their start,
  * buddy merge back to the initial layout, misuse refused, reclaim by
  * owner, and heap_check() holding throughout. */
-#include <kernel/ktest.h>
+#include "ktest.h"
 #include <kernel/page.h>
 #include <kernel/heap.h>
 #include <kernel/tag.h>

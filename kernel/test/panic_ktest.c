@@ -1,6 +1,6 @@
 /* A deliberate panic, run only when named ("ktest=panic"): proves that a
  * kernel bug stops the run with a report and a failing exit status. */
-#include <kernel/ktest.h>
+#include "ktest.h"
 #include <kernel/printf.h>
 
 /* Two real frames (not inlined) so the backtrace shows a chain. */

@@ -1,5 +1,5 @@
 /* Tests that timer interrupts arrive and the tick count advances. */
-#include <kernel/ktest.h>
+#include "ktest.h"
 #include <kernel/timer.h>
 #include <kernel/riscv.h>
 

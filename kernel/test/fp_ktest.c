@@ -1,5 +1,5 @@
 /* Tests that the FP unit is off and FP instructions are recognised. */
-#include <kernel/ktest.h>
+#include "ktest.h"
 #include <kernel/fp.h>
 #include <kernel/riscv.h>
 

@@ -1,5 +1,5 @@
 /* Tests of the formatter as kprintf and snprintf use it. */
-#include <kernel/ktest.h>
+#include "ktest.h"
 #include <kernel/format.h>
 #include <kernel/string.h>
 

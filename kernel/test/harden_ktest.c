@@ -1,15 +1,15 @@
 /* Hardening tests: storms, exhaustion, floods, hostile system calls and
  * isolation (docs/hardening.md). Each runs in the init kernel thread,
  * spawns a user program that attacks one limit and checks the answers it
- * gets (user/storm.c, flood.c, fuzz.c, isolate.c, hog.c), then checks
+ * gets (user/test/storm.c, flood.c, fuzz.c, isolate.c; user/hog.c), then checks
  * the kernel's side: the program ended as expected, heap_check() and
  * page_check() hold, and free pages and every tag's bytes and pages are
  * exactly what they were. Explicit tests: each scenario in
  * tools/testing/scenarios/harden_*.scn names its own, so they run side
  * by side and each has its own time limit.
  */
-#include <kernel/ktest.h>
-#include <kernel/memsnap.h>
+#include "ktest.h"
+#include "memsnap.h"
 #include <kernel/proc.h>
 #include <kernel/tag.h>
 #include <kernel/page.h>
@@ -23,18 +23,6 @@
 #include <uapi/errno.h>
 
 #define SETTLE_MS   2000    /* how long orphans may take to end and be freed */
-
-/* Run "name arg1 arg2" (args may be NULL) as our child to its end: its
- * wait status, or a negative error from spawn. */
-static int run(const char *name, const char *arg1, const char *arg2)
-{
-	char *argv[] = { (char *)name, (char *)arg1, (char *)arg2, NULL };
-	int argc = arg1 ? (arg2 ? 3 : 2) : 1, status;
-	pid_t pid = proc_spawn(name, argc, argv, proc_current()->pid);
-	if (pid < 0)
-		return pid;
-	return proc_wait(pid, &status) == pid ? status : -EIO;
-}
 
 /* Slots of the process table in use now. */
 static int procs_alive(void)
@@ -59,9 +47,9 @@ static bool procs_settle(int n)
  * allocators consistent. The snapshot comes after a warm-up run. */
 #define RUN_CLEAN(want, ...) do {                                            \
 	struct mem_snap before_, after_;                                     \
-	KT_EQ(run("status", NULL, NULL), W_EXITCODE(0));                     \
+	KT_EQ(ktest_run("status", NULL), W_EXITCODE(0));                     \
 	memsnap_take(&before_);                                              \
-	KT_EQ(run(__VA_ARGS__), (want));                                     \
+	KT_EQ(ktest_run(__VA_ARGS__, NULL), (want));                         \
 	memsnap_take(&after_);                                               \
 	KT_ASSERT(memsnap_same(&before_, &after_));                          \
 	KT_ASSERT(memsnap_consistent());                                     \
@@ -80,12 +68,12 @@ KTEST_EXPLICIT(storm_1000_cycles)
 KTEST_EXPLICIT(storm_table_full)
 {
 	struct mem_snap before, after;
-	KT_EQ(run("status", NULL, NULL), W_EXITCODE(0));
+	KT_EQ(ktest_run("status", NULL), W_EXITCODE(0));
 	memsnap_take(&before);
 	int free = PROC_MAX - procs_alive();
 	kprintf("ktest:   %d of %d slots free\n", free, PROC_MAX);
 	/* storm takes one slot; its sleepers the rest */
-	KT_EQ(run("storm", "fill", NULL), W_EXITCODE(free - 1));
+	KT_EQ(ktest_run("storm", "fill", NULL), W_EXITCODE(free - 1));
 	memsnap_take(&after);
 	KT_ASSERT(memsnap_same(&before, &after));
 	KT_ASSERT(memsnap_consistent());
@@ -96,10 +84,10 @@ KTEST_EXPLICIT(storm_table_full)
 KTEST_EXPLICIT(storm_orphans)
 {
 	struct mem_snap before, after;
-	KT_EQ(run("status", NULL, NULL), W_EXITCODE(0));
+	KT_EQ(ktest_run("status", NULL), W_EXITCODE(0));
 	int alive = procs_alive();
 	memsnap_take(&before);
-	KT_EQ(run("storm", "orphans", "30"), W_EXITCODE(0));
+	KT_EQ(ktest_run("storm", "orphans", "30", NULL), W_EXITCODE(0));
 	KT_ASSERT(procs_settle(alive));
 	memsnap_take(&after);
 	KT_ASSERT(memsnap_same(&before, &after));
@@ -112,9 +100,9 @@ KTEST_EXPLICIT(storm_orphans)
 KTEST_EXPLICIT(oom_pages)
 {
 	struct mem_snap before, after;
-	KT_EQ(run("status", NULL, NULL), W_EXITCODE(0));
+	KT_EQ(ktest_run("status", NULL), W_EXITCODE(0));
 	memsnap_take(&before);
-	KT_EQ(run("hog", "max", NULL), W_EXITCODE(0));
+	KT_EQ(ktest_run("hog", "max", NULL), W_EXITCODE(0));
 	memsnap_take(&after);
 	KT_ASSERT(memsnap_same(&before, &after));
 	KT_ASSERT(after.page_fails[TAG_USER] > before.page_fails[TAG_USER]);
@@ -126,9 +114,9 @@ KTEST_EXPLICIT(oom_pages)
 KTEST_EXPLICIT(oom_heap)
 {
 	struct mem_snap before, after;
-	KT_EQ(run("status", NULL, NULL), W_EXITCODE(0));
+	KT_EQ(ktest_run("status", NULL), W_EXITCODE(0));
 	memsnap_take(&before);
-	KT_EQ(run("flood", "heap", NULL), W_EXITCODE(0));
+	KT_EQ(ktest_run("flood", "heap", NULL), W_EXITCODE(0));
 	memsnap_take(&after);
 	KT_ASSERT(memsnap_same(&before, &after));
 	KT_ASSERT(memsnap_fails(&before, &after, TAG_IPC) > 0);
@@ -140,12 +128,12 @@ KTEST_EXPLICIT(oom_heap)
 KTEST_EXPLICIT(oom_heap_no_pages)
 {
 	struct mem_snap before, after;
-	KT_EQ(run("status", NULL, NULL), W_EXITCODE(0));
+	KT_EQ(ktest_run("status", NULL), W_EXITCODE(0));
 	memsnap_take(&before);
 	/* no per-process caps, so one process can take every page */
 	unsigned pct = page_limit_pct_set(0);
 	size_t ipc = ipc_limit_set(0);
-	KT_EQ(run("flood", "heap-nopages", NULL), W_EXITCODE(0));
+	KT_EQ(ktest_run("flood", "heap-nopages", NULL), W_EXITCODE(0));
 	page_limit_pct_set(pct);
 	ipc_limit_set(ipc);
 	memsnap_take(&after);
@@ -161,20 +149,20 @@ KTEST_EXPLICIT(oom_heap_no_pages)
 /* A queue nobody reads, closed and left full at exit. */
 KTEST_EXPLICIT(flood_queue)
 {
-	RUN_CLEAN(W_EXITCODE(0), "flood", "queue", NULL);
+	RUN_CLEAN(W_EXITCODE(0), "flood", "queue");
 }
 
 /* Channels opened until the handle table is full, held at exit. */
 KTEST_EXPLICIT(flood_handles)
 {
-	RUN_CLEAN(W_EXITCODE(0), "flood", "handles", NULL);
+	RUN_CLEAN(W_EXITCODE(0), "flood", "handles");
 }
 
 /* Peers killed while the other side is blocked, and blocked processes
  * killed; every process ends (or the scenario times out). */
 KTEST_EXPLICIT(flood_peers_killed)
 {
-	RUN_CLEAN(W_EXITCODE(0), "flood", "peers", NULL);
+	RUN_CLEAN(W_EXITCODE(0), "flood", "peers");
 }
 
 /* ---- isolation ------------------------------------------------------- */
@@ -195,13 +183,13 @@ KTEST_EXPLICIT(isolation)
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		kprintf("ktest:   isolate %s\n", cases[i].mode);
-		RUN_CLEAN(cases[i].status, "isolate", cases[i].mode, NULL);
+		RUN_CLEAN(cases[i].status, "isolate", cases[i].mode);
 	}
 }
 
 /* ---- system call fuzzer ---------------------------------------------- */
 
-/* user/fuzz.c with the seed from bootarg fuzz_seed=N, else from the
+/* user/test/fuzz.c with the seed from bootarg fuzz_seed=N, else from the
  * clock (printed, so a failure can be replayed with that bootarg). */
 KTEST_EXPLICIT(fuzz_syscalls)
 {

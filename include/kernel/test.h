@@ -1,0 +1,15 @@
+/* The one hook from the kernel into its tests.
+ *
+ * The test kernel (build/kernel-test.elf: kernel/test/, docs/testing.md)
+ * defines test_main(); the shipping kernel (build/kernel.elf) links no
+ * test code, so there the weak symbol is NULL.
+ */
+#ifndef RVOS_KERNEL_TEST_H
+#define RVOS_KERNEL_TEST_H
+
+/* Called first by the init thread: runs the test boot mode the bootargs
+ * ask for ("ktest", "bench", "echo") and never returns, or returns at
+ * once if they ask for none. */
+void test_main(void) __attribute__((weak));
+
+#endif
