@@ -15,6 +15,7 @@
 #include <kernel/fdt.h>
 #include <kernel/string.h>
 #include <uapi/errno.h>
+#include <kernel/bootargs.h>
 
 /* Copy a C string into a fixed, NUL-padded field, keeping its tail when
  * it is too long (file names differ at the end). */
@@ -232,6 +233,21 @@ static int si_proc_pages(struct si_stream *st, pid_t pid)
 	return 0;
 }
 
+/* A record type no client knows, and bigger than any it does: with the
+ * bootarg sysinfo_future every reply starts with two of them, as a newer
+ * kernel's reply might (sysinfo_future.scn: clients must step over them). */
+#define SI_REC_FUTURE 0x7e57
+static void si_future(struct si_stream *st)
+{
+	uint8_t rec[3 * sizeof(struct si_site)];
+
+	if (!bootarg("sysinfo_future", NULL, 0))
+		return;
+	memset(rec, 0xa5, sizeof(rec));
+	si_put(st, SI_REC_FUTURE, rec, sizeof(rec));
+	si_put(st, SI_REC_FUTURE, rec, sizeof(rec));
+}
+
 /* Build the reply to one request, or an -EPROTO end if it is malformed. */
 void si_answer(struct si_stream *st, const void *buf, size_t len)
 {
@@ -249,6 +265,7 @@ void si_answer(struct si_stream *st, const void *buf, size_t len)
 		si_finish(st, -EPROTO);
 		return;
 	}
+	si_future(st);
 	switch (rq.kind) {
 	case SI_REQ_MEMSTAT:
 		si_totals(st);
