@@ -317,7 +317,7 @@ static bool args_for(uint64_t n, uint64_t a[6])
 
 /* Every call the kernel has, from SYSCALL_LIST: a new call is fuzzed
  * without a line here (args_for() skips those that would end the run). */
-#define FUZZ_KNOWN_(nr, name, stub, nargs, desc) nr,
+#define FUZZ_KNOWN_(nr, name, stub, ret, params, desc) nr,
 static const uint64_t known[] = { SYSCALL_LIST(FUZZ_KNOWN_) };
 #undef FUZZ_KNOWN_
 

@@ -12,7 +12,7 @@ void syscall(struct trapframe *tf);
  * frame and returns the result. Process calls live in kernel/proc,
  * channel and service calls in kernel/ipc/sys_chan.c, job calls in
  * kernel/proc/sys_job.c. */
-#define SYSCALL_DECLARE_(nr, name, stub, nargs, desc) long sys_##name(struct trapframe *tf);
+#define SYSCALL_DECLARE_(nr, name, stub, ret, params, desc) long sys_##name(struct trapframe *tf);
 SYSCALL_LIST(SYSCALL_DECLARE_)
 #undef SYSCALL_DECLARE_
 

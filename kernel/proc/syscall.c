@@ -7,7 +7,7 @@
 typedef long (*syscall_fn)(struct trapframe *tf);
 
 /* The handler of each call in SYSCALL_LIST, by number. */
-#define SYSCALL_SLOT_(nr, name, stub, nargs, desc) [nr] = sys_##name,
+#define SYSCALL_SLOT_(nr, name, stub, ret, params, desc) [nr] = sys_##name,
 static const syscall_fn syscalls[SYS_MAX] = {
 	SYSCALL_LIST(SYSCALL_SLOT_)
 };

@@ -2,7 +2,7 @@
 """Fail if a system call in SYSCALL_LIST is missing from docs/syscalls.md.
 
 Calls are declared once, in SYSCALL_LIST in include/uapi/syscall.h, as
-X(nr, name, stub, nargs, "description"). docs/syscalls.md must name each
+X(nr, name, stub, ret, (params), "description"). docs/syscalls.md must name each
 with its number, as a section heading "### `name(...)` — nr" or as a
 table row "| nr | `name` ..." (the channel calls' table). A call the doc
 gives another number, or a call the doc lists that the code lacks, fails
@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-DECL = re.compile(r'\bX\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(\w+)\s*,\s*(\d+)\s*,\s*"([^"]*)"\s*\)')
+DECL = re.compile(r'\bX\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(\w+)\s*,')
 HEADING = re.compile(r'^###\s+`(\w+)\(.*?`\s+—\s+(\d+)\s*$', re.M)
 ROW = re.compile(r'^\|\s*(\d+)\s*\|\s*`(\w+)[`(]', re.M)
 
@@ -33,7 +33,7 @@ def declared_calls(root):
         sys.exit(f"check_syscalls: no SYSCALL_LIST in {header}")
     end = text.find("\n\n", start)
     calls = {}
-    for nr, name, _stub, _nargs, _desc in DECL.findall(text[start:end]):
+    for nr, name, _stub in DECL.findall(text[start:end]):
         if name in calls:
             sys.exit(f"check_syscalls: `{name}` twice in SYSCALL_LIST")
         calls[name] = int(nr)
@@ -53,9 +53,9 @@ def selftest(root):
     header = (root / "include/uapi/syscall.h").read_text()
     doc = (root / "docs/syscalls.md").read_text()
     last = max(declared_calls(root).items(), key=lambda c: c[1])
-    added = re.sub(r'(\n\tX\(\s*%d\s*,[^\n]*\))\n' % last[1],
-                   r'\1 \\\n\tX(%d, selftest_call, selftest_call, 0, "x")\n'
-                   % (last[1] + 1), header, count=1)
+    end = header.find("\n\n", header.find("#define SYSCALL_LIST(X)"))
+    added = (header[:end] + ' \\\n\tX(%d, selftest_call, selftest_call, int, (void), "x")'
+             % (last[1] + 1) + header[end:])
     cases = [
         ("a doc without " + last[0], header,
          "\n".join(l for l in doc.splitlines() if "`" + last[0] not in l),

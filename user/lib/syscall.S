@@ -17,5 +17,5 @@
 .endm
 
 /* One stub per line of SYSCALL_LIST; ';' ends each macro call. */
-#define SYSCALL_STUB_(nr, name, stub, nargs, desc) SYSCALL stub, nr;
+#define SYSCALL_STUB_(nr, name, stub, ret, params, desc) SYSCALL stub, nr;
 	SYSCALL_LIST(SYSCALL_STUB_)
