@@ -11,14 +11,16 @@
 
 struct proc;
 
-/* Callee-saved registers kept across swtch() (swtch.S). */
+/* Callee-saved registers kept across swtch() (swtch.S; offsets CTX_* in
+ * kernel/arch/asm_offsets.h). */
 struct context {
 	uint64_t ra, sp;
 	uint64_t s[12];
 };
 
 struct cpu {
-	/* Fields used by trapvec.S: keep offsets in sync with CPU_* below. */
+	/* Fields used by trapvec.S and probe.S at the offsets CPU_* in
+	 * kernel/arch/asm_offsets.h (checked by asm_offsets.c). */
 	uintptr_t kstack_top;    /* kernel stack for traps from user mode */
 	uintptr_t user_sp;       /* scratch: user sp during trap entry */
 	uintptr_t fault_resume;  /* armed fault probe: resume here (probe.S) */
@@ -32,11 +34,6 @@ struct cpu {
 	uint64_t idle_ticks;     /* ticks with nothing to run */
 	uint64_t ticks;          /* timer interrupts taken on this hart */
 };
-
-#define CPU_KSTACK_TOP  0
-#define CPU_USER_SP     8
-#define CPU_FAULT_RESUME 16
-#define CPU_FAULT_CAUSE 24
 
 /* This hart's state. Valid only in the kernel. */
 static inline struct cpu *this_cpu(void)

@@ -10,7 +10,9 @@
  * Versioning: every message carries SYSINFO_VERSION. Within a version,
  * records only ever grow at their end and rec_size says how big they are
  * in this kernel, so a client reads the fields it knows and steps by
- * rec_size. A change that is not an append bumps the version; a request
+ * rec_size; new record types may appear too, and a client steps over
+ * the messages of types it does not know (their records still count in
+ * si_end.records). A change that is not an append bumps the version; a request
  * with a different version is refused (-EPROTO).
  *
  * All fields are little-endian, naturally aligned. Names are NUL-padded

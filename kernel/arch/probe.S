@@ -4,8 +4,7 @@
  * faults, trap_handle() records scause in cpu->fault_cause and resumes
  * there instead of panicking. Returns 0 or the fault's scause.
  */
-#define CPU_FAULT_RESUME 16
-#define CPU_FAULT_CAUSE  24
+#include "asm_offsets.h"
 
 	.section .text
 	.macro arm label

@@ -19,13 +19,8 @@
  *    all 31 registers and the 4 CSRs, so trap_dump and fault reports see
  *    the whole interrupted context, and returns through trap_return.
  */
-#define TF_SIZE     288
-#define TF_SEPC     248
-#define TF_SSTATUS  256
-#define TF_STVAL    264
-#define TF_SCAUSE   272
-#define CPU_KSTACK_TOP 0
-#define CPU_USER_SP    8
+#include "asm_offsets.h"
+
 #define SSTATUS_SPP    0x100
 #define EXC_ECALL_U    8
 
@@ -41,28 +36,28 @@ trap_entry:
 1:	sd sp, CPU_USER_SP(tp)          /* from user */
 	ld sp, CPU_KSTACK_TOP(tp)
 2:	addi sp, sp, -TF_SIZE
-	sd x1, 0(sp)
-	sd x3, 16(sp)
-	sd x5, 32(sp)
-	sd x6, 40(sp)
-	sd x7, 48(sp)
-	sd x8, 56(sp)
-	sd x10, 72(sp)
-	sd x11, 80(sp)
-	sd x12, 88(sp)
-	sd x13, 96(sp)
-	sd x14, 104(sp)
-	sd x15, 112(sp)
-	sd x16, 120(sp)
-	sd x17, 128(sp)
-	sd x28, 216(sp)
-	sd x29, 224(sp)
-	sd x30, 232(sp)
-	sd x31, 240(sp)
+	sd ra, TF_RA(sp)
+	sd gp, TF_GP(sp)
+	sd t0, TF_T0(sp)
+	sd t1, TF_T1(sp)
+	sd t2, TF_T2(sp)
+	sd s0, TF_S0(sp)
+	sd a0, TF_A0(sp)
+	sd a1, TF_A1(sp)
+	sd a2, TF_A2(sp)
+	sd a3, TF_A3(sp)
+	sd a4, TF_A4(sp)
+	sd a5, TF_A5(sp)
+	sd a6, TF_A6(sp)
+	sd a7, TF_A7(sp)
+	sd t3, TF_T3(sp)
+	sd t4, TF_T4(sp)
+	sd t5, TF_T5(sp)
+	sd t6, TF_T6(sp)
 	ld t0, CPU_USER_SP(tp)
-	sd t0, 8(sp)                    /* interrupted sp */
+	sd t0, TF_SP(sp)                /* interrupted sp */
 	csrrw t0, sscratch, zero        /* interrupted tp; sscratch = 0 in kernel */
-	sd t0, 24(sp)
+	sd t0, TF_TP(sp)
 	csrr t0, sepc
 	sd t0, TF_SEPC(sp)
 	csrr t0, sstatus
@@ -71,17 +66,17 @@ trap_entry:
 	sd t0, TF_SCAUSE(sp)
 	li t1, EXC_ECALL_U              /* only U-mode can raise it */
 	beq t0, t1, syscall_entry
-	sd x9, 64(sp)                   /* the rest of a full frame */
-	sd x18, 136(sp)
-	sd x19, 144(sp)
-	sd x20, 152(sp)
-	sd x21, 160(sp)
-	sd x22, 168(sp)
-	sd x23, 176(sp)
-	sd x24, 184(sp)
-	sd x25, 192(sp)
-	sd x26, 200(sp)
-	sd x27, 208(sp)
+	sd s1, TF_S1(sp)                /* the rest of a full frame */
+	sd s2, TF_S2(sp)
+	sd s3, TF_S3(sp)
+	sd s4, TF_S4(sp)
+	sd s5, TF_S5(sp)
+	sd s6, TF_S6(sp)
+	sd s7, TF_S7(sp)
+	sd s8, TF_S8(sp)
+	sd s9, TF_S9(sp)
+	sd s10, TF_S10(sp)
+	sd s11, TF_S11(sp)
 	csrr t0, stval
 	sd t0, TF_STVAL(sp)
 	li s0, 0                        /* backtraces stop at the trap frame */
@@ -106,18 +101,18 @@ trap_return:
 	addi t1, sp, TF_SIZE
 	sd t1, CPU_KSTACK_TOP(tp)
 	csrw sscratch, tp
-3:	ld x9, 64(sp)
-	ld x18, 136(sp)
-	ld x19, 144(sp)
-	ld x20, 152(sp)
-	ld x21, 160(sp)
-	ld x22, 168(sp)
-	ld x23, 176(sp)
-	ld x24, 184(sp)
-	ld x25, 192(sp)
-	ld x26, 200(sp)
-	ld x27, 208(sp)
-	ld x4, 24(sp)
+3:	ld s1, TF_S1(sp)
+	ld s2, TF_S2(sp)
+	ld s3, TF_S3(sp)
+	ld s4, TF_S4(sp)
+	ld s5, TF_S5(sp)
+	ld s6, TF_S6(sp)
+	ld s7, TF_S7(sp)
+	ld s8, TF_S8(sp)
+	ld s9, TF_S9(sp)
+	ld s10, TF_S10(sp)
+	ld s11, TF_S11(sp)
+	ld tp, TF_TP(sp)
 	j restore_caller
 
 /* A system call: trap_syscall(tf) runs it and leaves with interrupts
@@ -133,25 +128,25 @@ syscall_entry:
 	addi t1, sp, TF_SIZE            /* this hart may have run others meanwhile */
 	sd t1, CPU_KSTACK_TOP(tp)
 	csrw sscratch, tp
-	ld x4, 24(sp)
+	ld tp, TF_TP(sp)
 restore_caller:
-	ld x1, 0(sp)
-	ld x3, 16(sp)
-	ld x5, 32(sp)
-	ld x6, 40(sp)
-	ld x7, 48(sp)
-	ld x8, 56(sp)
-	ld x10, 72(sp)
-	ld x11, 80(sp)
-	ld x12, 88(sp)
-	ld x13, 96(sp)
-	ld x14, 104(sp)
-	ld x15, 112(sp)
-	ld x16, 120(sp)
-	ld x17, 128(sp)
-	ld x28, 216(sp)
-	ld x29, 224(sp)
-	ld x30, 232(sp)
-	ld x31, 240(sp)
-	ld x2, 8(sp)
+	ld ra, TF_RA(sp)
+	ld gp, TF_GP(sp)
+	ld t0, TF_T0(sp)
+	ld t1, TF_T1(sp)
+	ld t2, TF_T2(sp)
+	ld s0, TF_S0(sp)
+	ld a0, TF_A0(sp)
+	ld a1, TF_A1(sp)
+	ld a2, TF_A2(sp)
+	ld a3, TF_A3(sp)
+	ld a4, TF_A4(sp)
+	ld a5, TF_A5(sp)
+	ld a6, TF_A6(sp)
+	ld a7, TF_A7(sp)
+	ld t3, TF_T3(sp)
+	ld t4, TF_T4(sp)
+	ld t5, TF_T5(sp)
+	ld t6, TF_T6(sp)
+	ld sp, TF_SP(sp)
 	sret

@@ -2,7 +2,8 @@
 #include <rvos.h>
 #include <rvos/sysinfo.h>
 
-/* Bytes this program knows of each record type (0: unknown type). */
+/* Bytes this program knows of each record type (0: a type newer than
+ * this program, whose records si_read() steps over). */
 static size_t si_known_size(unsigned type)
 {
 	switch (type) {
@@ -32,7 +33,8 @@ void si_reader_init(struct si_reader *rd, int h)
 	rd->h = h;
 }
 
-/* Receive the next message of the reply and check its header. */
+/* Receive the next message of the reply and check its header: a record
+ * may be larger than this program knows (a newer kernel's), never smaller. */
 static int si_fetch(struct si_reader *rd)
 {
 	const struct si_msg_hdr *hd = (const void *)rd->msg;
@@ -42,7 +44,7 @@ static int si_fetch(struct si_reader *rd)
 		return (int)n;
 	if ((size_t)n < sizeof(*hd) || hd->magic != SYSINFO_MAGIC ||
 	    hd->version != SYSINFO_VERSION || hd->seq != rd->seq ||
-	    hd->rec_size < si_known_size(hd->type) || !si_known_size(hd->type) ||
+	    hd->rec_size < si_known_size(hd->type) ||
 	    sizeof(*hd) + (size_t)hd->count * hd->rec_size != (size_t)n)
 		return -EPROTO;
 	rd->seq++;
@@ -51,12 +53,17 @@ static int si_fetch(struct si_reader *rd)
 	return 0;
 }
 
-/* The next record of the reply, checked. */
+/* The next record of the reply, checked; records of types this program
+ * does not know are counted and stepped over, as uapi/sysinfo.h promises. */
 int si_read(struct si_reader *rd, const void **rec)
 {
 	const struct si_msg_hdr *hd = (const void *)rd->msg;
 
-	while (!rd->len || rd->next >= hd->count) {
+	while (!rd->len || rd->next >= hd->count || !si_known_size(hd->type)) {
+		if (rd->len && rd->next < hd->count) {  /* an unknown type: skip it */
+			rd->records += hd->count - rd->next;
+			rd->next = hd->count;
+		}
 		int r = si_fetch(rd);
 		if (r < 0)
 			return r;

@@ -2,6 +2,9 @@
  *
  * Each returns what the kernel put in a0: >= 0 on success, -E* from
  * <uapi/errno.h> on failure. docs/syscalls.md documents every call.
+ * Every stub is declared here from SYSCALL_LIST (<uapi/syscall.h>); the
+ * declarations below and in <rvos/chan.h> repeat some with what they
+ * mean, and the compiler holds them to the list's.
  */
 #ifndef RVOS_USER_SYS_H
 #define RVOS_USER_SYS_H
@@ -11,6 +14,11 @@
 #include <uapi/layout.h>
 #include <uapi/syscall.h>
 #include <uapi/wait.h>
+#include <uapi/chan.h>          /* struct chan_info, in chan_recv's prototype */
+
+#define SYSCALL_PROTO_(nr, name, stub, ret, params, desc) ret stub params;
+SYSCALL_LIST(SYSCALL_PROTO_)
+#undef SYSCALL_PROTO_
 
 /* End the process with code (0..255), without flushing stdout; exit()
  * in <rvos/stdio.h> flushes first and is what programs normally call. */
