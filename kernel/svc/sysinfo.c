@@ -213,7 +213,7 @@ static void sysinfo_main(void *arg)
 /* Register "sysinfo" and start the thread that serves it. */
 void sysinfo_start(void)
 {
-	int r = svc_register(SYSINFO_SERVICE, &listen_end);
+	int r = svc_name_add(SYSINFO_SERVICE, &listen_end);
 	if (r < 0) {
 		kprintf("sysinfo: cannot register: error %d\n", r);
 		return;
