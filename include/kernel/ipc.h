@@ -15,7 +15,7 @@
  *
  * Locking: one lock, ipc_lock (kernel/ipc/chan.c), guards every endpoint,
  * queue, handle table and the registry. Lock order: ipc_lock -> proc_lock
- * (sleep_on, wakeup) and ipc_lock -> heap_lock. Nothing here may be
+ * (sleep_on, wakeup) and ipc_lock -> heap.lock. Nothing here may be
  * called with proc_lock held. docs/ipc.md has the whole design.
  */
 #ifndef RVOS_KERNEL_IPC_H

@@ -9,7 +9,7 @@
  * Locking: ipc_lock guards every endpoint and queue (and, in handle.c and
  * svc_registry.c, the handle tables and the registry). Sleepers release
  * it through sleep_on; a receiver is woken alone (wakeup_proc), not by a
- * scan of the process table. Lock order: ipc_lock -> heap_lock, ipc_lock
+ * scan of the process table. Lock order: ipc_lock -> heap.lock, ipc_lock
  * -> proc_lock.
  */
 #include "ipc_internal.h"
