@@ -17,7 +17,7 @@ MEMPLOT_OUT, each snapshot after one line
 that tools/memplot.py reads as its time and label. Breakpoints whose
 stop() returns False never stop the kernel for the user; gdb reads the
 tables while QEMU holds the hart (and guest time stands still). Neither
-place holds heap_lock or page_lock, under which the counters change, so
+place holds heap.lock or pg.lock, under which the counters change, so
 with one hart (make memplot's default CPUS=1) the figures read are whole:
 timer_tick runs from a trap, and a hart holding a spinlock has its
 interrupts off. With more harts another one may be mid-update.

@@ -2,6 +2,7 @@
  * process, as told by the sysinfo service. `mem -h` lists the views. */
 #include <rvos.h>
 #include <rvos/sysinfo.h>
+#include <uapi/tags.h>
 
 #define TOP_SITES 20
 
@@ -21,9 +22,9 @@ static void usage(void)
 static struct {
 	struct si_heap heap;
 	struct si_pages pages;
-	struct si_tag tags[64];
+	struct si_tag tags[SI_TAGS_MAX];
 	int ntags;
-	struct si_proc procs[64];
+	struct si_proc procs[SI_PROCS_MAX];
 	int nprocs;
 } ms;
 
@@ -126,17 +127,27 @@ static void tags_sort(void)
 		}
 }
 
-/* Bytes as "768 B", "12 KiB" or "3 MiB", whichever keeps it short. */
-static const char *size_text(char *buf, size_t n, uint64_t bytes)
+/* Longest size_text: "18446744073709551615 B" and a NUL fit. */
+#define SIZE_TEXT_LEN  24
+
+/* Bytes as "768 B", "12 KiB" or "3 MiB": the larger unit once bytes
+ * reach min of it (10 keeps two digits: "1536 B"; 1 for block sizes,
+ * which are powers of two: "4 KiB"). The one size formatter of mem. */
+static const char *size_text(char buf[SIZE_TEXT_LEN], uint64_t bytes, uint64_t min)
 {
-	if (bytes < 10 * 1024)
-		snprintf(buf, n, "%lu B", (unsigned long)bytes);
-	else if (bytes < 10 * 1024 * 1024)
-		snprintf(buf, n, "%lu KiB", (unsigned long)(bytes >> 10));
+	if (bytes < min * 1024)
+		snprintf(buf, SIZE_TEXT_LEN, "%lu B", (unsigned long)bytes);
+	else if (bytes < min * 1024 * 1024)
+		snprintf(buf, SIZE_TEXT_LEN, "%lu KiB", (unsigned long)(bytes >> 10));
 	else
-		snprintf(buf, n, "%lu MiB", (unsigned long)(bytes >> 20));
+		snprintf(buf, SIZE_TEXT_LEN, "%lu MiB", (unsigned long)(bytes >> 20));
 	return buf;
 }
+
+/* A NUL-terminated copy of a record's fixed-size name field fits in
+ * NAME_BUF(field); tag names are TAG_NAME_LEN bytes. */
+#define NAME_BUF(field)  (sizeof(field) + 1)
+#define TAG_BUF          (TAG_NAME_LEN + 1)
 
 /* The default screen. */
 static int show_summary(void)
@@ -145,10 +156,10 @@ static int show_summary(void)
 		return 1;
 	struct si_heap *hp = &ms.heap;
 	unsigned pct = hp->total ? (unsigned)(hp->used * 100 / hp->total) : 0;
-	char t[16], u[16], f[16];
+	char t[SIZE_TEXT_LEN], u[SIZE_TEXT_LEN], f[SIZE_TEXT_LEN];
 	printf("heap: %s total, %s used, %s free (%u%% used), %lu blocks, %u arena%s\n",
-	       size_text(t, sizeof(t), hp->total), size_text(u, sizeof(u), hp->used),
-	       size_text(f, sizeof(f), hp->free), pct, (unsigned long)hp->live,
+	       size_text(t, hp->total, 10), size_text(u, hp->used, 10),
+	       size_text(f, hp->free, 10), pct, (unsigned long)hp->live,
 	       hp->arenas, hp->arenas == 1 ? "" : "s");
 
 	tags_sort();
@@ -157,8 +168,8 @@ static int show_summary(void)
 		struct si_tag *t = &ms.tags[i];
 		if (!tag_shown(t))
 			continue;
-		char name[5];
-		si_name(name, t->name, 4);
+		char name[TAG_BUF];
+		si_name(name, t->name, TAG_NAME_LEN);
 		printf("%-4s  %10lu %10lu %7lu %8lu %8lu %6lu %7lu\n", name,
 		       (unsigned long)t->bytes, (unsigned long)t->peak,
 		       (unsigned long)t->live, (unsigned long)t->allocs,
@@ -175,7 +186,8 @@ static int show_summary(void)
 	printf("\n  PID  NAME               PAGES      KiB    LIMIT   IPC_BYTES   IPC_LIMIT\n");
 	for (int i = 0; i < ms.nprocs; i++) {
 		struct si_proc *p = &ms.procs[i];
-		char name[17], limit[16], ipc[16], ipc_limit[16];
+		char name[NAME_BUF(p->name)], limit[SIZE_TEXT_LEN], ipc[SIZE_TEXT_LEN],
+		     ipc_limit[SIZE_TEXT_LEN];
 		si_name(name, p->name, sizeof(p->name));
 		snprintf(limit, sizeof(limit), p->page_limit ? "%lu" : "-", (unsigned long)p->page_limit);
 		snprintf(ipc, sizeof(ipc), (p->flags & SI_PROC_KTHREAD) ? "-" : "%lu",
@@ -205,8 +217,8 @@ static int show_raw(void)
 	       (unsigned long)pg->owners, (unsigned long)pg->fails, pg->page_size);
 	for (int i = 0; i < ms.ntags; i++) {
 		struct si_tag *t = &ms.tags[i];
-		char name[5];
-		si_name(name, t->name, 4);
+		char name[TAG_BUF];
+		si_name(name, t->name, TAG_NAME_LEN);
 		printf("tag name=%s bytes=%lu peak=%lu live=%lu allocs=%lu frees=%lu fails=%lu"
 		       " pages=%lu pages_peak=%lu page_allocs=%lu page_frees=%lu\n", name,
 		       (unsigned long)t->bytes, (unsigned long)t->peak, (unsigned long)t->live,
@@ -217,7 +229,7 @@ static int show_raw(void)
 	}
 	for (int i = 0; i < ms.nprocs; i++) {
 		struct si_proc *p = &ms.procs[i];
-		char name[17];
+		char name[NAME_BUF(p->name)];
 		si_name(name, p->name, sizeof(p->name));
 		printf("proc pid=%d ppid=%d name=%s pages=%lu kthread=%d page_limit=%lu"
 		       " ipc_bytes=%lu ipc_limit=%lu\n", p->pid, p->ppid, name,
@@ -228,8 +240,8 @@ static int show_raw(void)
 	/* what reclaim must restore, on one line, for before/after checks */
 	printf("current free=%lu", (unsigned long)pg->free);
 	for (int i = 0; i < ms.ntags; i++) {
-		char name[5];
-		si_name(name, ms.tags[i].name, 4);
+		char name[TAG_BUF];
+		si_name(name, ms.tags[i].name, TAG_NAME_LEN);
 		printf(" %s=%lu", name, (unsigned long)ms.tags[i].bytes);
 	}
 	printf("\nend tags=%d procs=%d\n", ms.ntags, ms.nprocs);
@@ -256,8 +268,9 @@ static int show_sites(void)
 			more++;
 			continue;
 		}
-		char tag[5], file[41], func[33], where[64];
-		si_name(tag, s->tag, 4);
+		char tag[TAG_BUF], file[NAME_BUF(s->file)], func[NAME_BUF(s->func)];
+		char where[NAME_BUF(s->file) + 12];     /* file, ':' and a line number */
+		si_name(tag, s->tag, TAG_NAME_LEN);
 		si_name(file, s->file, sizeof(s->file));
 		si_name(func, s->func, sizeof(s->func));
 		snprintf(where, sizeof(where), "%s:%u", file, s->line);
@@ -294,14 +307,8 @@ static int show_buddy(void)
 			       pool == SI_POOL_PAGES ? "page" : "heap");
 		}
 		unsigned long bb = (unsigned long)b->block_bytes;
-		char size[16];
-		if (bb >= 1024 * 1024)
-			snprintf(size, sizeof(size), "%lu MiB", bb >> 20);
-		else if (bb >= 1024)
-			snprintf(size, sizeof(size), "%lu KiB", bb >> 10);
-		else
-			snprintf(size, sizeof(size), "%lu B", bb);
-		printf("%5u  %10s  %8lu  %11lu\n", b->order, size,
+		char size[SIZE_TEXT_LEN];
+		printf("%5u  %10s  %8lu  %11lu\n", b->order, size_text(size, bb, 1),
 		       (unsigned long)b->free_blocks, (unsigned long)b->free_blocks * bb);
 	}
 	chan_close(h);
@@ -323,15 +330,15 @@ static int show_proc(long pid)
 	while ((type = si_read(&rd, &rec)) > 0) {
 		if (type == SI_REC_PROC) {
 			const struct si_proc *p = rec;
-			char name[17];
+			char name[NAME_BUF(p->name)];
 			si_name(name, p->name, sizeof(p->name));
 			total = (unsigned long)p->pages;
 			printf("pid %d (%s): %lu pages (%lu KiB)\nTag     PAGES      KiB\n",
 			       p->pid, name, total, total * (USER_PAGE_SIZE / 1024));
 		} else if (type == SI_REC_PTAG) {
 			const struct si_ptag *t = rec;
-			char name[5];
-			si_name(name, t->name, 4);
+			char name[TAG_BUF];
+			si_name(name, t->name, TAG_NAME_LEN);
 			printf("%-4s  %7lu %8lu\n", name, (unsigned long)t->pages,
 			       (unsigned long)t->pages * (USER_PAGE_SIZE / 1024));
 		}

@@ -9,12 +9,12 @@
  * A record is 64 bytes of writable data per call site, whether or not it
  * ever allocates: a power of two, so a block header's site index and the
  * record's address are a shift apart. Locking: the counters are written
- * only by the charge functions, which heap.c calls with heap_lock held,
+ * only by the charge functions, which heap.c calls with heap.lock held,
  * so they take no lock of their own. site_lock (private to alloc_site.c)
- * serialises the readers (lock order: heap_lock -> site_lock); a reader
- * without heap_lock may see a record between two updates of one
+ * serialises the readers (lock order: heap.lock -> site_lock); a reader
+ * without heap.lock may see a record between two updates of one
  * allocation on another hart (heap_check reads the totals holding
- * heap_lock).
+ * heap.lock).
  */
 #ifndef RVOS_KERNEL_ALLOC_SITE_H
 #define RVOS_KERNEL_ALLOC_SITE_H
@@ -97,7 +97,7 @@ void alloc_site_reset(void);
 size_t alloc_site_meta_bytes(void);
 
 #ifndef MM_NO_ACCOUNTING
-/* Charging, for heap.c only (caller holds heap_lock); inline, as it is
+/* Charging, for heap.c only (caller holds heap.lock); inline, as it is
  * on every kmalloc and kfree. */
 
 /* Charge a block of bytes under tag to s, NULL or a record (kmalloc's

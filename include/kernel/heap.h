@@ -21,9 +21,9 @@
  * address, counted, returned as a -E code, and leaves the heap as it was.
  * Exhaustion returns NULL and is counted under the tag; never a panic.
  *
- * Locking: heap_lock (private to heap.c) protects the heap; every
- * function takes it. Lock order: heap_lock -> page_lock -> tag_lock, and
- * heap_lock -> site_lock. Do not call the heap with page_lock held.
+ * Locking: heap.lock (private to heap.c) protects the heap; every
+ * function takes it. Lock order: heap.lock -> pg.lock -> tag_lock, and
+ * heap.lock -> site_lock. Do not call the heap with pg.lock held.
  */
 #ifndef RVOS_KERNEL_HEAP_H
 #define RVOS_KERNEL_HEAP_H

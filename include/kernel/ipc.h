@@ -15,7 +15,7 @@
  *
  * Locking: one lock, ipc_lock (kernel/ipc/chan.c), guards every endpoint,
  * queue, handle table and the registry. Lock order: ipc_lock -> proc_lock
- * (sleep_on, wakeup) and ipc_lock -> heap_lock. Nothing here may be
+ * (sleep_on, wakeup) and ipc_lock -> heap.lock. Nothing here may be
  * called with proc_lock held. docs/ipc.md has the whole design.
  */
 #ifndef RVOS_KERNEL_IPC_H
@@ -25,7 +25,19 @@
 #include <uapi/chan.h>
 
 struct chan_end;
+struct chan_msg;
 struct proc;
+
+/* What IPC keeps for a process, in one heap block under TAG_HNDL made
+ * at its first handle and freed when it exits; its struct proc points
+ * to it (p->ipc), so kernel/ipc never indexes by process-table slot.
+ * ipc_lock guards it, except spare, which only the process touches. */
+struct ipc_proc {
+	struct chan_end *handles[HANDLE_MAX];  /* handle h is handles[h - 1] */
+	struct chan_msg *spare;     /* block of the last message received,
+				     * kept for the next send (TAG_IPC) */
+	size_t bytes;               /* kernel heap charged to it (charge.c) */
+};
 
 #define SVC_MAX 16      /* services the registry can name at once */
 
@@ -81,7 +93,7 @@ void chan_waiter_sleep(struct chan_waiter *w, uint64_t mark, const char *what);
  * *listen receives one svc_connect message per svc_lookup, carrying the
  * service's end of the client's new channel. Closing *listen removes
  * the name. 0, -EINVAL, -EEXIST, -ENOSPC (SVC_MAX taken), -ENOMEM. */
-int svc_register(const char *name, struct chan_end **listen);
+int svc_name_add(const char *name, struct chan_end **listen);
 
 /* Connect to the service called name for client pid: *client gets the
  * client's end of a new channel. 0, -ENOENT, -EINTR, -ENOMEM. */

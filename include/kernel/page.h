@@ -23,8 +23,8 @@
  * reported with the caller's address, counted, returned as a negative
  * -E code, and changes nothing.
  *
- * Locking: page_lock (private to page.c) protects all of it; every
- * function takes it. Lock order: heap_lock -> page_lock -> tag_lock.
+ * Locking: pg.lock (private to page.c) protects all of it; every
+ * function takes it. Lock order: heap.lock -> pg.lock -> tag_lock.
  */
 #ifndef RVOS_KERNEL_PAGE_H
 #define RVOS_KERNEL_PAGE_H

@@ -25,6 +25,8 @@
 
 #define PROC_NAME_MAX 16
 
+struct ipc_proc;
+
 enum proc_state { P_UNUSED, P_EMBRYO, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE };
 
 /* What free_proc gave back for the last process it freed. */
@@ -65,11 +67,24 @@ struct proc {
 	uint64_t cpu_ticks;         /* timer ticks it was running for */
 	uint64_t start_tick;
 
-	size_t ipc_bytes;           /* kernel heap IPC holds charged to it
-				     * (kernel/ipc/charge.c; ipc_lock) */
+	struct ipc_proc *ipc;       /* handles, spare message, IPC charge:
+				     * kernel/ipc's, NULL before the first
+				     * handle (ipc_lock) */
 };
 
 extern struct proc *proc_table;   /* PROC_MAX slots (heap, tag SCHD) */
+
+/* p's slot number, 0..PROC_MAX-1, and back: for records that name a
+ * process in a byte (kernel/ipc's channels) without knowing the table. */
+static inline int proc_slot(const struct proc *p)
+{
+	return (int)(p - proc_table);
+}
+
+static inline struct proc *proc_at_slot(int slot)
+{
+	return &proc_table[slot];
+}
 
 /* The process running on this hart, or NULL in the scheduler. One load
  * through tp: an interrupt cannot split it, so a preemption cannot move

@@ -9,15 +9,15 @@
  * The heap (kernel/mm/heap.c) charges the byte counters, the page
  * allocator (kernel/mm/page.c) the page counters: one namespace, one
  * screen. Locking: a tag's heap counters are written only under
- * heap_lock and its page counters only under page_lock, so the charging
+ * heap.lock and its page counters only under pg.lock, so the charging
  * functions take no lock of their own (a nested lock would double the
  * cost of kmalloc; docs/perf.md). tag_lock (private to tag.c) guards the
  * names and registration, and the other functions here take it, so
- * callers may hold heap_lock or page_lock (lock order: heap_lock ->
- * page_lock -> tag_lock). Each counter in a tag_stat_get() snapshot is
+ * callers may hold heap.lock or pg.lock (lock order: heap.lock ->
+ * pg.lock -> tag_lock). Each counter in a tag_stat_get() snapshot is
  * exact; while another hart allocates, the heap or page counters of one
  * tag may be caught between two updates of one allocation (heap_check
- * and page_check compare them holding heap_lock or page_lock, so they
+ * and page_check compare them holding heap.lock or pg.lock, so they
  * see them whole).
  */
 #ifndef RVOS_KERNEL_TAG_H
@@ -95,11 +95,11 @@ uint64_t tag_refused(void);
 /* Bytes of the tag table itself, for the metadata budget. */
 size_t tag_meta_bytes(void);
 
-/* Charging, for heap.c (caller holds heap_lock) and page.c (the page
- * functions; caller holds page_lock) only. tag must be valid. */
+/* Charging, for heap.c (caller holds heap.lock) and page.c (the page
+ * functions; caller holds pg.lock) only. tag must be valid. */
 #ifndef MM_NO_ACCOUNTING
 /* Charge a heap block of block bytes (req asked for) to tag. Inline:
- * this is on every kmalloc. Caller holds heap_lock. */
+ * this is on every kmalloc. Caller holds heap.lock. */
 static inline void tag_charge_alloc(int tag, size_t block, size_t req)
 {
 	struct tag_stat *t = &tag_table[tag];
@@ -110,7 +110,7 @@ static inline void tag_charge_alloc(int tag, size_t block, size_t req)
 		t->peak = t->bytes;
 }
 
-/* Return a heap block's bytes to tag. Caller holds heap_lock. */
+/* Return a heap block's bytes to tag. Caller holds heap.lock. */
 static inline void tag_charge_free(int tag, size_t block, size_t req)
 {
 	struct tag_stat *t = &tag_table[tag];
@@ -119,11 +119,11 @@ static inline void tag_charge_free(int tag, size_t block, size_t req)
 	t->frees++;
 }
 
-/* Count a kmalloc under tag that returned NULL. Caller holds heap_lock. */
+/* Count a kmalloc under tag that returned NULL. Caller holds heap.lock. */
 void tag_charge_fail(int tag);
 
 /* Heap bytes and blocks held, summed over every tag: the heap's own
- * totals (heap_stats). Caller holds heap_lock. */
+ * totals (heap_stats). Caller holds heap.lock. */
 void tag_heap_totals(uint64_t *bytes, uint64_t *live);
 #else
 /* Built with -DMM_NO_ACCOUNTING (make bench's baseline, docs/perf.md):

@@ -5,7 +5,8 @@
 #include <kernel/types.h>
 
 /* Saved registers of an interrupted context, on its kernel stack.
- * regs[i] holds x(i+1); the layout is shared with trapvec.S. */
+ * x[i] holds register x(i+1) (x0 is always zero and not saved), also
+ * by name (ra, sp, ...); the layout is shared with trapvec.S. */
 struct trapframe {
 	union {
 		uint64_t x[31];

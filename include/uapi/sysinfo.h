@@ -29,6 +29,8 @@
 #define SYSINFO_MAGIC    0x49535953u    /* "SYSI" */
 #define SYSINFO_CLIENTS_PER_PROC 4      /* connections one process may hold;
 					 * more are answered -EBUSY */
+#define SI_TAGS_MAX      64    /* TAG records in a MEMSTAT reply, at most */
+#define SI_PROCS_MAX     64    /* PROC records in a MEMSTAT or PS reply, at most */
 
 /* Requests (si_request.kind) and the records each reply holds. */
 #define SI_REQ_MEMSTAT     1   /* HEAP, PAGES, TAG per tag, PROC per process */

@@ -9,7 +9,7 @@
  * Locking: ipc_lock guards every endpoint and queue (and, in handle.c and
  * svc_registry.c, the handle tables and the registry). Sleepers release
  * it through sleep_on; a receiver is woken alone (wakeup_proc), not by a
- * scan of the process table. Lock order: ipc_lock -> heap_lock, ipc_lock
+ * scan of the process table. Lock order: ipc_lock -> heap.lock, ipc_lock
  * -> proc_lock.
  */
 #include "ipc_internal.h"
@@ -49,21 +49,20 @@ void chan_msg_free(struct chan_msg *m)
 	kfree(m);
 }
 
-/* Per process slot, the block of the last message it received, kept for
- * its next send: a request and reply then cost no heap call at all. It
- * stays TAG_IPC heap (mem shows it) and belongs to the process in the
- * slot, which alone touches it. */
-static struct chan_msg *msg_spare[PROC_MAX];
+/* A process's spare (p->ipc->spare) is the block of the last message
+ * it received, kept for its next send: a request and reply then cost no
+ * heap call at all. It stays TAG_IPC heap (mem shows it) and belongs to
+ * the process, which alone touches it. A process without a struct
+ * ipc_proc (no handle yet) keeps none. */
 
 /* A message block for len bytes for process p: its spare if big enough. */
 struct chan_msg *chan_msg_get(struct proc *p, size_t len)
 {
-	struct chan_msg **spare = &msg_spare[p - proc_table];
-	struct chan_msg *m = *spare;
+	struct chan_msg *m = p->ipc ? p->ipc->spare : NULL;
 
 	if (!m || m->cap < len)
 		return chan_msg_alloc(len);
-	*spare = NULL;
+	p->ipc->spare = NULL;
 	m->next = NULL;
 	m->len = (uint16_t)len;
 	m->nhandles = 0;
@@ -75,8 +74,11 @@ struct chan_msg *chan_msg_get(struct proc *p, size_t len)
  * and p's spare, free the other. */
 void chan_msg_put(struct proc *p, struct chan_msg *m)
 {
-	struct chan_msg **spare = &msg_spare[p - proc_table];
-
+	if (!p->ipc) {
+		chan_msg_free(m);
+		return;
+	}
+	struct chan_msg **spare = &p->ipc->spare;
 	if (*spare && (*spare)->cap >= m->cap) {
 		chan_msg_free(m);
 		return;
@@ -89,11 +91,10 @@ void chan_msg_put(struct proc *p, struct chan_msg *m)
 /* p is exiting: free its spare block. */
 void chan_msg_spare_free(struct proc *p)
 {
-	struct chan_msg **spare = &msg_spare[p - proc_table];
-
-	if (*spare)
-		chan_msg_free(*spare);
-	*spare = NULL;
+	if (p->ipc && p->ipc->spare) {
+		chan_msg_free(p->ipc->spare);
+		p->ipc->spare = NULL;
+	}
 }
 
 /* A new channel: both ends open, queues empty. */
@@ -128,7 +129,7 @@ static void end_notify(struct chan_end *e)
 static void wake_receiver(struct chan_end *e)
 {
 	if (e->receiver) {
-		wakeup_proc(&proc_table[e->receiver - 1], &e->head);
+		wakeup_proc(proc_at_slot(e->receiver - 1), &e->head);
 		e->receiver = 0;
 	}
 }
@@ -218,19 +219,71 @@ struct chan_msg *chan_dequeue_locked(struct chan_end *e)
 }
 
 /* Sleep until a message or a close reaches e (releases ipc_lock meanwhile). */
-void chan_wait_msg_locked(struct chan_end *e)
+static void chan_wait_msg_locked(struct chan_end *e)
 {
-	e->receiver = (uint8_t)(proc_current() - proc_table + 1);
+	e->receiver = (uint8_t)(proc_slot(proc_current()) + 1);
 	sleep_on(&e->head, &ipc_lock, "chan_recv");
 }
 
 /* Sleep until the peer of e has room or closes (releases ipc_lock
  * meanwhile). The peer may be freed by then (a service's listening end
  * closing), so nothing here touches it after the sleep. */
-void chan_wait_room_locked(struct chan_end *e)
+static void chan_wait_room_locked(struct chan_end *e)
 {
 	e->peer->room_wanted = true;
 	sleep_on(&e->peer->count, &ipc_lock, "chan_send");
+}
+
+/* For chan_send_locked: the endpoint key itself. */
+struct chan_end *chan_end_self(void *key)
+{
+	return key;
+}
+
+/* The one blocking send (ipc_internal.h): queue m from find(key),
+ * charged to charge, waiting for room unless CHAN_NONBLOCK. */
+int chan_send_locked(struct chan_end *(*find)(void *key), void *key,
+		     struct chan_msg *m, struct proc *charge, int flags)
+{
+	struct proc *self = proc_current();
+
+	for (;;) {
+		struct chan_end *e = find(key);
+		if (!e)
+			return -ENOENT;
+		int r = charge ? ipc_charge_locked(charge, chan_msg_charge(m)) : 0;
+		if (r == 0) {
+			if (charge) {
+				m->charge_proc = charge;
+				m->charge_pid = charge->pid;
+			}
+			r = chan_enqueue_locked(e, m);
+			if (r < 0)
+				chan_msg_uncharge_locked(m);
+		}
+		if (r != -EAGAIN || (flags & CHAN_NONBLOCK))
+			return r;
+		if (self && self->killed)
+			return -EINTR;
+		chan_wait_room_locked(e);
+	}
+}
+
+/* The one blocking receive (ipc_internal.h): wait for a message at e. */
+int chan_recv_wait_locked(struct chan_end *e, int flags, struct chan_msg **mp)
+{
+	struct proc *self = proc_current();
+
+	while (!(*mp = chan_peek_locked(e))) {
+		if (chan_peer_closed_locked(e))
+			return -EPIPE;
+		if (flags & CHAN_NONBLOCK)
+			return -EAGAIN;
+		if (self && self->killed)
+			return -EINTR;
+		chan_wait_msg_locked(e);
+	}
+	return 0;
 }
 
 /* Close e and, through a work list instead of recursion (carried
@@ -267,7 +320,7 @@ void chan_close_locked(struct chan_end *e)
 		if (p->closed) {
 			struct chan *ch = chan_of(x);
 			if (ch->charge_slot)
-				ipc_uncharge_locked(&proc_table[ch->charge_slot - 1],
+				ipc_uncharge_locked(proc_at_slot(ch->charge_slot - 1),
 						    ch->charge_pid, CHAN_CHARGE);
 			kfree(ch);
 		} else if (p->registry) {
@@ -302,8 +355,6 @@ static void chan_adopt_locked(struct chan_msg *m)
 int chan_ksend(struct chan_end *e, const void *buf, size_t len,
 	       struct chan_end *const hs[], int nh, int flags)
 {
-	struct proc *self = proc_current();
-
 	if (len > CHAN_MSG_MAX || nh < 0 || nh > CHAN_MSG_HANDLES)
 		return -EMSGSIZE;
 	struct chan_msg *m = chan_msg_alloc(len);
@@ -315,15 +366,7 @@ int chan_ksend(struct chan_end *e, const void *buf, size_t len,
 		m->h[i] = hs[i];
 
 	spin_lock(&ipc_lock);
-	int r;
-	while ((r = chan_enqueue_locked(e, m)) == -EAGAIN &&
-	       !(flags & CHAN_NONBLOCK)) {
-		if (self && self->killed) {
-			r = -EINTR;
-			break;
-		}
-		chan_wait_room_locked(e);
-	}
+	int r = chan_send_locked(chan_end_self, e, m, NULL, flags);
 	spin_unlock(&ipc_lock);
 	if (r < 0)
 		chan_msg_free(m);
@@ -334,22 +377,11 @@ int chan_ksend(struct chan_end *e, const void *buf, size_t len,
 long chan_krecv(struct chan_end *e, void *buf, size_t cap,
 		struct chan_end *hs[], int *nh, int flags)
 {
-	struct proc *self = proc_current();
 	struct chan_msg *m;
-	long r;
 
 	spin_lock(&ipc_lock);
-	while (!(m = chan_peek_locked(e))) {
-		if (chan_peer_closed_locked(e))
-			r = -EPIPE;
-		else if (flags & CHAN_NONBLOCK)
-			r = -EAGAIN;
-		else if (self && self->killed)
-			r = -EINTR;
-		else {
-			chan_wait_msg_locked(e);
-			continue;
-		}
+	long r = chan_recv_wait_locked(e, flags, &m);
+	if (r < 0) {
 		spin_unlock(&ipc_lock);
 		return r;
 	}

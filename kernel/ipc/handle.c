@@ -1,10 +1,10 @@
 /* Per-process handle tables: small numbers naming endpoints.
  *
- * Handle h (1..HANDLE_MAX) of process p is slot h-1 of the table kept
- * for p's process-table slot (p - proc_table), so struct proc needs no
- * field for it. A table is HANDLE_MAX pointers from the heap under
- * TAG_HNDL, made at the process's first handle and freed with its last
- * breath (ipc_proc_exit). Only the process itself changes its table.
+ * Handle h (1..HANDLE_MAX) of process p is p->ipc->handles[h-1]. The
+ * table is part of p's struct ipc_proc (include/kernel/ipc.h), one heap
+ * block under TAG_HNDL made at the process's first handle
+ * (ipc_proc_get_locked) and freed with its last breath (ipc_proc_exit).
+ * Only the process itself changes its table.
  *
  * Locking: ipc_lock guards every table.
  */
@@ -13,41 +13,49 @@
 #include <kernel/proc.h>
 #include <uapi/errno.h>
 
-struct chan_end **handle_tables[PROC_MAX];
-
-/* p's table, or NULL if it has none yet. */
-static struct chan_end **table_of(struct proc *p)
+/* Make p's struct ipc_proc (its handle table) if it has none yet,
+ * charged to p: 0, or -ENOMEM (the heap said no, or over p's cap). */
+int ipc_proc_get_locked(struct proc *p)
 {
-	return handle_tables[p - proc_table];
+	if (p->ipc)
+		return 0;
+	if (ipc_limit && sizeof(*p->ipc) > ipc_limit) {   /* the first charge */
+		tag_charge_fail(TAG_IPC);
+		return -ENOMEM;
+	}
+	p->ipc = kzalloc(sizeof(*p->ipc), TAG_HNDL);
+	if (!p->ipc)
+		return -ENOMEM;
+	p->ipc->bytes = sizeof(*p->ipc);
+	return 0;
 }
 
-/* Free slots in p's table, making the table if p has none (so a later
- * install cannot fail for want of memory). */
+/* Free entries in p's table (0 if it has none). */
 int handle_free_count_locked(struct proc *p)
 {
-	struct chan_end ***slot = &handle_tables[p - proc_table];
-	if (!*slot) {
-		int c = ipc_charge_locked(p, HANDLE_MAX * sizeof(**slot));
-		if (c < 0)
-			return c;
-		*slot = kzalloc(HANDLE_MAX * sizeof(**slot), TAG_HNDL);
-		if (!*slot)
-			return -ENOMEM;   /* the charge goes when p exits */
-	}
 	int n = 0;
-	for (int i = 0; i < HANDLE_MAX; i++)
-		if (!(*slot)[i])
+	for (int i = 0; p->ipc && i < HANDLE_MAX; i++)
+		if (!p->ipc->handles[i])
 			n++;
 	return n;
 }
 
-/* Put e in p's lowest free slot; returns its handle. */
+/* Can p take n more handles? Makes its table if need be, so the
+ * installs that follow cannot fail: 0, -EMFILE or -ENOMEM. */
+int handle_room_locked(struct proc *p, int n)
+{
+	int r = ipc_proc_get_locked(p);
+	if (r < 0)
+		return r;
+	return handle_free_count_locked(p) < n ? -EMFILE : 0;
+}
+
+/* Put e in p's lowest free entry; returns its handle. */
 int handle_install_locked(struct proc *p, struct chan_end *e)
 {
-	struct chan_end **t = table_of(p);
-	for (int i = 0; t && i < HANDLE_MAX; i++)
-		if (!t[i]) {
-			t[i] = e;
+	for (int i = 0; p->ipc && i < HANDLE_MAX; i++)
+		if (!p->ipc->handles[i]) {
+			p->ipc->handles[i] = e;
 			return i + 1;
 		}
 	return -EMFILE;
@@ -56,38 +64,33 @@ int handle_install_locked(struct proc *p, struct chan_end *e)
 /* Forget handle h (its endpoint has moved or been closed). */
 void handle_clear_locked(struct proc *p, int h)
 {
-	struct chan_end **t = table_of(p);
-	if (t && h >= 1 && h <= HANDLE_MAX)
-		t[h - 1] = NULL;
+	if (p->ipc && h >= 1 && h <= HANDLE_MAX)
+		p->ipc->handles[h - 1] = NULL;
 }
 
-/* Close all of a dying process's handles and free its table and its
- * spare message block; stop counting its charges. */
+/* Close all of a dying process's handles and free its spare message
+ * block and its struct ipc_proc; its charges stop counting with it
+ * (ipc_uncharge_locked finds p->ipc NULL). */
 void ipc_proc_exit(struct proc *p)
 {
 	chan_msg_spare_free(p);
 	spin_lock(&ipc_lock);
-	struct chan_end **t = table_of(p);
-	handle_tables[p - proc_table] = NULL;
-	for (int i = 0; t && i < HANDLE_MAX; i++)
-		if (t[i])
-			chan_close_locked(t[i]);
-	p->ipc_bytes = 0;               /* what it still had queued is not its any more */
+	struct ipc_proc *ip = p->ipc;
+	p->ipc = NULL;
+	for (int i = 0; ip && i < HANDLE_MAX; i++)
+		if (ip->handles[i])
+			chan_close_locked(ip->handles[i]);
 	spin_unlock(&ipc_lock);
-	kfree(t);
+	kfree(ip);
 }
 
 /* How many handles p holds, and (if bytes) the IPC heap charged to it. */
 int ipc_handle_count(struct proc *p, size_t *bytes)
 {
-	int n = 0;
 	spin_lock(&ipc_lock);
-	struct chan_end **t = table_of(p);
-	for (int i = 0; t && i < HANDLE_MAX; i++)
-		if (t[i])
-			n++;
+	int n = p->ipc ? HANDLE_MAX - handle_free_count_locked(p) : 0;
 	if (bytes)
-		*bytes = p->ipc_bytes;
+		*bytes = p->ipc ? p->ipc->bytes : 0;
 	spin_unlock(&ipc_lock);
 	return n;
 }

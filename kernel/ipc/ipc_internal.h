@@ -62,29 +62,31 @@ _Static_assert(PROC_MAX < 256, "chan_end.receiver is a byte");
 _Static_assert(CHAN_QUEUE_MAX <= 0xffff, "chan_end.count is 16 bits");
 _Static_assert(sizeof(struct chan_msg) == 64, "a message header is 64 bytes");
 
-/* Per-process charges (charge.c): p->ipc_bytes, the cap ipc_limit
+/* Per-process charges (charge.c): p->ipc->bytes, the cap ipc_limit
  * (0: none), both guarded by ipc_lock. The calls are inline: a send and
  * its receive cost a few instructions for them. */
 extern size_t ipc_limit;
 
-/* Charge bytes to user process p (ipc_lock held): 0, or -ENOMEM, counted
- * under IPC_, over its cap. Record (p, p->pid) to uncharge later. */
+/* Charge bytes to user process p, which has its struct ipc_proc
+ * (ipc_lock held): 0, or -ENOMEM, counted under IPC_, over its cap.
+ * Record (p, p->pid) to uncharge later. */
 static inline int ipc_charge_locked(struct proc *p, size_t bytes)
 {
-	if (ipc_limit && p->ipc_bytes + bytes > ipc_limit) {
+	if (ipc_limit && p->ipc->bytes + bytes > ipc_limit) {
 		tag_charge_fail(TAG_IPC);
 		return -ENOMEM;
 	}
-	p->ipc_bytes += bytes;
+	p->ipc->bytes += bytes;
 	return 0;
 }
 
 /* Give back bytes charged to pid in slot cp (ipc_lock held); nothing if
- * pid has exited since (its count ended with it; pids are not reused). */
+ * pid has exited since (its count ended with it: ipc_proc_exit freed its
+ * struct ipc_proc, and pids are not reused). */
 static inline void ipc_uncharge_locked(struct proc *cp, pid_t pid, size_t bytes)
 {
-	if (cp->pid == pid)
-		cp->ipc_bytes -= bytes;
+	if (cp->pid == pid && cp->ipc)
+		cp->ipc->bytes -= bytes;
 }
 
 /* Heap charged for a message block (the bytes it asked the heap for),
@@ -109,9 +111,9 @@ static inline void chan_msg_uncharge_locked(struct chan_msg *m)
 struct chan_msg *chan_msg_alloc(size_t len);
 void chan_msg_free(struct chan_msg *m);
 
-/* The same for a user process p, through its one spare block: a
- * received message's block is kept for p's next send (freed by
- * ipc_proc_exit). Only p itself calls these, so no lock. */
+/* The same for a user process p, through its one spare block
+ * (p->ipc->spare): a received message's block is kept for p's next send
+ * (freed by ipc_proc_exit). Only p itself calls these, so no lock. */
 struct chan_msg *chan_msg_get(struct proc *p, size_t len);
 void chan_msg_put(struct proc *p, struct chan_msg *m);
 void chan_msg_spare_free(struct proc *p);
@@ -136,29 +138,43 @@ static inline bool chan_peer_closed_locked(struct chan_end *e)
 	return e->peer->closed;
 }
 
-/* With ipc_lock held: sleep until a message or a close reaches e, or
- * until there is room at e's peer. */
-void chan_wait_msg_locked(struct chan_end *e);
-void chan_wait_room_locked(struct chan_end *e);
+/* The one blocking send and the one blocking receive (ipc_lock held,
+ * released while asleep).
+ *
+ * chan_send_locked queues m from the endpoint find(key) names, looked
+ * up again after every sleep (the one before may be gone by then; NULL:
+ * -ENOENT; chan_end_self names key itself, for an endpoint the caller
+ * holds). If charge is not NULL, m is charged to it while queued. Waits
+ * for room unless flags has CHAN_NONBLOCK. 0, or -EAGAIN, -EPIPE,
+ * -EINVAL (chan_enqueue_locked), -ENOMEM (over charge's cap), -EINTR
+ * (the caller was killed), -ENOENT. On failure m is still the caller's.
+ *
+ * chan_recv_wait_locked waits until a message is queued at e (which the
+ * caller holds) and sets *mp to it, left queued: 0, or -EPIPE (empty and
+ * the peer closed), -EAGAIN (empty, CHAN_NONBLOCK), -EINTR (killed). */
+int chan_send_locked(struct chan_end *(*find)(void *key), void *key,
+		     struct chan_msg *m, struct proc *charge, int flags);
+struct chan_end *chan_end_self(void *key);
+int chan_recv_wait_locked(struct chan_end *e, int flags, struct chan_msg **mp);
 
 /* With ipc_lock held: the registry's end e has lost its service. */
 void svc_forget_locked(struct chan_end *e);
 
-/* Handle tables (handle.c), all with ipc_lock held: per process-table
- * slot, HANDLE_MAX endpoints (handle h is entry h-1), or NULL before the
- * process's first handle. */
-extern struct chan_end **handle_tables[PROC_MAX];
+/* Handle tables (handle.c), all with ipc_lock held: p->ipc->handles,
+ * HANDLE_MAX endpoints (handle h is entry h-1); p->ipc is NULL before
+ * the process's first handle. */
 
 /* The endpoint p calls h, or NULL. */
 static inline struct chan_end *handle_get_locked(struct proc *p, int h)
 {
-	struct chan_end **t = handle_tables[p - proc_table];
-	if (!t || h < 1 || h > HANDLE_MAX)
+	if (!p->ipc || h < 1 || h > HANDLE_MAX)
 		return NULL;
-	return t[h - 1];
+	return p->ipc->handles[h - 1];
 }
 
-int handle_free_count_locked(struct proc *p);          /* -ENOMEM if no table */
+int ipc_proc_get_locked(struct proc *p);       /* make p->ipc: 0, or -ENOMEM */
+int handle_free_count_locked(struct proc *p);  /* free entries (0 if no table) */
+int handle_room_locked(struct proc *p, int n); /* 0, -EMFILE or -ENOMEM */
 int handle_install_locked(struct proc *p, struct chan_end *e);  /* h or -EMFILE */
 void handle_clear_locked(struct proc *p, int h);
 

@@ -9,13 +9,14 @@
  * listening end (or dies) chan_close_locked calls svc_forget_locked and
  * the name is gone at once.
  *
- * Kernel services call svc_register; user processes reach the same code
+ * Kernel services call svc_name_add; user processes reach the same code
  * through the svc_register and svc_lookup system calls (sys_chan.c).
  * Locking: ipc_lock guards the table.
  */
 #include "ipc_internal.h"
 #include <kernel/proc.h>
 #include <kernel/string.h>
+#include <kernel/name.h>
 #include <uapi/errno.h>
 
 struct svc_entry {
@@ -28,13 +29,7 @@ static struct svc_entry services[SVC_MAX];
 /* A name is 1..SVC_NAME_MAX-1 printable characters without spaces. */
 static bool svc_name_ok(const char *name)
 {
-	size_t n = strnlen(name, SVC_NAME_MAX);
-	if (n == 0 || n == SVC_NAME_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (name[i] <= ' ' || name[i] > '~')
-			return false;
-	return true;
+	return name_valid(name, SVC_NAME_MAX);
 }
 
 /* The entry named name, or NULL. Caller holds ipc_lock. */
@@ -47,7 +42,7 @@ static struct svc_entry *svc_find_locked(const char *name)
 }
 
 /* Name a new service; the caller gets its listening end. */
-int svc_register(const char *name, struct chan_end **listen)
+int svc_name_add(const char *name, struct chan_end **listen)
 {
 	struct chan_end *reg, *lis;
 
@@ -91,10 +86,17 @@ void svc_forget_locked(struct chan_end *e)
 	e->registry = false;
 }
 
+/* For chan_send_locked: the registry's end for the service named key,
+ * or NULL. Caller holds ipc_lock. */
+static struct chan_end *svc_reg_end_locked(void *key)
+{
+	struct svc_entry *sv = svc_find_locked(key);
+	return sv ? sv->reg : NULL;
+}
+
 /* Make a channel to service name and hand its far end to the service. */
 int svc_connect(const char *name, pid_t pid, struct chan_end **client)
 {
-	struct proc *self = proc_current();
 	struct chan_end *c, *s;
 	struct svc_connect hello = { SVC_CONNECT_MAGIC, pid };
 
@@ -114,22 +116,8 @@ int svc_connect(const char *name, pid_t pid, struct chan_end **client)
 				 * a user service's chan_recv clears it */
 
 	spin_lock(&ipc_lock);
-	int r;
-	for (;;) {
-		struct svc_entry *sv = svc_find_locked(name);
-		if (!sv) {
-			r = -ENOENT;
-			break;
-		}
-		r = chan_enqueue_locked(sv->reg, m);
-		if (r != -EAGAIN)
-			break;
-		if (self && self->killed) {
-			r = -EINTR;
-			break;
-		}
-		chan_wait_room_locked(sv->reg);   /* the service is busy */
-	}
+	/* found again after each wait: the service may go while we sleep */
+	int r = chan_send_locked(svc_reg_end_locked, (void *)name, m, NULL, 0);
 	if (r < 0) {
 		if (r == -EPIPE)
 			r = -ENOENT;

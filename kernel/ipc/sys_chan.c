@@ -10,30 +10,32 @@
 #include <kernel/string.h>
 #include <uapi/errno.h>
 
-/* chan_create(&h0, &h1) -> 0: a new channel, one handle per end. */
+/* chan_create(&h0, &h1) -> 0: a new channel, one handle per end. The
+ * result pointers are checked first and written only on success: a
+ * failed call leaves the caller's memory alone. */
 long sys_chan_create(struct trapframe *tf)
 {
 	struct proc *p = proc_current();
-	int hs[2] = { 0, 0 };
+	int hs[2];
 	struct chan_end *a, *b;
 
-	/* the result pointers first, so a bad one costs nothing */
-	if (uvm_copyout(p->pagetable, tf->a0, &hs[0], sizeof(int)) < 0 ||
-	    uvm_copyout(p->pagetable, tf->a1, &hs[1], sizeof(int)) < 0)
+	if (uvm_check(p->pagetable, tf->a0, sizeof(int), true) < 0 ||
+	    uvm_check(p->pagetable, tf->a1, sizeof(int), true) < 0)
 		return -EFAULT;
 	if (chan_pair(&a, &b) < 0)
 		return -ENOMEM;
 	spin_lock(&ipc_lock);
-	int free = handle_free_count_locked(p);
-	int c = free < 2 ? 0 : ipc_charge_locked(p, CHAN_CHARGE);
-	if (free < 2 || c < 0) {
+	int r = handle_room_locked(p, 2);
+	if (r == 0)
+		r = ipc_charge_locked(p, CHAN_CHARGE);
+	if (r < 0) {
 		chan_close_locked(a);
 		chan_close_locked(b);
 		spin_unlock(&ipc_lock);
-		return c < 0 ? c : free < 0 ? free : -EMFILE;
+		return r;
 	}
 	struct chan *ch = (struct chan *)(a < b ? a : b);
-	ch->charge_slot = (uint8_t)(p - proc_table + 1);
+	ch->charge_slot = (uint8_t)(proc_slot(p) + 1);
 	ch->charge_pid = p->pid;
 	hs[0] = handle_install_locked(p, a);
 	hs[1] = handle_install_locked(p, b);
@@ -68,32 +70,18 @@ long sys_chan_send(struct trapframe *tf)
 	m->nhandles = (uint16_t)nh;
 
 	spin_lock(&ipc_lock);
-	int r;
-	for (;;) {
-		struct chan_end *e = handle_get_locked(p, h);
-		r = e ? 0 : -EBADF;
-		for (size_t i = 0; i < nh && r == 0; i++) {
-			m->h[i] = handle_get_locked(p, hv[i]);
-			if (!m->h[i])
-				r = -EBADF;
-			else if (hv[i] == h)
-				r = -EINVAL;    /* a handle cannot carry itself */
-		}
-		if (r == 0 && (r = ipc_charge_locked(p, chan_msg_charge(m))) == 0) {
-			m->charge_proc = p;
-			m->charge_pid = p->pid;
-			r = chan_enqueue_locked(e, m);
-			if (r < 0)
-				chan_msg_uncharge_locked(m);
-		}
-		if (r != -EAGAIN || (flags & CHAN_NONBLOCK))
-			break;
-		if (p->killed) {
-			r = -EINTR;
-			break;
-		}
-		chan_wait_room_locked(e);
+	/* only p changes its table: what the handles name stays while p sleeps */
+	struct chan_end *e = handle_get_locked(p, h);
+	int r = e ? 0 : -EBADF;
+	for (size_t i = 0; i < nh && r == 0; i++) {
+		m->h[i] = handle_get_locked(p, hv[i]);
+		if (!m->h[i])
+			r = -EBADF;
+		else if (hv[i] == h)
+			r = -EINVAL;    /* a handle cannot carry itself */
 	}
+	if (r == 0)
+		r = chan_send_locked(chan_end_self, e, m, p, flags);
 	if (r == 0)
 		for (size_t i = 0; i < nh; i++)
 			handle_clear_locked(p, hv[i]);
@@ -126,19 +114,8 @@ long sys_chan_recv(struct trapframe *tf)
 		r = -EBADF;
 		goto out;
 	}
-	while (!(m = chan_peek_locked(e))) {
-		if (chan_peer_closed_locked(e))
-			r = -EPIPE;
-		else if (flags & CHAN_NONBLOCK)
-			r = -EAGAIN;
-		else if (p->killed)
-			r = -EINTR;
-		else {
-			chan_wait_msg_locked(e);
-			continue;
-		}
+	if ((r = chan_recv_wait_locked(e, flags, &m)) < 0)
 		goto out;
-	}
 	/* Everything that can fail comes before the dequeue. */
 	info.len = m->len;
 	info.nhandles = m->nhandles;
@@ -152,13 +129,8 @@ long sys_chan_recv(struct trapframe *tf)
 		r = -EINVAL;            /* nowhere to say the handles' numbers */
 		goto out;
 	}
-	if (m->nhandles) {
-		r = handle_free_count_locked(p);
-		if (r >= 0 && (uint32_t)r < m->nhandles)
-			r = -EMFILE;
-		if (r < 0)
-			goto out;
-	}
+	if (m->nhandles && (r = handle_room_locked(p, m->nhandles)) < 0)
+		goto out;
 	if (m->len && uvm_copyout(p->pagetable, ubuf, m->data, m->len) < 0) {
 		r = -EFAULT;
 		goto out;
@@ -210,10 +182,8 @@ static long copy_svc_name(struct proc *p, uintptr_t uname, char name[SVC_NAME_MA
 static long install_or_close(struct proc *p, struct chan_end *e)
 {
 	spin_lock(&ipc_lock);
-	long r = handle_free_count_locked(p);
+	long r = handle_room_locked(p, 1);
 	if (r == 0)
-		r = -EMFILE;
-	if (r > 0)
 		r = handle_install_locked(p, e);
 	else
 		chan_close_locked(e);
@@ -225,9 +195,9 @@ static long install_or_close(struct proc *p, struct chan_end *e)
 static int handle_room(struct proc *p)
 {
 	spin_lock(&ipc_lock);
-	int r = handle_free_count_locked(p);
+	int r = handle_room_locked(p, 1);
 	spin_unlock(&ipc_lock);
-	return r < 0 ? r : r == 0 ? -EMFILE : 0;
+	return r;
 }
 
 /* svc_lookup(name) -> handle to a new channel to that service. */
@@ -259,7 +229,7 @@ long sys_svc_register(struct trapframe *tf)
 		return r == -ENOENT ? -EINVAL : r;
 	if ((r = handle_room(p)) < 0)
 		return r;
-	if ((r = svc_register(name, &listen)) < 0)
+	if ((r = svc_name_add(name, &listen)) < 0)
 		return r;
 	return install_or_close(p, listen);
 }

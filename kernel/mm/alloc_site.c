@@ -3,7 +3,7 @@
 #include <kernel/alloc_site.h>
 #include <kernel/spinlock.h>
 
-/* Serialises the readers; the writers hold heap_lock (alloc_site.h). */
+/* Serialises the readers; the writers hold heap.lock (alloc_site.h). */
 static struct spinlock site_lock = SPINLOCK_INIT("alloc_site");
 
 /* Top n sites by live bytes, by selection: O(sites * n), n is small. */

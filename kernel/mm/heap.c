@@ -50,7 +50,7 @@ static unsigned heap_map_order(void)
 }
 
 /* Make blk (in a) a free block of order and put it on its list.
- * Caller holds heap_lock. */
+ * Caller holds heap.lock. */
 static void heap_free_push(struct heap_arena *a, uintptr_t blk, unsigned order)
 {
 	struct heap_free *f = (struct heap_free *)blk;
@@ -67,7 +67,7 @@ static void heap_free_push(struct heap_arena *a, uintptr_t blk, unsigned order)
 }
 
 /* Take the free block f (in a) off its list in O(1). Caller holds
- * heap_lock. */
+ * heap.lock. */
 static void heap_free_unlink(struct heap_arena *a, struct heap_free *f)
 {
 	if (f->prev)
@@ -82,7 +82,7 @@ static void heap_free_unlink(struct heap_arena *a, struct heap_free *f)
 }
 
 /* Add an arena from the page allocator as one free block; false when at
- * the cap or out of pages. Caller holds heap_lock. */
+ * the cap or out of pages. Caller holds heap.lock. */
 static bool heap_grow(void)
 {
 	struct heap_arena *a = NULL;
@@ -111,7 +111,7 @@ static bool heap_grow(void)
 }
 
 /* Give the wholly free arena a (its one free block already unlinked)
- * back to the page allocator. Caller holds heap_lock. */
+ * back to the page allocator. Caller holds heap.lock. */
 static void heap_shrink(struct heap_arena *a)
 {
 	KASSERT(page_free(a->used, 0) == 0);
@@ -134,7 +134,7 @@ static int heap_order_for(size_t size)
 }
 
 /* Take a free block of exactly order, splitting a larger one and growing
- * the heap if needed; 0 when none can be had. Caller holds heap_lock. */
+ * the heap if needed; 0 when none can be had. Caller holds heap.lock. */
 static uintptr_t heap_take(unsigned order, struct heap_arena **ap)
 {
 	unsigned o = order;
@@ -223,7 +223,7 @@ void *heap_zalloc(size_t size, int tag, struct alloc_site *site)
  * smaller) and the one just past it must start a block or end the arena
  * (else it is larger). The site index is checked here, once, so the
  * callers may pass it to alloc_site_at(). Reports with what unless what
- * is NULL. Caller holds heap_lock. */
+ * is NULL. Caller holds heap.lock. */
 static int heap_lookup(const void *p, const char *what, uintptr_t ra,
 		       struct heap_arena **ap, struct heap_hdr **hp)
 {

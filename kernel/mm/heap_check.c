@@ -21,7 +21,7 @@ struct heap_sums {
 
 /* Walk one arena block by block: each block start has exactly one bit,
  * its interior none; headers and free records are sane; no two free
- * buddies of one order were left unmerged. Caller holds heap_lock. */
+ * buddies of one order were left unmerged. Caller holds heap.lock. */
 static int heap_check_arena(const struct heap_arena *a, struct heap_sums *s)
 {
 	struct page_info pi;
@@ -111,7 +111,7 @@ static int heap_check_lists(void)
 /* Verify every heap invariant. */
 int heap_check(void)
 {
-	static struct heap_sums s;      /* big; guarded by heap_lock */
+	static struct heap_sums s;      /* big; guarded by heap.lock */
 	unsigned arenas = 0;
 	size_t used, live;
 	uint64_t site_bytes, site_live;

@@ -1,6 +1,6 @@
 /* State shared by heap.c (the buddy heap) and heap_check.c (invariant
  * walker). Nothing else includes this; all of it is protected by
- * heap.lock (heap_lock). */
+ * heap.lock. */
 #ifndef RVOS_MM_HEAP_INTERNAL_H
 #define RVOS_MM_HEAP_INTERNAL_H
 
@@ -64,7 +64,7 @@ extern struct heap_state heap;
  * With tracking they are sums over the tag table, whose heap counters
  * kmalloc and kfree charge anyway, so each block is counted once, not
  * twice; the -DMM_NO_ACCOUNTING baseline has no tag table and keeps its
- * own. Caller holds heap_lock. */
+ * own. Caller holds heap.lock. */
 #ifndef MM_NO_ACCOUNTING
 static inline void heap_count_alloc(size_t bytes) { (void)bytes; }
 static inline void heap_count_free(size_t bytes) { (void)bytes; }

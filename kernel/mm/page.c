@@ -174,7 +174,7 @@ fail:
 }
 
 /* Check that p starts a block allocated to owner; report misuse with
- * what. Returns the index or a -E code. Caller holds page_lock. */
+ * what. Returns the index or a -E code. Caller holds pg.lock. */
 static long page_check_held(const void *p, pid_t owner, const char *what,
 			    uintptr_t ra)
 {

@@ -11,7 +11,7 @@
 
 /* Walk the blocks in index order: heads, tails, free-buddy merging, and
  * the per-order, per-owner (pages and blocks) and per-tag sums. Caller
- * holds page_lock. */
+ * holds pg.lock. */
 static int page_check_blocks(uint32_t free_blocks[], uint32_t owner_pages[],
 			     uint32_t owner_blocks[], uint64_t tag_pages[],
 			     uint32_t *nfree, uint32_t *total)

@@ -2,7 +2,7 @@
  * and page_check.c (invariant walker), and the small operations on it
  * that the allocation, free and reclaim paths inline. Nothing outside
  * kernel/mm/page*.c includes this; everything here is protected by
- * pg.lock (page_lock). */
+ * pg.lock. */
 #ifndef RVOS_MM_PAGE_INTERNAL_H
 #define RVOS_MM_PAGE_INTERNAL_H
 
@@ -124,7 +124,7 @@ static inline void page_merge_insert(uint32_t idx, unsigned order)
 }
 
 /* The tag table's page counters have one writer: the page allocator,
- * under page_lock (include/kernel/tag.h). It writes them inline, as the
+ * under pg.lock (include/kernel/tag.h). It writes them inline, as the
  * heap does its byte counters. */
 #ifndef MM_NO_ACCOUNTING
 /* Charge a block of n pages to tag. */

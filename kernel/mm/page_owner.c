@@ -6,7 +6,7 @@
  * at most half full, keyed by pid mod OWNER_HASH: PIDs increase, so
  * live PIDs rarely share a bucket and a lookup is one or two probes.
  * Deletion shifts later entries back, so no tombstones build up.
- * Everything here is protected by page_lock.
+ * Everything here is protected by pg.lock.
  */
 #include "page_internal.h"
 #include <kernel/tag.h>
@@ -20,7 +20,7 @@ static uint32_t owner_home(pid_t pid)
 	return (uint32_t)pid & (OWNER_HASH - 1);
 }
 
-/* Bucket holding pid, or -1. Caller holds page_lock. */
+/* Bucket holding pid, or -1. Caller holds pg.lock. */
 static int owner_bucket(pid_t pid)
 {
 	uint32_t b = owner_home(pid);
@@ -36,7 +36,7 @@ static int owner_bucket(pid_t pid)
 }
 
 /* Record slot of an open pid, or -1, from the hash alone. Caller holds
- * page_lock. */
+ * pg.lock. */
 int page_owner_probe(pid_t pid)
 {
 	int b = pid < 0 ? -1 : owner_bucket(pid);
@@ -45,7 +45,7 @@ int page_owner_probe(pid_t pid)
 }
 
 /* page_owner_probe, remembering what it found as the last owner
- * (pg.last_pid, for page_owner_find). Caller holds page_lock. */
+ * (pg.last_pid, for page_owner_find). Caller holds pg.lock. */
 int page_owner_slot(pid_t pid)
 {
 	int slot = page_owner_probe(pid);
@@ -57,7 +57,7 @@ int page_owner_slot(pid_t pid)
 	return slot;
 }
 
-/* Enter slot (whose pid is set) into the hash. Caller holds page_lock. */
+/* Enter slot (whose pid is set) into the hash. Caller holds pg.lock. */
 static void owner_hash_add(int slot)
 {
 	uint32_t b = owner_home(pg.owners[slot].pid);
@@ -68,7 +68,7 @@ static void owner_hash_add(int slot)
 }
 
 /* Remove the entry in bucket b, shifting back the entries after it that
- * would otherwise become unreachable. Caller holds page_lock. */
+ * would otherwise become unreachable. Caller holds pg.lock. */
 static void owner_hash_del(uint32_t b)
 {
 	uint32_t hole = b, j = b;
@@ -91,7 +91,7 @@ static void owner_hash_del(uint32_t b)
 }
 
 /* Close every record, then open slot 0 for the kernel. Caller holds
- * page_lock. */
+ * pg.lock. */
 void page_owners_reset(void)
 {
 	memset(pg.owner_hash, 0, sizeof(pg.owner_hash));

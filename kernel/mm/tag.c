@@ -142,17 +142,17 @@ size_t tag_meta_bytes(void)
 
 #ifndef MM_NO_ACCOUNTING    /* else inline no-ops in tag.h */
 /* The charging functions take no lock of their own: a tag's heap
- * counters are written only under heap_lock, its page counters only
- * under page_lock (see tag.h), which the callers hold. The hot ones are
+ * counters are written only under heap.lock, its page counters only
+ * under pg.lock (see tag.h), which the callers hold. The hot ones are
  * inline in tag.h (heap) and page_internal.h (pages). */
 
-/* Count a kmalloc under tag that returned NULL. Caller holds heap_lock. */
+/* Count a kmalloc under tag that returned NULL. Caller holds heap.lock. */
 void tag_charge_fail(int tag)
 {
 	tag_table[tag].fails++;
 }
 
-/* Sum the heap counters of every slot in use. Caller holds heap_lock. */
+/* Sum the heap counters of every slot in use. Caller holds heap.lock. */
 void tag_heap_totals(uint64_t *bytes, uint64_t *live)
 {
 	*bytes = *live = 0;

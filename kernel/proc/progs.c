@@ -6,6 +6,7 @@
  */
 #include <kernel/progs.h>
 #include <kernel/string.h>
+#include <kernel/name.h>
 #include <uapi/errno.h>
 
 static struct {
@@ -21,24 +22,11 @@ static void entry_read(const unsigned char *base, uint32_t i,
 	memcpy(e, base + sizeof(struct progs_header) + i * sizeof(*e), sizeof(*e));
 }
 
-/* A name is 1..PROG_NAME_MAX printable, non-space characters and a NUL. */
-static bool name_ok(const char name[PROG_NAME_MAX + 1])
-{
-	size_t n = strnlen(name, PROG_NAME_MAX + 1);
-
-	if (n == 0 || n > PROG_NAME_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (name[i] <= ' ' || name[i] > '~')
-			return false;
-	return true;
-}
-
 /* Check one directory entry against the archive size and directory end. */
 static bool entry_ok(const struct progs_entry *e, uint64_t dir_end,
 		     uint64_t size)
 {
-	return name_ok(e->name) && e->offset % PROGS_ALIGN == 0 &&
+	return name_valid(e->name, sizeof(e->name)) && e->offset % PROGS_ALIGN == 0 &&
 	       e->offset >= dir_end && e->offset <= size &&
 	       e->size <= size - e->offset;
 }

@@ -20,6 +20,10 @@
 #include <kernel/string.h>
 #include <uapi/errno.h>
 
+/* What <uapi/sysinfo.h> promises clients about reply sizes. */
+_Static_assert(TAG_MAX <= SI_TAGS_MAX, "a MEMSTAT reply has one TAG record per tag slot");
+_Static_assert(PROC_MAX <= SI_PROCS_MAX, "a reply has one PROC record per process slot");
+
 #define SYSINFO_CLIENTS  16       /* clients served at once */
 #define SYSINFO_BURST    4        /* requests answered per client per round */
 
@@ -213,7 +217,7 @@ static void sysinfo_main(void *arg)
 /* Register "sysinfo" and start the thread that serves it. */
 void sysinfo_start(void)
 {
-	int r = svc_register(SYSINFO_SERVICE, &listen_end);
+	int r = svc_name_add(SYSINFO_SERVICE, &listen_end);
 	if (r < 0) {
 		kprintf("sysinfo: cannot register: error %d\n", r);
 		return;

@@ -14,6 +14,10 @@
 
 #define SI_LEN_WORD  sizeof(uint64_t)   /* length stored before each message */
 
+/* A reply's first buffer, in bytes (two messages' worth of records);
+ * it doubles while it is too small. */
+#define SI_STREAM_FIRST_CAP  (2 * CHAN_MSG_MAX)
+
 /* Fill in a message header. */
 static void si_hdr(struct si_msg_hdr *h, uint16_t type, uint16_t rec_size, uint32_t seq)
 {
@@ -40,7 +44,7 @@ static bool si_reserve(struct si_stream *st, size_t n)
 		return false;
 	if (st->len + n <= st->cap)
 		return true;
-	size_t cap = st->cap ? st->cap : 2048;
+	size_t cap = st->cap ? st->cap : SI_STREAM_FIRST_CAP;
 	while (cap < st->len + n)
 		cap *= 2;
 	uint8_t *nb = kmalloc(cap, TAG_SVC);

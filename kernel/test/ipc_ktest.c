@@ -80,9 +80,9 @@ KTEST(ipc_registry)
 	struct svc_connect hello;
 	int nh;
 
-	KT_EQ(svc_register("ktest.svc", &listen), 0);
-	KT_EQ(svc_register("ktest.svc", &client), -EEXIST);
-	KT_EQ(svc_register("bad name", &client), -EINVAL);
+	KT_EQ(svc_name_add("ktest.svc", &listen), 0);
+	KT_EQ(svc_name_add("ktest.svc", &client), -EEXIST);
+	KT_EQ(svc_name_add("bad name", &client), -EINVAL);
 	KT_EQ(svc_connect("ktest.none", 0, &client), -ENOENT);
 	KT_EQ(svc_connect("ktest.svc", 42, &client), 0);
 	KT_EQ(chan_krecv(listen, &hello, sizeof(hello), hs, &nh, CHAN_NONBLOCK), sizeof(hello));

@@ -34,6 +34,13 @@ def _hart_of(p, addr):
     return None
 
 
+# The IPC heap charged to a process: p->ipc->bytes, 0 before its first
+# handle (kernel/ipc/handle.c).
+def _ipc_bytes(p):
+    ipc = field(p, "ipc")
+    return num(ipc.dereference(), "bytes") if num(ipc) else 0
+
+
 # Every slot in use: dicts of what ps shows and what rvos-bt needs.
 def procs(pages):
     table = symbol("proc_table")
@@ -57,7 +64,7 @@ def procs(pages):
             "wait": cstring(field(p, "wait_what")) if state == "P_SLEEPING" else "",
             "wchan": num(p, "wchan"), "kstack": num(p, "kstack"),
             "cpu_ticks": num(p, "cpu_ticks"), "pages": pages.owner_pages(pid),
-            "page_limit": pages.owner_limit(pid), "ipc_bytes": num(p, "ipc_bytes"),
+            "page_limit": pages.owner_limit(pid), "ipc_bytes": _ipc_bytes(p),
             "hart": _hart_of(p, addr), "addr": addr,
             "ra": num(ctx, "ra"), "sp": num(ctx, "sp"), "fp": num(field(ctx, "s")[0]),
         })

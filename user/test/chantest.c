@@ -378,6 +378,10 @@ static const char *t_handletable(void)
 	}
 	EXPECT_EQ(r, -EMFILE, "chan_create with a full table");
 	EXPECT(n >= HANDLE_MAX - 2, "only %d handles before -EMFILE", n);
+	/* a failed chan_create leaves the caller's memory alone */
+	a = b = 77;
+	EXPECT_EQ(chan_create(&a, &b), -EMFILE, "chan_create with a full table, again");
+	EXPECT(a == 77 && b == 77, "failed chan_create wrote %d, %d", a, b);
 	if (n == HANDLE_MAX)
 		EXPECT_EQ(svc_lookup(SYSINFO_SERVICE), -EMFILE, "svc_lookup with a full table");
 	/* hs[0..1] carries hs[2] to hs[1]: a message with a handle and no
