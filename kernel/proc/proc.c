@@ -1,10 +1,11 @@
 /* The process table: creating, ending, waiting for and freeing processes.
  *
- * free_proc() is where the page tracker earns its keep: one call to
+ * proc_free() is where the page tracker earns its keep: one call to
  * page_reclaim() frees every page the process still holds (user pages,
  * page tables, kernel stack) in O(pages it owns), with counts by tag.
  */
 #include <kernel/proc.h>
+#include "proc_internal.h"
 #include <kernel/job.h>
 #include <kernel/ipc.h>
 #include <kernel/page.h>
@@ -149,7 +150,7 @@ struct proc *proc_alloc(const char *name, pid_t ppid, int *err)
 	p->kstack = page_alloc(KSTACK_ORDER, p->pid, TAG_KSTK);
 	if (!p->kstack) {
 		spin_lock(&proc_lock);
-		free_proc(p);
+		proc_free(p);
 		spin_unlock(&proc_lock);
 		*err = -ENOMEM;
 		return NULL;
@@ -171,7 +172,7 @@ void proc_ready(struct proc *p)
 	spin_unlock(&proc_lock);
 }
 
-void free_proc(struct proc *p)
+void proc_free(struct proc *p)
 {
 	struct reclaim_record *r = &last_reclaim;
 
@@ -238,7 +239,7 @@ void proc_exit(int status)
 		if (c->state != P_UNUSED && c->ppid == p->pid) {
 			c->ppid = 0;
 			if (c->state == P_ZOMBIE)
-				free_proc(c);
+				proc_free(c);
 		}
 	}
 	job_exit_locked(p);
@@ -267,7 +268,7 @@ pid_t proc_wait(pid_t pid, int *status)
 			if (c->state == P_ZOMBIE) {
 				pid_t cpid = c->pid;
 				*status = c->status;
-				free_proc(c);
+				proc_free(c);
 				spin_unlock(&proc_lock);
 				return cpid;
 			}
