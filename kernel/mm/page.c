@@ -113,7 +113,7 @@ void *page_alloc(unsigned order, pid_t owner, int tag)
 	uint32_t idx;
 
 	spin_lock(&pg.lock);
-	if (!tag_valid(tag)) {
+	if (!tag_in_use(tag)) {
 		pg.misuse++;
 		mm_report(ra, "page_alloc: unknown tag %d, charged to ????", tag);
 		tag = TAG_NONE;
