@@ -37,7 +37,7 @@ CFLAGS    := $(ARCHFLAGS) -ffreestanding -nostdlib -fno-builtin \
 LDFLAGS   := $(ARCHFLAGS) -nostdlib -static -Wl,--no-relax -T linker.ld
 
 # ---- kernel sources -----------------------------------------------------------
-KSRC := $(wildcard kernel/*.c kernel/*/*.c)
+KSRC := $(wildcard kernel/*.c kernel/*/*.c lib/*.c)
 KASM := $(wildcard kernel/*/*.S)
 KOBJ := $(patsubst %,$(B)/%.o,$(KSRC) $(KASM))
 

@@ -13,7 +13,7 @@
 #include <kernel/bootargs.h>
 #include <kernel/ktest.h>
 #include <kernel/kbench.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/page.h>
 #include <kernel/heap.h>
 #include <kernel/tag.h>

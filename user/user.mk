@@ -2,7 +2,7 @@
 # (run from the repository root).
 #
 # Every user/NAME.c is a program: it is compiled, linked with the user
-# library (user/lib plus the shared kernel/lib/format.c and string.c)
+# library (user/lib plus lib/format.c and lib/string.c, shared with the kernel)
 # into build/user/NAME.elf, and packed with tools/mkprogs into
 # build/progs.bin, which kernel/proc/progs_blob.S embeds.
 #
@@ -46,7 +46,7 @@ USER_LIB      := build/user/libuser.a
 USER_LIB_OBJS := \
 	$(patsubst user/lib/%.c,build/user/lib/%.o,$(wildcard user/lib/*.c)) \
 	$(patsubst user/lib/%.S,build/user/lib/%.o,$(filter-out user/lib/crt0.S,$(wildcard user/lib/*.S))) \
-	build/user/klib/format.o build/user/klib/string.o
+	build/user/shared/format.o build/user/shared/string.o
 USER_PROG_OBJS := $(patsubst user/%.c,build/user/%.o,$(wildcard user/*.c))
 USER_TEST_OBJS := $(patsubst user/test/%.c,build/user/%.o,$(wildcard user/test/*.c))
 
@@ -102,9 +102,9 @@ $(patsubst user/lib/%.S,build/user/lib/%.o,$(wildcard user/lib/*.S)): build/user
 	@echo "  CC      $<"
 	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
 
-build/user/klib/format.o build/user/klib/string.o: build/user/klib/%.o: kernel/lib/%.c
+build/user/shared/format.o build/user/shared/string.o: build/user/shared/%.o: lib/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
 
--include $(wildcard build/user/*.d build/user/lib/*.d build/user/klib/*.d)
+-include $(wildcard build/user/*.d build/user/lib/*.d build/user/shared/*.d)

@@ -16,7 +16,7 @@
 #include <kernel/dev.h>
 #include <kernel/vm.h>
 #include <kernel/bootargs.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 
 #define BACKTRACE_MAX 32
 

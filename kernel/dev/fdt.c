@@ -9,7 +9,7 @@
 #include <kernel/fdt.h>
 #include <kernel/param.h>
 #include <kernel/printf.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 #define FDT_MAGIC       0xd00dfeed

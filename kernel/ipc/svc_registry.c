@@ -15,7 +15,7 @@
  */
 #include "ipc_internal.h"
 #include <kernel/proc.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 struct svc_entry {

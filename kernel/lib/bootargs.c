@@ -1,7 +1,7 @@
 /* Kernel command line lookup: space-separated words "key" or "key=value". */
 #include <kernel/bootargs.h>
 #include <kernel/fdt.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 
 bool bootarg(const char *key, char *val, size_t n)
 {

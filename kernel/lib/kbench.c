@@ -15,8 +15,8 @@
 #include <kernel/riscv.h>
 #include <kernel/timer.h>
 #include <kernel/printf.h>
-#include <kernel/string.h>
-#include <kernel/format.h>
+#include <lib/string.h>
+#include <lib/format.h>
 #include <kernel/heap.h>
 #include <kernel/page.h>
 #include <kernel/tag.h>

@@ -1,7 +1,7 @@
 /* In-kernel test runner (see ktest.h). */
 #include <kernel/ktest.h>
 #include <kernel/printf.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 
 extern const struct ktest __start_ktests[], __stop_ktests[];
 

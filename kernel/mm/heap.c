@@ -5,7 +5,7 @@
 #include <kernel/tag.h>
 #include <kernel/mm.h>
 #include <kernel/printf.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 struct heap_state heap = { .lock = SPINLOCK_INIT("heap") };

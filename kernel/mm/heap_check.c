@@ -5,7 +5,7 @@
 #include <kernel/page.h>
 #include <kernel/tag.h>
 #include <kernel/printf.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 /* Print why the check failed and return -EIO. */

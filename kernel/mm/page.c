@@ -3,7 +3,7 @@
  * page_check.c; see include/kernel/page.h for the contract. */
 #include "page_internal.h"
 #include <kernel/mm.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 struct page_alloc_state pg = { .lock = SPINLOCK_INIT("page") };

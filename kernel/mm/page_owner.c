@@ -11,7 +11,7 @@
 #include "page_internal.h"
 #include <kernel/tag.h>
 #include <kernel/mm.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 /* Home bucket of pid. */

@@ -1,7 +1,7 @@
 /* The tag table: per-tag heap and page counters (see include/kernel/tag.h). */
 #include "tag_internal.h"
 #include <kernel/spinlock.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 /* Names of the compile-time tags, in slot order. */

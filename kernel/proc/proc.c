@@ -16,7 +16,7 @@
 #include <kernel/bootargs.h>
 #include <kernel/fdt.h>
 #include <kernel/riscv.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/wait.h>
 

@@ -14,7 +14,7 @@
 #include <kernel/progs.h>
 #include <kernel/riscv.h>
 #include <kernel/fp.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/printf.h>
 #include <uapi/layout.h>
 #include <uapi/syscall.h>

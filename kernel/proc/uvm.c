@@ -2,7 +2,7 @@
 #include <kernel/uvm.h>
 #include <kernel/page.h>
 #include <kernel/tag.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/riscv.h>
 #include <uapi/layout.h>
 #include <uapi/errno.h>

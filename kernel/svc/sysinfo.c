@@ -17,7 +17,7 @@
 #include <kernel/ipc.h>
 #include <kernel/proc.h>
 #include <kernel/printf.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 #define SYSINFO_CLIENTS  16       /* clients served at once */

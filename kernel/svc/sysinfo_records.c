@@ -13,7 +13,7 @@
 #include <kernel/proc.h>
 #include <kernel/ipc.h>
 #include <kernel/fdt.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 /* Copy a C string into a fixed, NUL-padded field, keeping its tail when
