@@ -14,7 +14,6 @@
 #include <kernel/printf.h>
 #include <kernel/heap.h>
 #include <kernel/bootargs.h>
-#include <kernel/fdt.h>
 #include <kernel/riscv.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
@@ -25,8 +24,6 @@ struct proc *proc_table;     /* PROC_MAX slots, on the heap under SCHD */
 
 static pid_t next_pid = 1;              /* guarded by proc_lock */
 static struct reclaim_record last_reclaim;  /* guarded by proc_lock */
-static char reclaim_log[BOOTARGS_MAX];  /* bootarg "reclaim_log[=names]" */
-static bool reclaim_log_on;
 
 /* Allocate the table (SCHD) and note which programs log their reclaim. */
 void proc_init(void)
@@ -36,25 +33,7 @@ void proc_init(void)
 		panic("proc_init: no memory for the process table");
 	for (int i = 0; i < PROC_MAX; i++)
 		proc_table[i].state = P_UNUSED;
-	reclaim_log_on = bootarg("reclaim_log", reclaim_log, sizeof(reclaim_log));
-}
-
-/* Does bootarg reclaim_log select program name? Bare: every program. */
-static bool reclaim_log_wants(const char *name)
-{
-	if (!reclaim_log_on)
-		return false;
-	if (!reclaim_log[0])
-		return true;
-	size_t n = strlen(name);
-	for (const char *p = reclaim_log; *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (len == n && !strncmp(p, name, n))
-			return true;
-		p += len + (end ? 1 : 0);
-	}
-	return false;
+	bootarg_reclaim_log_init();
 }
 
 /* Is pid used by a live slot, as its pid or its job's id? Caller holds
@@ -136,7 +115,7 @@ struct proc *proc_alloc(const char *name, pid_t ppid, int *err)
 	p->job = parent ? parent->job : 0;
 	p->state = P_EMBRYO;
 	strlcpy(p->name, name, sizeof(p->name));
-	p->log_reclaim = reclaim_log_wants(name);
+	p->log_reclaim = bootarg_reclaim_log(name);
 	spin_unlock(&proc_lock);
 
 	int r = page_owner_open(p->pid);
