@@ -1,4 +1,5 @@
-/* Memory management: misuse reports and the tracking-metadata budget.
+/* Memory management: bringing it up at boot, misuse reports and the
+ * tracking-metadata budget.
  *
  * Boot order (mm_boot, kernel/mm/boot.c, called by kmain):
  *   tag_init();
