@@ -44,7 +44,7 @@ LDFLAGS   := $(ARCHFLAGS) -nostdlib -static -Wl,--no-relax -T linker.ld
 # test kernel adds kernel/test/ (the in-kernel tests, the benchmarks,
 # the echo boot mode) and embeds the test archive instead of the
 # everyday one (user/user.mk).
-KSRC := $(filter-out kernel/test/%,$(wildcard kernel/*.c kernel/*/*.c))
+KSRC := $(filter-out kernel/test/%,$(wildcard kernel/*.c kernel/*/*.c)) $(wildcard lib/*.c)
 KASM := $(filter-out kernel/test/%,$(wildcard kernel/*/*.S))
 KOBJ := $(patsubst %,$(B)/%.o,$(KSRC) $(KASM))
 TSRC := $(wildcard kernel/test/*.c)

@@ -12,7 +12,7 @@
 #include <kernel/printf.h>
 #include <kernel/bootargs.h>
 #include <kernel/test.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/page.h>
 #include <kernel/heap.h>
 #include <kernel/tag.h>
@@ -101,82 +101,6 @@ static void console_rx_begin(void)
 	console_rx_start(irq);
 }
 
-/* Hand [start, end) to the page allocator, minus the ranges in skip[]. */
-static void mm_free_around(uintptr_t start, uintptr_t end,
-			   struct mem_range *skip, int nskip)
-{
-	while (start < end) {
-		uintptr_t stop = end;
-		bool moved = false;
-		for (int i = 0; i < nskip; i++) {
-			uintptr_t b = skip[i].base, e = skip[i].base + skip[i].size;
-			if (b <= start && e > start) {     /* start lies in a hole */
-				start = e;
-				moved = true;
-			} else if (b > start && b < stop) {
-				stop = b;
-			}
-		}
-		if (moved)
-			continue;
-		if (stop > start && page_free_range(start, stop) < 0)
-			panic("mm: cannot free %p-%p", (void *)start, (void *)stop);
-		start = stop;
-	}
-}
-
-/* Bring up tags, the page allocator over all RAM after the kernel image
- * (less the device tree and firmware regions), and the heap. The page
- * descriptors go in the first gap after the kernel that holds them and
- * no reserved region: a region the firmware keeps is never written. */
-static void mm_boot(const void *fdt)
-{
-	uintptr_t ram_base = platform.mem.base, ram_end = ram_base + platform.mem.size;
-	uintptr_t kstart = (uintptr_t)__kernel_start;
-	uintptr_t kend = ALIGN_UP((uintptr_t)__kernel_end, PAGE_SIZE);
-	size_t meta_bytes = page_meta_bytes(platform.mem.size);
-	struct mem_range skip[FDT_MAX_RESERVED + 2];
-	int nskip = 0;
-
-	skip[nskip++] = (struct mem_range){ (uintptr_t)fdt, platform.fdt_size };
-	for (int i = 0; i < platform.nreserved; i++)
-		skip[nskip++] = platform.reserved[i];
-	for (int i = 0; i < nskip; i++) {    /* whole pages */
-		uintptr_t b = ALIGN_DOWN(skip[i].base, PAGE_SIZE);
-		skip[i].size = ALIGN_UP(skip[i].base + skip[i].size, PAGE_SIZE) - b;
-		skip[i].base = b;
-		if (b < kend && b + skip[i].size > kstart) {
-			kprintf("rvos: %s %p-%p overlaps the kernel: cannot boot\n",
-				i ? "reserved region" : "device tree", (void *)b,
-				(void *)(b + skip[i].size));
-			power_fail(1);
-		}
-	}
-	uintptr_t meta = kend;
-	for (bool moved = true; moved; ) {
-		moved = false;
-		for (int i = 0; i < nskip; i++)
-			if (skip[i].base < meta + meta_bytes && skip[i].base + skip[i].size > meta) {
-				meta = skip[i].base + skip[i].size;
-				moved = true;
-			}
-	}
-	if (meta + meta_bytes > ram_end) {
-		kprintf("rvos: no room for %lu bytes of page descriptors after the kernel: "
-			"cannot boot\n", (unsigned long)meta_bytes);
-		power_fail(1);
-	}
-	tag_init();
-	if (page_init(ram_base, platform.mem.size, (void *)meta) < 0) {
-		kprintf("rvos: the page allocator refused RAM %p-%p: cannot boot\n",
-			(void *)ram_base, (void *)ram_end);
-		power_fail(1);
-	}
-	skip[nskip++] = (struct mem_range){ meta, ALIGN_UP(meta_bytes, PAGE_SIZE) };
-	mm_free_around(kend, ram_end, skip, nskip);
-	heap_init();
-}
-
 /* A device tree may claim more RAM than the machine has (a -dtb made for
  * a bigger one): the first store there would be an access fault and a
  * panic. If the last word of RAM cannot be read, find where reads stop
@@ -214,16 +138,6 @@ static void mmu_check(void)
 			"cannot boot\n", (void *)satp, (void *)MAKE_SATP(kernel_pagetable));
 		power_fail(1);
 	}
-}
-
-/* Report free memory after boot allocations. */
-static void mm_report_boot(void)
-{
-	struct page_stats ps;
-	page_stats(&ps);
-	kprintf("rvos: pages: %lu total, %lu free (%lu KiB), %lu kernel\n",
-		ps.total, ps.free, ps.free * PAGE_SIZE / 1024, ps.kernel);
-	mm_budget_print();
 }
 
 /* The shipping kernel links no test code (kernel/test/): when a test
@@ -338,7 +252,7 @@ void kmain(uint64_t hartid, const void *fdt)
 	intr_on();
 	kprintf("rvos: interrupts on, tick %d Hz\n", TICK_HZ);
 
-	mm_report_boot();
+	mm_boot_report();
 	if (kthread_start("init", init_thread, NULL) < 0)
 		panic("kmain: cannot start the init thread");
 	scheduler();

@@ -29,9 +29,9 @@ def main(argv):
             db.append(entry(directory, cc, uflags, src, "build/" + src + ".o"))
         else:
             db.append(entry(directory, cc, kflags, src, "build/" + src + ".o"))
-    for shared in ("kernel/lib/format.c", "kernel/lib/string.c"):
+    for shared in ("lib/format.c", "lib/string.c"):
         if shared in argv[6:]:
-            db.append(entry(directory, cc, uflags, shared, "build/user/klib/" +
+            db.append(entry(directory, cc, uflags, shared, "build/user/shared/" +
                             shared.split("/")[-1] + ".o"))
     json.dump(db, sys.stdout, indent=1)
     sys.stdout.write("\n")

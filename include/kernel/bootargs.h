@@ -14,4 +14,15 @@ static inline bool bootargs_space(char c)
  * not NULL, copy the value ("" for a bare key) into val[0..n). */
 bool bootarg(const char *key, char *val, size_t n);
 
+/* Comma-separated lists in a value: the next word of *list (its length
+ * in *len, 0 for the empty word of "a,,b"; *list moves past it), or NULL
+ * at the end; and whether name is one of its words. */
+const char *bootarg_list_next(const char **list, size_t *len);
+bool bootarg_list_has(const char *list, const char *name);
+
+/* reclaim_log[=NAME,...]: read once at boot; then, does it select the
+ * program name (bare: every program)? proc_free prints their reclaim. */
+void bootarg_reclaim_log_init(void);
+bool bootarg_reclaim_log(const char *name);
+
 #endif

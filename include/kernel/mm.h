@@ -1,17 +1,26 @@
-/* Memory management: misuse reports and the tracking-metadata budget.
+/* Memory management: bringing it up at boot, misuse reports and the
+ * tracking-metadata budget.
  *
- * Boot order (kernel/main.c):
+ * Boot order (mm_boot, kernel/mm/boot.c, called by kmain):
  *   tag_init();
  *   page_init(ram_base, ram_size, meta);      meta: page_meta_bytes(ram_size)
  *   page_free_range(...) for each free range around the kernel image,
  *                        the descriptor array, OpenSBI and the DTB;
  *   heap_init();
- *   mm_budget_print();
+ * and once interrupts are on, mm_boot_report() -> mm_budget_print().
  */
 #ifndef RVOS_KERNEL_MM_H
 #define RVOS_KERNEL_MM_H
 
 #include <kernel/types.h>
+
+/* Bring up tags, the page allocator over all RAM after the kernel image
+ * (less the device tree at fdt and the firmware's regions) and the heap.
+ * Panics when the memory range cannot be used. */
+void mm_boot(const void *fdt);
+
+/* Print free pages after the boot allocations, and the budget. */
+void mm_boot_report(void);
 
 /* Every byte the kernel spends on tracking memory. */
 struct mm_budget {

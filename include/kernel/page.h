@@ -102,6 +102,11 @@ long page_reclaim(pid_t pid, size_t by_tag[]);
 /* Pages held by pid, or -ESRCH. */
 long page_owner_pages(pid_t pid);
 
+/* Pages pid holds now, counted into by_tag[TAG_MAX] by tag from its own
+ * list (O(blocks it holds)); returns the total, or -ESRCH (by_tag all 0)
+ * when pid holds no owner record. Takes pg.lock. */
+long page_owner_count_by_tag(pid_t pid, size_t by_tag[]);
+
 /* Per-owner caps (docs/memory.md, "Page caps"): page_alloc for an owner
  * past its cap fails like an empty allocator (NULL, the tag's page
  * failure counted). Set a cap (0: none; 0 or -ESRCH); read pages and

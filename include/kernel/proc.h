@@ -7,7 +7,7 @@
  *
  * Life cycle:  UNUSED -> EMBRYO (being built) -> RUNNABLE <-> RUNNING
  *              RUNNING -> SLEEPING -> RUNNABLE;  RUNNING -> ZOMBIE -> UNUSED
- * A zombie is freed (free_proc: every page through page_reclaim) by the
+ * A zombie is freed (proc_free: every page through page_reclaim) by the
  * parent's wait(), or, when its parent is the kernel, by whatever runs
  * next on its hart (sched_finish). RUNNABLE processes wait on a run queue
  * (sched.c) in the order they became runnable.
@@ -29,7 +29,7 @@ struct ipc_proc;
 
 enum proc_state { P_UNUSED, P_EMBRYO, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE };
 
-/* What free_proc gave back for the last process it freed. */
+/* What proc_free gave back for the last process it freed. */
 struct reclaim_record {
 	pid_t pid;
 	long pages;                 /* all pages reclaimed */
@@ -45,7 +45,7 @@ struct proc {
 	bool killed;                /* exit at the next return to user */
 	int kill_cause;             /* KILL_* */
 	int status;                 /* wait status once a zombie */
-	bool log_reclaim;           /* print pages reclaimed at free_proc:
+	bool log_reclaim;           /* print pages reclaimed at proc_free:
 				     * bootarg reclaim_log[=NAME,...] */
 	pid_t job;                  /* job (job.c): inherited at spawn, never
 				     * changes; 0: none */
@@ -142,28 +142,8 @@ extern struct spinlock proc_lock;
 extern const char timer_chan;           /* woken every tick */
 void proc_tick(void);        /* timer interrupt: account and wake sleepers */
 
-/* Internal to kernel/proc: take a slot as EMBRYO with pid, owner
- * record, kernel stack and first context (NULL, *err = -E*); make it
- * runnable. */
-struct proc *proc_alloc(const char *name, pid_t ppid, int *err);
-void proc_ready(struct proc *p);
-
-/* Internal to kernel/proc, caller holds proc_lock: make p RUNNABLE and
- * queue it to run (the only way into that state); finish a switch on
- * the side that resumed (frees an ended process nobody waits for). */
-void proc_set_runnable(struct proc *p);
-void sched_finish(void);
-
-/* Free every page pid holds and its slot (free_proc); caller holds
- * proc_lock and p is a zombie or an embryo that failed. */
-void free_proc(struct proc *p);
-
 /* The most recent reclaim, for tests and sysinfo. */
 void proc_last_reclaim(struct reclaim_record *out);
-
-/* Context switch (swtch.S): save callee-saved registers in *from,
- * load *to, return into it. */
-void swtch(struct context *from, struct context *to);
 
 /* Copy a snapshot of one slot for reporting (ps); false if unused. */
 bool proc_snapshot(int slot, struct proc *out);

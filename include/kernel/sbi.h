@@ -12,7 +12,6 @@ struct sbiret {
 struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2);
 void sbi_set_timer(uint64_t stime);          /* TIME extension */
 void sbi_console_putchar(int c);             /* legacy: early console */
-bool sbi_probe(long ext);                    /* is the extension there? */
 void sbi_system_off(bool failed);            /* SRST; returns if it cannot */
 long sbi_spec_version(void);
 

@@ -20,7 +20,6 @@ struct spinlock {
 
 #define SPINLOCK_INIT(n) { 0, (n), NULL }
 
-void spin_init(struct spinlock *l, const char *name);
 void spin_lock(struct spinlock *l);
 void spin_unlock(struct spinlock *l);
 bool spin_held(struct spinlock *l);   /* held by this hart? */

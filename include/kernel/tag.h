@@ -70,18 +70,12 @@ int tag_register(const char *name);
 /* Slot of the tag with this 4-character name, or -ENOENT. */
 int tag_lookup(const char *name);
 
-/* Slots in use (TAG_NR_STATIC + registered ones). */
+/* Slots in use (TAG_NR_STATIC + registered ones); a slot below it is
+ * fully set up (tag_register publishes it with release ordering). */
 int tag_count(void);
 
-/* The table itself, for the inline charging below; tag.c owns it. */
-extern struct tag_stat tag_table[TAG_MAX];
-extern volatile int tag_nr;
-
 /* True when tag is a slot in use. */
-static inline bool tag_valid(int tag)
-{
-	return tag >= 0 && tag < tag_nr;
-}
+bool tag_valid(int tag);
 
 /* Copy one tag's counters, live included; -EINVAL for a slot not in use. */
 int tag_stat_get(int tag, struct tag_stat *out);
@@ -95,43 +89,12 @@ uint64_t tag_refused(void);
 /* Bytes of the tag table itself, for the metadata budget. */
 size_t tag_meta_bytes(void);
 
-/* Charging, for heap.c (caller holds heap.lock) and page.c (the page
- * functions; caller holds pg.lock) only. tag must be valid. */
+/* Charging the counters is private to kernel/mm (kernel/mm/tag_internal.h),
+ * but for this one, which ipc uses for a cap it refuses: count a kmalloc
+ * under tag that returned NULL. Caller holds heap.lock. */
 #ifndef MM_NO_ACCOUNTING
-/* Charge a heap block of block bytes (req asked for) to tag. Inline:
- * this is on every kmalloc. Caller holds heap.lock. */
-static inline void tag_charge_alloc(int tag, size_t block, size_t req)
-{
-	struct tag_stat *t = &tag_table[tag];
-	t->bytes += block;
-	t->req += req;
-	t->allocs++;
-	if (t->bytes > t->peak)
-		t->peak = t->bytes;
-}
-
-/* Return a heap block's bytes to tag. Caller holds heap.lock. */
-static inline void tag_charge_free(int tag, size_t block, size_t req)
-{
-	struct tag_stat *t = &tag_table[tag];
-	t->bytes -= block;
-	t->req -= req;
-	t->frees++;
-}
-
-/* Count a kmalloc under tag that returned NULL. Caller holds heap.lock. */
 void tag_charge_fail(int tag);
-
-/* Heap bytes and blocks held, summed over every tag: the heap's own
- * totals (heap_stats). Caller holds heap.lock. */
-void tag_heap_totals(uint64_t *bytes, uint64_t *live);
 #else
-/* Built with -DMM_NO_ACCOUNTING (make bench's baseline, docs/perf.md):
- * nothing is charged, so every counter stays zero. */
-static inline void tag_charge_alloc(int tag, size_t block, size_t req)
-{ (void)tag; (void)block; (void)req; }
-static inline void tag_charge_free(int tag, size_t block, size_t req)
-{ (void)tag; (void)block; (void)req; }
 static inline void tag_charge_fail(int tag) { (void)tag; }
 #endif
 

@@ -1,22 +1,11 @@
-/* Basic kernel types. Freestanding: only the compiler's own headers. */
+/* Basic kernel types: lib/'s shared ones, and the kernel's own. */
 #ifndef RVOS_KERNEL_TYPES_H
 #define RVOS_KERNEL_TYPES_H
 
-#include <stdint.h>
-#include <stddef.h>
-#include <stdbool.h>
-#include <stdarg.h>
+#include <lib/types.h>
 
 typedef uintptr_t paddr_t;   /* physical address */
 typedef uintptr_t vaddr_t;   /* virtual address */
 typedef int32_t   pid_t;     /* process id; 0 is the kernel */
-
-#define ARRAY_SIZE(a)      (sizeof(a) / sizeof((a)[0]))
-#define ALIGN_UP(x, a)     (((x) + ((a) - 1)) & ~((uintptr_t)(a) - 1))
-#define ALIGN_DOWN(x, a)   ((x) & ~((uintptr_t)(a) - 1))
-#define MIN(a, b)          ((a) < (b) ? (a) : (b))
-#define MAX(a, b)          ((a) > (b) ? (a) : (b))
-#define container_of(p, type, member) \
-	((type *)((char *)(p) - offsetof(type, member)))
 
 #endif

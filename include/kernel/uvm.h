@@ -3,7 +3,7 @@
  * A user address space is a root table whose slot USER_ROOT_SLOT (the
  * window [USER_BASE, USER_END)) is the process's own and whose other
  * slots are the kernel's, shared. Every page and table in it is owned by
- * the process in the page tracker, so free_proc reclaims it all.
+ * the process in the page tracker, so proc_free reclaims it all.
  *
  * The kernel never dereferences a user pointer: uvm_copyin/copyout walk
  * the process's page table, check the U bit and the permission, and copy

@@ -6,7 +6,11 @@
 #include <kernel/param.h>
 
 typedef uint64_t pte_t;
-typedef pte_t *pagetable_t;        /* 512 PTEs, one page */
+typedef pte_t *pagetable_t;        /* PT_ENTRIES PTEs, one page */
+
+#define PT_INDEX_BITS    9                          /* VPN bits per level */
+#define PT_ENTRIES       (1 << PT_INDEX_BITS)       /* PTEs in a table: 512 */
+_Static_assert(PT_ENTRIES * sizeof(pte_t) == PAGE_SIZE, "a page table is one page");
 
 #define PTE_V (1UL << 0)
 #define PTE_R (1UL << 1)
@@ -19,7 +23,7 @@ typedef pte_t *pagetable_t;        /* 512 PTEs, one page */
 
 #define PTE_PA(pte)      (((pte) >> 10) << 12)
 #define PA_PTE(pa)       (((uintptr_t)(pa) >> 12) << 10)
-#define VPN(va, level)   (((va) >> (12 + 9 * (level))) & 0x1ff)
+#define VPN(va, level)   (((va) >> (PAGE_SHIFT + PT_INDEX_BITS * (level))) & (PT_ENTRIES - 1))
 #define MEGAPAGE         (1UL << 21)
 #define SV39_TOP         (1UL << 38)   /* lower half: [0, SV39_TOP) */
 

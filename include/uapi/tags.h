@@ -41,7 +41,6 @@
 	X(USER, "USER")  /* user pages: text, data, stack, heap */     \
 	X(HEAP, "HEAP")  /* pages backing the kernel heap's arenas */  \
 	X(SVC,  "SVC_")  /* kernel service state (sysinfo, ...) */     \
-	X(DEV,  "DEV_")  /* device driver buffers */                   \
 	X(TEST, "TEST")  /* self-tests (ktest and host tests) */
 
 #endif

@@ -16,16 +16,9 @@
 #include <kernel/dev.h>
 #include <kernel/vm.h>
 #include <kernel/bootargs.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 
 #define BACKTRACE_MAX 32
-
-static const char *const reg_names[31] = {
-	"ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
-	"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7",
-	"s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11",
-	"t3", "t4", "t5", "t6",
-};
 
 /* Print addr as "0x... name+0xoff". */
 static void print_sym(uintptr_t addr)
@@ -89,14 +82,6 @@ void backtrace_from(uintptr_t fp, uintptr_t trap_ra, uintptr_t pc_fn, int depth)
 			break;       /* stacks grow down: callers' frames lie above */
 		fp = prev;
 	}
-}
-
-/* Print the 31 general registers of tf, three to a line. */
-void trap_dump(const struct trapframe *tf)
-{
-	for (int i = 0; i < 31; i++)
-		kprintf("%4s %016lx%s", reg_names[i], tf->x[i], i % 3 == 2 ? "\n" : "  ");
-	kprintf("\n");
 }
 
 /* Common start of every panic: one report at a time, nested ones stop. */

@@ -1,14 +1,20 @@
 /* SBI calls: the S-mode kernel's way to ask OpenSBI for M-mode services. */
 #include <kernel/sbi.h>
 
+/* Extension ids (a7) and their function ids (a6), from the SBI spec. */
 #define SBI_EXT_BASE     0x10
+#define SBI_BASE_GET_SPEC_VERSION 0
+#define SBI_BASE_PROBE_EXTENSION  3
 #define SBI_EXT_TIME     0x54494D45   /* "TIME" */
+#define SBI_TIME_SET_TIMER        0
 #define SBI_EXT_SRST     0x53525354   /* "SRST" */
-#define SBI_LEGACY_PUTCHAR 0x01
-#define SBI_LEGACY_SHUTDOWN 0x08
+#define SBI_SRST_SYSTEM_RESET     0
 #define SBI_SRST_SHUTDOWN  0          /* reset type */
 #define SBI_SRST_NO_REASON 0          /* reset reasons */
 #define SBI_SRST_FAILURE   1
+/* Legacy extensions: the id alone names the call (function id 0). */
+#define SBI_LEGACY_PUTCHAR 0x01
+#define SBI_LEGACY_SHUTDOWN 0x08
 
 struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2)
 {
@@ -28,7 +34,7 @@ struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2)
 /* Ask for a supervisor timer interrupt when time reaches stime. */
 void sbi_set_timer(uint64_t stime)
 {
-	sbi_call(SBI_EXT_TIME, 0, (long)stime, 0, 0);
+	sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, (long)stime, 0, 0);
 }
 
 /* Print one character through OpenSBI's console (before the UART is up). */
@@ -38,15 +44,16 @@ void sbi_console_putchar(int c)
 }
 
 /* True when OpenSBI implements extension ext. */
-bool sbi_probe(long ext)
+static bool sbi_probe(long ext)
 {
-	struct sbiret r = sbi_call(SBI_EXT_BASE, 3, ext, 0, 0);
+	struct sbiret r = sbi_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, ext, 0, 0);
 	return r.error == 0 && r.value != 0;
 }
 
+/* The SBI spec version OpenSBI implements: major << 24 | minor. */
 long sbi_spec_version(void)
 {
-	return sbi_call(SBI_EXT_BASE, 0, 0, 0, 0).value;
+	return sbi_call(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION, 0, 0, 0).value;
 }
 
 /* Power off through SRST, giving the reason "system failure" if failed
@@ -57,7 +64,7 @@ long sbi_spec_version(void)
 void sbi_system_off(bool failed)
 {
 	if (sbi_probe(SBI_EXT_SRST))
-		sbi_call(SBI_EXT_SRST, 0, SBI_SRST_SHUTDOWN,
+		sbi_call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SBI_SRST_SHUTDOWN,
 			 failed ? SBI_SRST_FAILURE : SBI_SRST_NO_REASON, 0);
 	else
 		sbi_call(SBI_LEGACY_SHUTDOWN, 0, 0, 0, 0);

@@ -4,13 +4,6 @@
 #include <kernel/riscv.h>
 #include <kernel/printf.h>
 
-void spin_init(struct spinlock *l, const char *name)
-{
-	l->locked = 0;
-	l->name = name;
-	l->owner = NULL;
-}
-
 /* Take l, spinning; interrupts stay off on this hart until released. */
 void spin_lock(struct spinlock *l)
 {

@@ -31,6 +31,13 @@ static const char *const exc_names[] = {
 	[EXC_STORE_PAGE_FAULT] = "store page fault",
 };
 
+static const char *const reg_names[31] = {
+	"ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
+	"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7",
+	"s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11",
+	"t3", "t4", "t5", "t6",
+};
+
 /* A readable name for an scause value. */
 const char *trap_cause_name(uint64_t scause)
 {
@@ -45,6 +52,14 @@ const char *trap_cause_name(uint64_t scause)
 	if (scause < ARRAY_SIZE(exc_names) && exc_names[scause])
 		return exc_names[scause];
 	return "unknown exception";
+}
+
+/* Print the 31 general registers of tf, three to a line. */
+void trap_dump(const struct trapframe *tf)
+{
+	for (int i = 0; i < 31; i++)
+		kprintf("%4s %016lx%s", reg_names[i], tf->x[i], i % 3 == 2 ? "\n" : "  ");
+	kprintf("\n");
 }
 
 /* Point this hart's traps at trap_entry and enable device interrupts. */

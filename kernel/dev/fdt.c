@@ -10,7 +10,7 @@
 #include <kernel/bootargs.h>
 #include <kernel/param.h>
 #include <kernel/printf.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 #define FDT_MAGIC       0xd00dfeed

@@ -15,7 +15,7 @@
 #include "ipc_internal.h"
 #include <kernel/heap.h>
 #include <kernel/proc.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 struct spinlock ipc_lock = SPINLOCK_INIT("ipc");

@@ -15,7 +15,7 @@
  */
 #include "ipc_internal.h"
 #include <kernel/proc.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/name.h>
 #include <uapi/errno.h>
 

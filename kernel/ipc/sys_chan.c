@@ -7,7 +7,7 @@
 #include <kernel/syscall.h>
 #include <kernel/proc.h>
 #include <kernel/uvm.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 /* chan_create(&h0, &h1) -> 0: a new channel, one handle per end. The

@@ -1,8 +1,9 @@
-/* Kernel command line lookup: words "key" or "key=value", separated by
- * white space. */
+/* Kernel command line: space-separated words "key" or "key=value", and
+ * the comma-separated lists some values hold ("ktest=a,b",
+ * "reclaim_log=shell,leak"). Every bootarg is parsed here. */
 #include <kernel/bootargs.h>
 #include <kernel/fdt.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 
 bool bootarg(const char *key, char *val, size_t n)
 {
@@ -33,4 +34,44 @@ bool bootarg(const char *key, char *val, size_t n)
 		}
 	}
 	return false;
+}
+
+/* Step over one word of a comma-separated list: its start, with *len
+ * its length (0 for the empty word of "a,,b"); NULL at the end. */
+const char *bootarg_list_next(const char **list, size_t *len)
+{
+	const char *p = *list;
+	if (!*p)
+		return NULL;
+	const char *end = strchr(p, ',');
+	*len = end ? (size_t)(end - p) : strlen(p);
+	*list = p + *len + (end ? 1 : 0);
+	return p;
+}
+
+/* Is name one of the words of the comma-separated list? */
+bool bootarg_list_has(const char *list, const char *name)
+{
+	size_t n = strlen(name), len;
+	for (const char *w; (w = bootarg_list_next(&list, &len));)
+		if (len == n && !strncmp(w, name, n))
+			return true;
+	return false;
+}
+
+static char reclaim_log[BOOTARGS_MAX];  /* bootarg "reclaim_log[=names]" */
+static bool reclaim_log_on;
+
+/* Read bootarg reclaim_log once, at boot (proc_init). */
+void bootarg_reclaim_log_init(void)
+{
+	reclaim_log_on = bootarg("reclaim_log", reclaim_log, sizeof(reclaim_log));
+}
+
+/* Does bootarg reclaim_log select program name? Bare: every program. */
+bool bootarg_reclaim_log(const char *name)
+{
+	if (!reclaim_log_on)
+		return false;
+	return !reclaim_log[0] || bootarg_list_has(reclaim_log, name);
 }

@@ -5,7 +5,7 @@
  * out, even if the panicking hart held it.
  */
 #include <kernel/printf.h>
-#include <kernel/format.h>
+#include <lib/format.h>
 #include <kernel/spinlock.h>
 #include <kernel/dev.h>
 #include <kernel/panic.h>

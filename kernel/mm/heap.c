@@ -5,7 +5,7 @@
 #include <kernel/tag.h>
 #include <kernel/mm.h>
 #include <kernel/printf.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 struct heap_state heap = { .lock = SPINLOCK_INIT("heap") };
@@ -173,7 +173,7 @@ static void *heap_alloc_at(size_t size, int tag, struct alloc_site *site,
 	uintptr_t blk;
 
 	spin_lock(&heap.lock);
-	if (!tag_valid(tag)) {
+	if (!tag_in_use(tag)) {
 		heap.misuse++;
 		mm_report(ra, "kmalloc: unknown tag %d, charged to ????", tag);
 		tag = TAG_NONE;
@@ -252,7 +252,7 @@ static int heap_lookup(const void *p, const char *what, uintptr_t ra,
 	    (n > 1 && (heap_bit(a->used, g + n / 2) || heap_bit(a->free, g + n / 2))) ||
 	    (g + n < HEAP_GRANULES && !heap_bit(a->used, g + n) &&
 	     !heap_bit(a->free, g + n)) ||
-	    !tag_valid(h->tag) || h->req > (HEAP_MIN_BLOCK << h->order) - HEAP_HDR_SIZE ||
+	    !tag_in_use(h->tag) || h->req > (HEAP_MIN_BLOCK << h->order) - HEAP_HDR_SIZE ||
 	    h->site > alloc_site_count()) {
 		if (what) {
 			heap.misuse++;

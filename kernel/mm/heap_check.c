@@ -5,7 +5,7 @@
 #include <kernel/page.h>
 #include <kernel/tag.h>
 #include <kernel/printf.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 /* Print why the check failed and return -EIO. */
@@ -48,7 +48,7 @@ static int heap_check_arena(const struct heap_arena *a, struct heap_sums *s)
 				HP_BAD("granule %zu inside block %p starts a block", j,
 				       (void *)blk);
 		if (used) {
-			if (!tag_valid(h->tag) || h->site > alloc_site_count() ||
+			if (!tag_in_use(h->tag) || h->site > alloc_site_count() ||
 			    h->req > bytes - HEAP_HDR_SIZE)
 				HP_BAD("block %p: tag %u site %u req %u invalid",
 				       (void *)blk, h->tag, h->site, h->req);

@@ -5,7 +5,7 @@
 #define RVOS_MM_HEAP_INTERNAL_H
 
 #include <kernel/heap.h>
-#include <kernel/tag.h>
+#include "tag_internal.h"
 #include <kernel/spinlock.h>
 
 #define HEAP_TOP         (HEAP_ORDERS - 1)          /* order of a whole arena */

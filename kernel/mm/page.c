@@ -3,7 +3,7 @@
  * page_check.c; see include/kernel/page.h for the contract. */
 #include "page_internal.h"
 #include <kernel/mm.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 struct page_alloc_state pg = { .lock = SPINLOCK_INIT("page") };
@@ -113,7 +113,7 @@ void *page_alloc(unsigned order, pid_t owner, int tag)
 	uint32_t idx;
 
 	spin_lock(&pg.lock);
-	if (!tag_valid(tag)) {
+	if (!tag_in_use(tag)) {
 		pg.misuse++;
 		mm_report(ra, "page_alloc: unknown tag %d, charged to ????", tag);
 		tag = TAG_NONE;

@@ -41,7 +41,7 @@ static int page_check_blocks(uint32_t free_blocks[], uint32_t owner_pages[],
 		} else {
 			if (d->owner >= PAGE_OWNERS || pg.owners[d->owner].pid == OWNER_NONE)
 				PG_BAD("block %u has closed owner slot %u", i, d->owner);
-			if (!tag_valid(d->tag))
+			if (!tag_in_use(d->tag))
 				PG_BAD("block %u has unknown tag %u", i, d->tag);
 			owner_pages[d->owner] += n;
 			owner_blocks[d->owner]++;

@@ -8,7 +8,7 @@
 
 #include <kernel/page.h>
 #include <kernel/spinlock.h>
-#include <kernel/tag.h>
+#include "tag_internal.h"
 
 #define PAGE_NIL        UINT32_MAX         /* end of a descriptor list */
 #define OWNER_HASH_BITS 8

@@ -11,7 +11,7 @@
 #include "page_internal.h"
 #include <kernel/tag.h>
 #include <kernel/mm.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 /* Home bucket of pid. */
@@ -200,6 +200,29 @@ long page_owner_pages(pid_t pid)
 	n = slot < 0 ? -ESRCH : (long)pg.owners[slot].pages;
 	spin_unlock(&pg.lock);
 	return n;
+}
+
+/* Pages pid holds now, by tag: walks pid's own list of blocks under
+ * pg.lock, O(blocks it holds). */
+long page_owner_count_by_tag(pid_t pid, size_t by_tag[])
+{
+	long total = 0;
+	int slot;
+
+	memset(by_tag, 0, TAG_MAX * sizeof(by_tag[0]));
+	spin_lock(&pg.lock);
+	slot = page_owner_probe(pid);
+	if (slot < 0) {
+		spin_unlock(&pg.lock);
+		return -ESRCH;
+	}
+	for (uint32_t idx = pg.owners[slot].head; idx != PAGE_NIL; idx = pg.desc[idx].next) {
+		const struct page_desc *d = &pg.desc[idx];
+		by_tag[d->tag] += 1u << d->order;
+		total += 1u << d->order;
+	}
+	spin_unlock(&pg.lock);
+	return total;
 }
 
 /* Owner records, hash and slot stack, for the budget. */

@@ -1,7 +1,7 @@
 /* The tag table: per-tag heap and page counters (see include/kernel/tag.h). */
-#include <kernel/tag.h>
+#include "tag_internal.h"
 #include <kernel/spinlock.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 /* Names of the compile-time tags, in slot order. */
@@ -14,8 +14,8 @@ static const char *const tag_static_names[TAG_NR_STATIC] = {
 /* Invariant: slots [0, tag_nr) are in use; tag_nr only grows until
  * tag_init(). Protected by tag_lock. */
 static struct spinlock tag_lock = SPINLOCK_INIT("tag");
-struct tag_stat tag_table[TAG_MAX];    /* tag.h's inline charging reads it */
-volatile int tag_nr;
+struct tag_stat tag_table[TAG_MAX];    /* tag_internal.h's inline charging writes it */
+int tag_nr;                            /* published as tag_internal.h says */
 static uint64_t tag_nr_refused;
 
 /* Pack 4 characters into a tag value; -1 unless all are printable. */
@@ -50,7 +50,7 @@ void tag_init(void)
 	memset(tag_table, 0, sizeof(tag_table));
 	for (int i = 0; i < TAG_NR_STATIC; i++)
 		tag_table[i].name = (uint32_t)tag_pack(tag_static_names[i]);
-	tag_nr = TAG_NR_STATIC;
+	__atomic_store_n(&tag_nr, TAG_NR_STATIC, __ATOMIC_RELEASE);
 	tag_nr_refused = 0;
 	spin_unlock(&tag_lock);
 }
@@ -73,7 +73,7 @@ int tag_register(const char *name)
 		slot = tag_nr;
 		memset(&tag_table[slot], 0, sizeof(tag_table[slot]));
 		tag_table[slot].name = (uint32_t)v;
-		tag_nr = slot + 1;
+		__atomic_store_n(&tag_nr, slot + 1, __ATOMIC_RELEASE);
 	}
 	spin_unlock(&tag_lock);
 	return slot;
@@ -93,16 +93,22 @@ int tag_lookup(const char *name)
 	return slot;
 }
 
-/* Number of slots in use. A plain read: tag_nr only grows. */
+/* Number of slots in use; each one below it is whole. */
 int tag_count(void)
 {
-	return tag_nr;
+	return __atomic_load_n(&tag_nr, __ATOMIC_ACQUIRE);
+}
+
+/* Is tag a slot in use? */
+bool tag_valid(int tag)
+{
+	return tag_in_use(tag);
 }
 
 /* Snapshot one tag's counters; the table keeps no live count. */
 int tag_stat_get(int tag, struct tag_stat *out)
 {
-	if (!tag_valid(tag))
+	if (!tag_in_use(tag))
 		return -EINVAL;
 	spin_lock(&tag_lock);
 	*out = tag_table[tag];
@@ -114,7 +120,7 @@ int tag_stat_get(int tag, struct tag_stat *out)
 /* Printable name of a slot, in reading order. */
 void tag_name(int tag, char out[8])
 {
-	if (!tag_valid(tag)) {
+	if (!tag_in_use(tag)) {
 		unsigned int n = (unsigned int)tag % 1000;
 		memcpy(out, "tag#", 4);
 		out[4] = (char)('0' + n / 100);
@@ -140,11 +146,11 @@ size_t tag_meta_bytes(void)
 	return sizeof(tag_table);
 }
 
-#ifndef MM_NO_ACCOUNTING    /* else inline no-ops in tag.h */
+#ifndef MM_NO_ACCOUNTING    /* else inline no-ops in tag_internal.h */
 /* The charging functions take no lock of their own: a tag's heap
  * counters are written only under heap.lock, its page counters only
  * under pg.lock (see tag.h), which the callers hold. The hot ones are
- * inline in tag.h (heap) and page_internal.h (pages). */
+ * inline in tag_internal.h (heap) and page_internal.h (pages). */
 
 /* Count a kmalloc under tag that returned NULL. Caller holds heap.lock. */
 void tag_charge_fail(int tag)

@@ -13,7 +13,7 @@
 #include <kernel/page.h>
 #include <kernel/tag.h>
 #include <uapi/layout.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 pagetable_t kernel_pagetable;

@@ -7,7 +7,7 @@
  */
 #include <kernel/elf.h>
 #include <kernel/param.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/layout.h>
 

@@ -12,6 +12,7 @@
  * controller's pid. Everything here but the ^C filter holds proc_lock.
  */
 #include <kernel/job.h>
+#include "proc_internal.h"
 #include <kernel/dev.h>
 #include <uapi/errno.h>
 #include <uapi/wait.h>

@@ -1,10 +1,11 @@
 /* The process table: creating, ending, waiting for and freeing processes.
  *
- * free_proc() is where the page tracker earns its keep: one call to
+ * proc_free() is where the page tracker earns its keep: one call to
  * page_reclaim() frees every page the process still holds (user pages,
  * page tables, kernel stack) in O(pages it owns), with counts by tag.
  */
 #include <kernel/proc.h>
+#include "proc_internal.h"
 #include <kernel/job.h>
 #include <kernel/ipc.h>
 #include <kernel/page.h>
@@ -13,9 +14,8 @@
 #include <kernel/printf.h>
 #include <kernel/heap.h>
 #include <kernel/bootargs.h>
-#include <kernel/fdt.h>
 #include <kernel/riscv.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 #include <uapi/wait.h>
 
@@ -24,8 +24,6 @@ struct proc *proc_table;     /* PROC_MAX slots, on the heap under SCHD */
 
 static pid_t next_pid = 1;              /* guarded by proc_lock */
 static struct reclaim_record last_reclaim;  /* guarded by proc_lock */
-static char reclaim_log[BOOTARGS_MAX];  /* bootarg "reclaim_log[=names]" */
-static bool reclaim_log_on;
 
 /* Allocate the table (SCHD) and note which programs log their reclaim. */
 void proc_init(void)
@@ -35,25 +33,7 @@ void proc_init(void)
 		panic("proc_init: no memory for the process table");
 	for (int i = 0; i < PROC_MAX; i++)
 		proc_table[i].state = P_UNUSED;
-	reclaim_log_on = bootarg("reclaim_log", reclaim_log, sizeof(reclaim_log));
-}
-
-/* Does bootarg reclaim_log select program name? Bare: every program. */
-static bool reclaim_log_wants(const char *name)
-{
-	if (!reclaim_log_on)
-		return false;
-	if (!reclaim_log[0])
-		return true;
-	size_t n = strlen(name);
-	for (const char *p = reclaim_log; *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (len == n && !strncmp(p, name, n))
-			return true;
-		p += len + (end ? 1 : 0);
-	}
-	return false;
+	bootarg_reclaim_log_init();
 }
 
 /* Is pid used by a live slot, as its pid or its job's id? Caller holds
@@ -135,7 +115,7 @@ struct proc *proc_alloc(const char *name, pid_t ppid, int *err)
 	p->job = parent ? parent->job : 0;
 	p->state = P_EMBRYO;
 	strlcpy(p->name, name, sizeof(p->name));
-	p->log_reclaim = reclaim_log_wants(name);
+	p->log_reclaim = bootarg_reclaim_log(name);
 	spin_unlock(&proc_lock);
 
 	int r = page_owner_open(p->pid);
@@ -149,7 +129,7 @@ struct proc *proc_alloc(const char *name, pid_t ppid, int *err)
 	p->kstack = page_alloc(KSTACK_ORDER, p->pid, TAG_KSTK);
 	if (!p->kstack) {
 		spin_lock(&proc_lock);
-		free_proc(p);
+		proc_free(p);
 		spin_unlock(&proc_lock);
 		*err = -ENOMEM;
 		return NULL;
@@ -171,7 +151,7 @@ void proc_ready(struct proc *p)
 	spin_unlock(&proc_lock);
 }
 
-void free_proc(struct proc *p)
+void proc_free(struct proc *p)
 {
 	struct reclaim_record *r = &last_reclaim;
 
@@ -238,7 +218,7 @@ void proc_exit(int status)
 		if (c->state != P_UNUSED && c->ppid == p->pid) {
 			c->ppid = 0;
 			if (c->state == P_ZOMBIE)
-				free_proc(c);
+				proc_free(c);
 		}
 	}
 	job_exit_locked(p);
@@ -267,7 +247,7 @@ pid_t proc_wait(pid_t pid, int *status)
 			if (c->state == P_ZOMBIE) {
 				pid_t cpid = c->pid;
 				*status = c->status;
-				free_proc(c);
+				proc_free(c);
 				spin_unlock(&proc_lock);
 				return cpid;
 			}

@@ -5,7 +5,7 @@
  * archive may sit at any alignment; headers are copied out with memcpy.
  */
 #include <kernel/progs.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/name.h>
 #include <uapi/errno.h>
 

@@ -9,6 +9,7 @@
  * whoever resumes releases it, after sched_finish.
  */
 #include <kernel/proc.h>
+#include "proc_internal.h"
 #include <kernel/job.h>
 #include <kernel/cpu.h>
 #include <kernel/riscv.h>
@@ -84,7 +85,7 @@ static void switch_to(struct cpu *c, struct context *from, struct proc *p)
 void sched_finish(void)
 {
 	if (reap_next) {
-		free_proc(reap_next);
+		proc_free(reap_next);
 		reap_next = NULL;
 	}
 }

@@ -3,9 +3,10 @@
  * Everything the new process needs (owner record, kernel stack, page
  * tables, segments, stack) is allocated for the child's pid, so it is
  * the child's in the page tracker from the first page. Any failure frees
- * the embryo with free_proc(): nothing leaks, nothing is half-built.
+ * the embryo with proc_free(): nothing leaks, nothing is half-built.
  */
 #include <kernel/proc.h>
+#include "proc_internal.h"
 #include <kernel/job.h>
 #include <kernel/page.h>
 #include <kernel/uvm.h>
@@ -13,7 +14,7 @@
 #include <kernel/progs.h>
 #include <kernel/riscv.h>
 #include <kernel/fp.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/printf.h>
 #include <uapi/layout.h>
 #include <uapi/syscall.h>
@@ -118,7 +119,7 @@ static pid_t spawn_image(const char *name, const void *img, size_t len,
 		err = setup_stack(p, argc, argv);
 	if (err < 0) {
 		spin_lock(&proc_lock);
-		free_proc(p);
+		proc_free(p);
 		spin_unlock(&proc_lock);
 		return err == -EEXIST || err == -EINVAL ? -ENOEXEC : err;
 	}

@@ -7,7 +7,7 @@
 #include <kernel/heap.h>
 #include <kernel/timer.h>
 #include <kernel/dev.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/printf.h>
 #include <uapi/syscall.h>
 #include <uapi/layout.h>

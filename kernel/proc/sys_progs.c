@@ -4,7 +4,7 @@
 #include <kernel/proc.h>
 #include <kernel/progs.h>
 #include <kernel/uvm.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 /* progs(index, buf, len): copy program index's name and its NUL to buf.

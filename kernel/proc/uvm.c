@@ -2,7 +2,7 @@
 #include <kernel/uvm.h>
 #include <kernel/page.h>
 #include <kernel/tag.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/riscv.h>
 #include <uapi/layout.h>
 #include <uapi/errno.h>
@@ -13,7 +13,7 @@ pagetable_t uvm_create(pid_t pid)
 	if (!pt)
 		return NULL;
 	/* share the kernel's subtrees; the user window starts empty */
-	for (int i = 0; i < 512; i++)
+	for (int i = 0; i < PT_ENTRIES; i++)
 		pt[i] = i == USER_ROOT_SLOT ? 0 : kernel_pagetable[i];
 	return pt;
 }

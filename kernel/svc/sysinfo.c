@@ -17,7 +17,7 @@
 #include <kernel/ipc.h>
 #include <kernel/proc.h>
 #include <kernel/printf.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 /* What <uapi/sysinfo.h> promises clients about reply sizes. */

@@ -2,7 +2,8 @@
  *
  * Each reader takes the owning subsystem's lock through its public
  * snapshot call (heap_stats, page_stats, tag_stat_get, alloc_site_top,
- * proc_snapshot, page_owner_usage, ipc_handle_count, page_info); none is held across
+ * proc_snapshot, page_owner_usage, ipc_handle_count,
+ * page_owner_count_by_tag); none is held across
  * another, so the service thread adds no lock-order edges.
  */
 #include "sysinfo_internal.h"
@@ -12,8 +13,7 @@
 #include <kernel/alloc_site.h>
 #include <kernel/proc.h>
 #include <kernel/ipc.h>
-#include <kernel/fdt.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 #include <kernel/test.h>
 
@@ -204,25 +204,14 @@ static void si_buddy(struct si_stream *st)
 	}
 }
 
-/* pid's pages by tag, found by walking the allocated blocks of RAM
- * (O(blocks); the page tracker keeps per-owner totals, not per tag). */
+/* pid's pages by tag, as the page tracker counts them from its list. */
 static int si_proc_pages(struct si_stream *st, pid_t pid)
 {
-	uint64_t by_tag[TAG_MAX] = { 0 };
+	size_t by_tag[TAG_MAX];
 
 	if (pid <= 0 || si_procs(st, pid) == 0)   /* pid 0 is the kernel, no process */
 		return -ESRCH;
-	uintptr_t a = platform.mem.base, end = a + page_ram_bytes();
-	while (a < end) {
-		struct page_info pi;
-		if (page_info((void *)a, &pi) < 0) {
-			a += PAGE_SIZE;
-			continue;
-		}
-		if (pi.owner == pid && pi.tag >= 0 && pi.tag < TAG_MAX)
-			by_tag[pi.tag] += 1UL << pi.order;
-		a = (uintptr_t)pi.start + (PAGE_SIZE << pi.order);
-	}
+	page_owner_count_by_tag(pid, by_tag);     /* -ESRCH: no pages, all 0 */
 	for (int t = 0; t < TAG_MAX; t++) {
 		if (!by_tag[t])
 			continue;

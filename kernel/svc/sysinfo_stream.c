@@ -8,7 +8,7 @@
 #include "sysinfo_internal.h"
 #include <kernel/heap.h>
 #include <kernel/tag.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/chan.h>
 #include <uapi/errno.h>
 

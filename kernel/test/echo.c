@@ -4,7 +4,7 @@
 #include <kernel/proc.h>
 #include <kernel/printf.h>
 #include <kernel/spinlock.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include "echo.h"
 
 /* Read console lines and say what arrived, until "quit". */

@@ -1,7 +1,7 @@
 /* Tests of the formatter as kprintf and snprintf use it. */
 #include "ktest.h"
-#include <kernel/format.h>
-#include <kernel/string.h>
+#include <lib/format.h>
+#include <lib/string.h>
 
 /* Format into a buffer and compare with what must come out. */
 #define FMT_IS(want, ...)                                              \

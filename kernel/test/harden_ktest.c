@@ -16,8 +16,8 @@
 #include <kernel/ipc.h>
 #include <kernel/bootargs.h>
 #include <kernel/riscv.h>
-#include <kernel/string.h>
-#include <kernel/format.h>
+#include <lib/string.h>
+#include <lib/format.h>
 #include <kernel/printf.h>
 #include <uapi/wait.h>
 #include <uapi/errno.h>

@@ -4,7 +4,7 @@
 #include "ktest.h"
 #include <kernel/ipc.h>
 #include <kernel/tag.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 #define CHAIN_DEPTH 400     /* endpoints nested inside endpoints' queues */

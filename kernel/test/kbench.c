@@ -16,13 +16,14 @@
 #include <kernel/riscv.h>
 #include <kernel/timer.h>
 #include <kernel/printf.h>
-#include <kernel/string.h>
-#include <kernel/format.h>
+#include <lib/string.h>
+#include <lib/format.h>
 #include <kernel/heap.h>
 #include <kernel/page.h>
 #include <kernel/tag.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
+#include "../proc/proc_internal.h"   /* proc_alloc, proc_free: timed here */
 #include <kernel/dev.h>
 #include <uapi/wait.h>
 
@@ -154,18 +155,18 @@ static struct proc *kb_fake_proc(const char *name, long n)
 	return p;
 }
 
-/* Free a kb_fake_proc; returns the nanoseconds free_proc took. */
+/* Free a kb_fake_proc; returns the nanoseconds proc_free took. */
 static uint64_t kb_free_proc(struct proc *p)
 {
 	spin_lock(&proc_lock);
 	uint64_t t0 = kb_ns();
-	free_proc(p);
+	proc_free(p);
 	uint64_t t = kb_ns() - t0;
 	spin_unlock(&proc_lock);
 	return t;
 }
 
-/* free_proc of a process holding KB_RECLAIM_PAGES pages, per page,
+/* proc_free of a process holding KB_RECLAIM_PAGES pages, per page,
  * while another process holds `others` pages: the cost must not depend
  * on the others (reclaim walks only the owner's own list). */
 static void kb_reclaim(long others)

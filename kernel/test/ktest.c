@@ -1,7 +1,8 @@
 /* In-kernel test runner, and the one way tests run a program (ktest.h). */
 #include "ktest.h"
 #include <kernel/printf.h>
-#include <kernel/string.h>
+#include <kernel/bootargs.h>
+#include <lib/string.h>
 #include <kernel/proc.h>
 #include <uapi/errno.h>
 #include <stdarg.h>
@@ -24,28 +25,13 @@ void ktest_fail_eq(const char *file, int line, const char *a, const char *b,
 	failed = true;
 }
 
-/* Is name in the comma-separated list? */
-static bool listed(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-	for (const char *p = list; *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (len == n && strncmp(p, name, n) == 0)
-			return true;
-		p += len + (end ? 1 : 0);
-	}
-	return false;
-}
-
 /* Name every word of the comma-separated list that is no test's name;
  * returns how many there were. */
 static int ktest_unknown(const char *list)
 {
 	int unknown = 0;
-	for (const char *p = list; *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
+	size_t len;
+	for (const char *p; (p = bootarg_list_next(&list, &len));) {
 		bool known = len == 0;          /* "a,,b": nothing asked for */
 		for (const struct ktest *t = __start_ktests; t < __stop_ktests && !known; t++)
 			known = strlen(t->name) == len && strncmp(p, t->name, len) == 0;
@@ -55,7 +41,6 @@ static int ktest_unknown(const char *list)
 			kprintf("ktest: no test named '%s'\n", name);
 			unknown++;
 		}
-		p += len + (end ? 1 : 0);
 	}
 	return unknown;
 }
@@ -66,7 +51,7 @@ int ktest_main(const char *which)
 {
 	int passed = 0, nfailed = ktest_unknown(which);
 	for (const struct ktest *t = __start_ktests; t < __stop_ktests; t++) {
-		bool run = *which ? listed(which, t->name) : !t->explicit_only;
+		bool run = *which ? bootarg_list_has(which, t->name) : !t->explicit_only;
 		if (!run)
 			continue;
 		kprintf("ktest: %s ...\n", t->name);

@@ -3,7 +3,7 @@
 #include <kernel/page.h>
 #include <kernel/heap.h>
 #include <kernel/tag.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/printf.h>
 
 /* Record free pages, misuse counts and every tag's counters now. */

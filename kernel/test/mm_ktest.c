@@ -6,7 +6,7 @@
 #include <kernel/page.h>
 #include <kernel/heap.h>
 #include <kernel/tag.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 #define MM_KTEST_PID 0x7ffffff0     /* far beyond any PID the kernel hands out */

@@ -9,7 +9,7 @@
 #include <kernel/heap.h>
 #include <kernel/tag.h>
 #include <kernel/progs.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/printf.h>
 #include <kernel/timer.h>
 #include <uapi/wait.h>

@@ -1,7 +1,7 @@
 /* Tests of memcpy, memmove and memset at every alignment and overlap:
  * checked byte for byte against a plain loop. */
 #include "ktest.h"
-#include <kernel/string.h>
+#include <lib/string.h>
 
 static unsigned char buf[256], want[256];
 

@@ -6,7 +6,7 @@
  * weak hook in <kernel/test.h>. */
 #include <kernel/test.h>
 #include <kernel/bootargs.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include "../svc/sysinfo_internal.h"
 
 #define SI_REC_FUTURE 0x7e57

@@ -6,7 +6,8 @@
 #ifndef RVOS_USER_RVOS_H
 #define RVOS_USER_RVOS_H
 
-#include <kernel/string.h>   /* memcpy, strlen, ...: kernel/lib/string.c, shared */
+#include <lib/types.h>    /* uint64_t, bool, ARRAY_SIZE, MIN, ...: shared with the kernel */
+#include <lib/string.h>   /* memcpy, strlen, ...: lib/string.c, shared with the kernel */
 #include <rvos/sys.h>
 #include <rvos/stdio.h>
 #include <rvos/malloc.h>

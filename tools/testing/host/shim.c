@@ -12,13 +12,6 @@
 #include <kernel/printf.h>
 #include <kernel/ksym.h>
 
-void spin_init(struct spinlock *l, const char *name)
-{
-	l->locked = 0;
-	l->name = name;
-	l->owner = NULL;
-}
-
 void spin_lock(struct spinlock *l)
 {
 	if (l->locked) {

@@ -2,15 +2,15 @@
  *
  * Output is buffered and flushed at each newline, when the buffer fills,
  * before blocking for input, and at exit. Formatting is the kernel's
- * own formatter (kernel/lib/format.c), so conversions are those listed
- * in <kernel/format.h>.
+ * own formatter (lib/format.c), so conversions are those listed
+ * in <lib/format.h>.
  */
 #ifndef RVOS_USER_STDIO_H
 #define RVOS_USER_STDIO_H
 
 #include <stddef.h>
 #include <stdarg.h>
-#include <kernel/format.h>   /* snprintf, vsnprintf */
+#include <lib/format.h>   /* snprintf, vsnprintf */
 
 int printf(const char *fmt, ...) __attribute__((format(__printf__, 1, 2)));
 int vprintf(const char *fmt, va_list ap);

@@ -1,5 +1,6 @@
 /* Kernel heap: block sizes, exhaustion, every misuse, zeroing, merging. */
 #include "mm_test.h"
+#include "../../../../kernel/mm/tag_internal.h"   /* tag_charge_alloc */
 
 /* Snapshot of the heap's counters that a refused call must not move. */
 static bool heap_same(const struct heap_stats *a, const struct heap_stats *b)

@@ -185,6 +185,12 @@ static void page_reclaim_by_owner(void)
 	EXPECT_EQ(page_owner_set(x, 0, 42), 0);     /* ... given to pid 42 */
 	EXPECT_EQ(page_owner(x + 5 * PAGE_SIZE), 42);
 	EXPECT_EQ(page_owner_pages(42), 5 + 4 + 1 + 8);
+	EXPECT_EQ(page_owner_count_by_tag(42, by_tag), 18);  /* counts, frees nothing */
+	EXPECT_EQ(by_tag[TAG_USER], 5);
+	EXPECT_EQ(by_tag[TAG_KSTK], 4);
+	EXPECT_EQ(by_tag[TAG_PGTB], 1);
+	EXPECT_EQ(by_tag[TAG_INIT], 8);
+	EXPECT_EQ(page_owner_pages(42), 18);
 	EXPECT_EQ(page_reclaim(42, by_tag), 18);
 	EXPECT_EQ(by_tag[TAG_USER], 5);
 	EXPECT_EQ(by_tag[TAG_KSTK], 4);
@@ -192,6 +198,8 @@ static void page_reclaim_by_owner(void)
 	EXPECT_EQ(by_tag[TAG_INIT], 8);
 	EXPECT_EQ(page_owner_pages(42), -ESRCH);
 	EXPECT_EQ(page_reclaim(42, NULL), -ESRCH);
+	EXPECT_EQ(page_owner_count_by_tag(42, by_tag), -ESRCH);
+	EXPECT_EQ(by_tag[TAG_USER], 0);
 	EXPECT_EQ(page_reclaim(0, NULL), -EPERM);
 	EXPECT_EQ(page_owner(k), 0);
 	page_stats(&after);

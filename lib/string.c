@@ -1,5 +1,6 @@
 /* Memory and string functions for freestanding code (kernel and user). */
-#include <kernel/string.h>
+#include <stdint.h>
+#include <lib/string.h>
 
 /* Bytes up to an 8-byte boundary, then 8-byte stores (four at a time:
  * zeroing a page is the kernel's most common memset), then the tail. */

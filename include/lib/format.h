@@ -1,15 +1,15 @@
 /* printf-style formatting core.
  *
  * The one formatter in rvos: kprintf, snprintf and user space's printf
- * all go through fmt_vprint. It has no kernel dependencies, so the user
- * library compiles this same file.
+ * all go through fmt_vprint (lib/format.c). It has no kernel dependencies,
+ * so the kernel and the user library each compile it (lib/string.h).
  *
  * Conversions: %d %i %u %x %X %p %s %c %%; length modifiers l, ll, z;
  * flags '-' (left-justify) and '0' (zero pad); a decimal field width or
  * '*'; a precision for %s ("%.4s").
  */
-#ifndef RVOS_KERNEL_FORMAT_H
-#define RVOS_KERNEL_FORMAT_H
+#ifndef RVOS_LIB_FORMAT_H
+#define RVOS_LIB_FORMAT_H
 
 #include <stddef.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* printf-style formatting: the one formatter for kernel and user space. */
 #include <stdint.h>
 #include <stdbool.h>
-#include <kernel/format.h>
+#include <lib/format.h>
 
 struct spec {
 	bool left;        /* '-' */

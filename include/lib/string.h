@@ -1,8 +1,14 @@
-/* Memory and string functions (kernel/lib/string.c). */
-#ifndef RVOS_KERNEL_STRING_H
-#define RVOS_KERNEL_STRING_H
+/* Memory and string functions (lib/string.c).
+ *
+ * lib/ is the code the kernel and user space share by design: each build
+ * compiles the files of lib/ itself, and both include these headers as <lib/...>.
+ * It depends on nothing but the compiler's own headers, so it includes
+ * neither kernel/ nor user headers.
+ */
+#ifndef RVOS_LIB_STRING_H
+#define RVOS_LIB_STRING_H
 
-#include <kernel/types.h>
+#include <stddef.h>
 
 void  *memset(void *d, int c, size_t n);
 void  *memcpy(void *d, const void *s, size_t n);
