@@ -219,7 +219,7 @@ struct chan_msg *chan_dequeue_locked(struct chan_end *e)
 }
 
 /* Sleep until a message or a close reaches e (releases ipc_lock meanwhile). */
-static void chan_wait_msg_locked(struct chan_end *e)
+void chan_wait_msg_locked(struct chan_end *e)
 {
 	e->receiver = (uint8_t)(proc_slot(proc_current()) + 1);
 	sleep_on(&e->head, &ipc_lock, "chan_recv");
@@ -228,62 +228,10 @@ static void chan_wait_msg_locked(struct chan_end *e)
 /* Sleep until the peer of e has room or closes (releases ipc_lock
  * meanwhile). The peer may be freed by then (a service's listening end
  * closing), so nothing here touches it after the sleep. */
-static void chan_wait_room_locked(struct chan_end *e)
+void chan_wait_room_locked(struct chan_end *e)
 {
 	e->peer->room_wanted = true;
 	sleep_on(&e->peer->count, &ipc_lock, "chan_send");
-}
-
-/* For chan_send_locked: the endpoint key itself. */
-struct chan_end *chan_end_self(void *key)
-{
-	return key;
-}
-
-/* The one blocking send (ipc_internal.h): queue m from find(key),
- * charged to charge, waiting for room unless CHAN_NONBLOCK. */
-int chan_send_locked(struct chan_end *(*find)(void *key), void *key,
-		     struct chan_msg *m, struct proc *charge, int flags)
-{
-	struct proc *self = proc_current();
-
-	for (;;) {
-		struct chan_end *e = find(key);
-		if (!e)
-			return -ENOENT;
-		int r = charge ? ipc_charge_locked(charge, chan_msg_charge(m)) : 0;
-		if (r == 0) {
-			if (charge) {
-				m->charge_proc = charge;
-				m->charge_pid = charge->pid;
-			}
-			r = chan_enqueue_locked(e, m);
-			if (r < 0)
-				chan_msg_uncharge_locked(m);
-		}
-		if (r != -EAGAIN || (flags & CHAN_NONBLOCK))
-			return r;
-		if (self && self->killed)
-			return -EINTR;
-		chan_wait_room_locked(e);
-	}
-}
-
-/* The one blocking receive (ipc_internal.h): wait for a message at e. */
-int chan_recv_wait_locked(struct chan_end *e, int flags, struct chan_msg **mp)
-{
-	struct proc *self = proc_current();
-
-	while (!(*mp = chan_peek_locked(e))) {
-		if (chan_peer_closed_locked(e))
-			return -EPIPE;
-		if (flags & CHAN_NONBLOCK)
-			return -EAGAIN;
-		if (self && self->killed)
-			return -EINTR;
-		chan_wait_msg_locked(e);
-	}
-	return 0;
 }
 
 /* Close e and, through a work list instead of recursion (carried

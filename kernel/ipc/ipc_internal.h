@@ -151,11 +151,66 @@ static inline bool chan_peer_closed_locked(struct chan_end *e)
  *
  * chan_recv_wait_locked waits until a message is queued at e (which the
  * caller holds) and sets *mp to it, left queued: 0, or -EPIPE (empty and
- * the peer closed), -EAGAIN (empty, CHAN_NONBLOCK), -EINTR (killed). */
-int chan_send_locked(struct chan_end *(*find)(void *key), void *key,
-		     struct chan_msg *m, struct proc *charge, int flags);
-struct chan_end *chan_end_self(void *key);
-int chan_recv_wait_locked(struct chan_end *e, int flags, struct chan_msg **mp);
+ * the peer closed), -EAGAIN (empty, CHAN_NONBLOCK), -EINTR (killed).
+ * Both are inline (below), so that their loops cost no call per message
+ * (make bench's chan_round_trip, docs/perf.md); they sleep through: */
+void chan_wait_msg_locked(struct chan_end *e);      /* a message or close at e */
+void chan_wait_room_locked(struct chan_end *e);     /* room or close at e's peer */
+
+/* For chan_send_locked: the endpoint key itself. */
+static inline struct chan_end *chan_end_self(void *key)
+{
+	return key;
+}
+
+/* The one blocking send: queue m from find(key), charged to charge,
+ * waiting for room unless CHAN_NONBLOCK. Inline, so that a caller's
+ * constant find (chan_end_self) costs no call on every message. */
+static inline int chan_send_locked(struct chan_end *(*find)(void *key), void *key,
+				   struct chan_msg *m, struct proc *charge, int flags)
+{
+	struct proc *self = proc_current();
+
+	for (;;) {
+		struct chan_end *e = find(key);
+		if (!e)
+			return -ENOENT;
+		int r = charge ? ipc_charge_locked(charge, chan_msg_charge(m)) : 0;
+		if (r == 0) {
+			if (charge) {
+				m->charge_proc = charge;
+				m->charge_pid = charge->pid;
+			}
+			r = chan_enqueue_locked(e, m);
+			if (r < 0)
+				chan_msg_uncharge_locked(m);
+		}
+		if (r != -EAGAIN || (flags & CHAN_NONBLOCK))
+			return r;
+		if (self && self->killed)
+			return -EINTR;
+		chan_wait_room_locked(e);
+	}
+}
+
+/* The one blocking receive: wait for a message at e. */
+static inline int chan_recv_wait_locked(struct chan_end *e, int flags,
+					 struct chan_msg **mp)
+{
+	struct proc *self = proc_current();
+
+	while (!(*mp = chan_peek_locked(e))) {
+		if (chan_peer_closed_locked(e))
+			return -EPIPE;
+		if (flags & CHAN_NONBLOCK)
+			return -EAGAIN;
+		if (self && self->killed)
+			return -EINTR;
+		chan_wait_msg_locked(e);
+	}
+	return 0;
+}
+
 
 /* With ipc_lock held: the registry's end e has lost its service. */
 void svc_forget_locked(struct chan_end *e);
