@@ -91,3 +91,17 @@ void si_name(char *out, const char *field, size_t n)
 	}
 	out[i] = '\0';
 }
+
+/* Read a whole reply, keeping nothing: records read, or -E*. */
+int si_drain(int h, int *status)
+{
+	struct si_reader rd;
+	const void *rec;
+	int type, n = 0;
+
+	si_reader_init(&rd, h);
+	while ((type = si_read(&rd, &rec)) > 0)
+		n++;
+	*status = rd.status;
+	return type < 0 ? type : n;
+}

@@ -416,19 +416,6 @@ static const char *t_svcname(void)
 
 /* ---- sysinfo ---------------------------------------------------------------- */
 
-/* Read a whole reply at h: records and status, or -E* if it broke. */
-static int si_drain(int h, int *status)
-{
-	struct si_reader rd;
-	const void *rec;
-	int type, n = 0;
-	si_reader_init(&rd, h);
-	while ((type = si_read(&rd, &rec)) > 0)
-		n++;
-	*status = rd.status;
-	return type < 0 ? type : n;
-}
-
 /* Every request kind answers; malformed ones get -EPROTO and the
  * channel keeps working. */
 static const char *t_sysinfo(void)

@@ -14,19 +14,6 @@
 
 #define HOLDERS 4
 
-/* Read a whole reply: records read, or a negative error; *status its end. */
-static int drain(int h, int *status)
-{
-	struct si_reader rd;
-	const void *rec;
-	int type, n = 0;
-	si_reader_init(&rd, h);
-	while ((type = si_read(&rd, &rec)) > 0)
-		n++;
-	*status = rd.status;
-	return type < 0 ? type : n;
-}
-
 /* PROC_PAGES of pids that are no process: -ESRCH, no records. */
 static int pid0(void)
 {
@@ -37,7 +24,7 @@ static int pid0(void)
 		return 1;
 	for (size_t i = 0; i < sizeof(pids) / sizeof(pids[0]); i++) {
 		si_request(h, SI_REQ_PROC_PAGES, pids[i]);
-		int n = drain(h, &st);
+		int n = si_drain(h, &st);
 		printf("sihostile: PROC_PAGES of pid %d -> %d records, status %d%s\n",
 		       pids[i], n, st, n == 0 && st == -ESRCH ? "" : ": FAIL");
 		bad += !(n == 0 && st == -ESRCH);
@@ -64,7 +51,7 @@ static int crowd(void)
 		si_request(h[i], SI_REQ_PS, 0);
 	}
 	for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++) {
-		int n = drain(h[i], &st);       /* all stay open meanwhile */
+		int n = si_drain(h[i], &st);       /* all stay open meanwhile */
 		ok += n > 0 && st == 0;
 		busy += n == 0 && st == -EBUSY;
 	}

@@ -38,6 +38,10 @@ void si_reader_init(struct si_reader *rd, int h);
  * how the request went), or -E* if the channel or the stream broke. */
 int si_read(struct si_reader *rd, const void **rec);
 
+/* Read a whole reply from h, keeping nothing: the records read, or -E*
+ * if the channel or the stream broke; *status is the end record's. */
+int si_drain(int h, int *status);
+
 /* Copy a NUL-padded name field of n bytes into out (n + 1 bytes). */
 void si_name(char *out, const char *field, size_t n);
 
