@@ -29,6 +29,19 @@ static struct chan *chan_of(struct chan_end *e)
 _Static_assert(CHAN_MSG_MAX <= 0xffff && CHAN_MSG_HANDLES <= 0xffff, "chan_msg fields");
 _Static_assert(sizeof(struct chan) + HEAP_HDR_SIZE <= 128, "a channel takes a 128-byte block");
 
+/* Charge the channel holding e to process p (ipc_lock held): 0, or
+ * -ENOMEM over p's cap. Released when the channel is freed. */
+int chan_charge_locked(struct chan_end *e, struct proc *p)
+{
+	int r = ipc_charge_locked(p, CHAN_CHARGE);
+	if (r == 0) {
+		struct chan *ch = chan_of(e);
+		ch->charge_slot = (uint8_t)(proc_slot(p) + 1);
+		ch->charge_pid = p->pid;
+	}
+	return r;
+}
+
 /* A message block for len bytes, under TAG_IPC; NULL when the heap says no. */
 struct chan_msg *chan_msg_alloc(size_t len)
 {

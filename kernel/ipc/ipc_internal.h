@@ -89,6 +89,9 @@ static inline void ipc_uncharge_locked(struct proc *cp, pid_t pid, size_t bytes)
 		cp->ipc->bytes -= bytes;
 }
 
+/* Charge the channel holding e to p (ipc_lock held): 0 or -ENOMEM. */
+int chan_charge_locked(struct chan_end *e, struct proc *p);
+
 /* Heap charged for a message block (the bytes it asked the heap for),
  * and for a channel. */
 static inline size_t chan_msg_charge(const struct chan_msg *m)

@@ -115,9 +115,14 @@ int svc_connect(const char *name, pid_t pid, struct chan_end **client)
 	s->for_peer = true;     /* a kernel service keeps s until c closes;
 				 * a user service's chan_recv clears it */
 
+	/* the hello waits in the service's queue charged to the caller, as
+	 * any message it sent would be (kernel threads are not charged) */
+	struct proc *self = proc_current();
+	struct proc *charge = self && !self->kthread && self->ipc ? self : NULL;
+
 	spin_lock(&ipc_lock);
 	/* found again after each wait: the service may go while we sleep */
-	int r = chan_send_locked(svc_reg_end_locked, (void *)name, m, NULL, 0);
+	int r = chan_send_locked(svc_reg_end_locked, (void *)name, m, charge, 0);
 	if (r < 0) {
 		if (r == -EPIPE)
 			r = -ENOENT;

@@ -27,16 +27,13 @@ long sys_chan_create(struct trapframe *tf)
 	spin_lock(&ipc_lock);
 	int r = handle_room_locked(p, 2);
 	if (r == 0)
-		r = ipc_charge_locked(p, CHAN_CHARGE);
+		r = chan_charge_locked(a, p);
 	if (r < 0) {
 		chan_close_locked(a);
 		chan_close_locked(b);
 		spin_unlock(&ipc_lock);
 		return r;
 	}
-	struct chan *ch = (struct chan *)(a < b ? a : b);
-	ch->charge_slot = (uint8_t)(proc_slot(p) + 1);
-	ch->charge_pid = p->pid;
 	hs[0] = handle_install_locked(p, a);
 	hs[1] = handle_install_locked(p, b);
 	spin_unlock(&ipc_lock);
@@ -183,6 +180,8 @@ static long install_or_close(struct proc *p, struct chan_end *e)
 {
 	spin_lock(&ipc_lock);
 	long r = handle_room_locked(p, 1);
+	if (r == 0)
+		r = chan_charge_locked(e, p);   /* its channel: p's, as chan_create's */
 	if (r == 0)
 		r = handle_install_locked(p, e);
 	else
