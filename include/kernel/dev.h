@@ -21,7 +21,7 @@ void console_rx_start(bool use_irq);   /* interrupt-driven, or polled */
 void console_intr(void);         /* UART interrupt: drain into the ring */
 void console_poll(void);         /* timer tick: the same when polled */
 int  console_getc(void);         /* next input character, -1 if none */
-bool console_take(char c);       /* drop every unread c; was there one? */
+bool console_take(char c);       /* drop the first unread c before a line end */
 extern const char console_chan;      /* console readers sleep on it */
 
 /* PLIC (plic.c) */

@@ -60,4 +60,9 @@ int job_wait(pid_t job, int flags);        /* running processes left */
 bool job_intr_filter(int c);
 void job_intr_deliver(void);
 
+/* A process of a job read a ^C from the input (one that waited in the
+ * ring behind a line end, for the job that line started): it interrupts
+ * its job as a typed one would. Caller holds proc_lock. */
+void job_intr_read_locked(struct proc *p);
+
 #endif

@@ -53,6 +53,18 @@ void console_rx_start(bool use_irq)
 		uart_rx_irq(true);
 }
 
+/* Does the unread input hold a line end (a command line the shell has
+ * not read yet)? Caller holds rx_lock. */
+static bool rx_line_ahead_locked(void)
+{
+	for (uint32_t i = rx_head; i != rx_tail; i++) {
+		char b = rx_buf[i % CONSOLE_RX_SIZE];
+		if (b == '\r' || b == '\n')
+			return true;
+	}
+	return false;
+}
+
 /* Move waiting bytes from the UART into the ring while it has room;
  * when it fills, mask the receive interrupt. Returns how many moved.
  * Caller holds rx_lock. */
@@ -60,7 +72,10 @@ static int console_fill_locked(void)
 {
 	int c, moved = 0;
 	while (rx_tail - rx_head < CONSOLE_RX_SIZE && (c = uart_getc()) >= 0) {
-		if (job_intr_filter(c))
+		/* a ^C with no line end unread before it is for the job in
+		 * front now; one behind a line end is for the job that line
+		 * starts, so it waits in the ring, in order (job_set_fg) */
+		if (!rx_line_ahead_locked() && job_intr_filter(c))
 			continue;        /* ^C for the foreground job: not input */
 		rx_buf[rx_tail++ % CONSOLE_RX_SIZE] = (char)c;
 		moved++;
@@ -91,22 +106,27 @@ void console_poll(void)
 		console_intr();
 }
 
-/* Remove every unread c from the ring, keeping the other bytes in
- * order; true if there was one. Job control takes a ^C typed just before
- * a job got the console out of the input with it (kernel/proc/job.c). */
+/* Remove the first unread c that comes before any line end, keeping
+ * the other bytes in order; true if there was one. Job control takes a
+ * ^C typed right behind a job's command line, before the job had the
+ * console, out of the input with it; a ^C behind a later line waits for
+ * that line's job (kernel/proc/job.c). */
 bool console_take(char c)
 {
 	bool found = false;
 	spin_lock(&rx_lock);
-	uint32_t out = rx_head;
 	for (uint32_t i = rx_head; i != rx_tail; i++) {
 		char b = rx_buf[i % CONSOLE_RX_SIZE];
-		if (b == c)
+		if (b == '\r' || b == '\n')
+			break;           /* what follows is a later line's */
+		if (b == c) {        /* close the gap, keeping the order */
+			for (uint32_t j = i; j + 1 != rx_tail; j++)
+				rx_buf[j % CONSOLE_RX_SIZE] = rx_buf[(j + 1) % CONSOLE_RX_SIZE];
+			rx_tail--;
 			found = true;
-		else
-			rx_buf[out++ % CONSOLE_RX_SIZE] = b;
+			break;
+		}
 	}
-	rx_tail = out;
 	spin_unlock(&rx_lock);
 	return found;
 }

@@ -175,6 +175,12 @@ int job_wait(pid_t job, int flags)
 	return n;
 }
 
+void job_intr_read_locked(struct proc *p)
+{
+	if (p->job && job_kill_locked(p->job, KILL_INTERRUPT) && p->job == fg_job)
+		fg_interrupted = true;
+}
+
 bool job_intr_filter(int c)
 {
 	if (c != CTRL_C)

@@ -9,6 +9,7 @@
 #include <uapi/errno.h>
 
 #define CONSOLE_CHUNK 128
+#define CTRL_C        0x03
 
 /* console_write(buf, len): out through the UART a chunk at a time. A
  * kill ends the call between two chunks (the bytes written so far are
@@ -59,10 +60,27 @@ long sys_console_read(struct trapframe *tf)
 		sleep_on(&console_chan, &proc_lock,
 			 job_console_mine_locked(p) ? "console" : "console-bg");
 	}
+	/* a ^C in the input is never data for a job: it interrupts it */
+	if (c == CTRL_C && p->job) {
+		job_intr_read_locked(p);
+		spin_unlock(&proc_lock);
+		return -EINTR;
+	}
 	spin_unlock(&proc_lock);
 	chunk[n++] = (char)c;
-	while (n < len && (c = console_getc()) >= 0)
+	bool intr = false;
+	while (n < len && (c = console_getc()) >= 0) {
+		if (c == CTRL_C && p->job) {
+			intr = true;
+			break;
+		}
 		chunk[n++] = (char)c;
+	}
+	if (intr) {
+		spin_lock(&proc_lock);
+		job_intr_read_locked(p);
+		spin_unlock(&proc_lock);
+	}
 	if (uvm_copyout(p->pagetable, buf, chunk, n) < 0)
 		return -EFAULT;
 	return (long)n;
