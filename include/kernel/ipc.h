@@ -40,6 +40,7 @@ struct ipc_proc {
 };
 
 #define SVC_MAX 16      /* services the registry can name at once */
+#define SVC_NAMES_PER_PROC 4   /* names one user process may hold at once */
 
 /* Kernel heap IPC may hold for one process (docs/ipc.md, "Limits per
  * process"): its channels, its queued messages, its handle table. */
@@ -92,7 +93,8 @@ void chan_waiter_sleep(struct chan_waiter *w, uint64_t mark, const char *what);
 /* Register a service by name (1..SVC_NAME_MAX-1 printable characters);
  * *listen receives one svc_connect message per svc_lookup, carrying the
  * service's end of the client's new channel. Closing *listen removes
- * the name. 0, -EINVAL, -EEXIST, -ENOSPC (SVC_MAX taken), -ENOMEM. */
+ * the name. 0, -EINVAL, -EEXIST, -EMFILE (the calling user process
+ * holds SVC_NAMES_PER_PROC names), -ENOSPC (SVC_MAX taken), -ENOMEM. */
 int svc_name_add(const char *name, struct chan_end **listen);
 
 /* Connect to the service called name for client pid: *client gets the

@@ -22,6 +22,7 @@
 struct svc_entry {
 	char name[SVC_NAME_MAX];
 	struct chan_end *reg;        /* the registry's end; NULL: slot free */
+	pid_t owner;                 /* the user process that registered it, or 0 */
 };
 
 static struct svc_entry services[SVC_MAX];
@@ -56,8 +57,17 @@ int svc_name_add(const char *name, struct chan_end **listen)
 	for (int i = 0; i < SVC_MAX && !free; i++)
 		if (!services[i].reg)
 			free = &services[i];
+	/* a user process may hold SVC_NAMES_PER_PROC names, so no one
+	 * process can take the whole registry (kernel threads: no cap) */
+	struct proc *self = proc_current();
+	pid_t owner = self && !self->kthread ? self->pid : 0;
+	int owned = 0;
+	for (int i = 0; i < SVC_MAX && owner; i++)
+		owned += services[i].reg && services[i].owner == owner;
 	if (svc_find_locked(name))
 		r = -EEXIST;
+	else if (owned >= SVC_NAMES_PER_PROC)
+		r = -EMFILE;
 	else if (!free)
 		r = -ENOSPC;
 	if (r < 0) {
@@ -68,6 +78,7 @@ int svc_name_add(const char *name, struct chan_end **listen)
 	}
 	strlcpy(free->name, name, sizeof(free->name));
 	free->reg = reg;
+	free->owner = owner;
 	reg->registry = true;
 	reg->for_peer = true;          /* let go only when lis closes */
 	*listen = lis;
