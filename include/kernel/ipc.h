@@ -77,6 +77,7 @@ long chan_krecv(struct chan_end *e, void *buf, size_t cap,
 /* Close an endpoint the caller holds: wakes the peer, frees what is
  * queued at it and closes the endpoints those messages carried. */
 void chan_kclose(struct chan_end *e);
+void chan_kclose_retract(struct chan_end *e);   /* and take back its unread messages */
 
 /* Has the peer of e (an endpoint the caller holds) closed? Messages it
  * sent may still be queued at e. */

@@ -363,6 +363,41 @@ long chan_krecv(struct chan_end *e, void *buf, size_t cap,
 	return r;
 }
 
+/* Close an endpoint the kernel holds and take back what it sent that
+ * its peer has not received: a kernel service dropping a client (an
+ * evicted sysinfo connection) must not leave replies it allocated, and
+ * nobody is charged for, queued for as long as the client cares to hold
+ * the other end. Messages carrying endpoints stay (a service sends none). */
+void chan_kclose_retract(struct chan_end *e)
+{
+	struct chan_msg *taken = NULL;
+
+	spin_lock(&ipc_lock);
+	struct chan_end *q = e->peer;        /* its queue holds what e sent */
+	struct chan_msg **pp = &q->head;
+	q->tail = NULL;
+	while (*pp) {
+		struct chan_msg *m = *pp;
+		if (m->nhandles) {
+			q->tail = m;
+			pp = &m->next;
+			continue;
+		}
+		*pp = m->next;
+		q->count--;
+		chan_msg_uncharge_locked(m);
+		m->next = taken;
+		taken = m;
+	}
+	chan_close_locked(e);
+	spin_unlock(&ipc_lock);
+	while (taken) {
+		struct chan_msg *m = taken;
+		taken = m->next;
+		chan_msg_free(m);
+	}
+}
+
 /* Close an endpoint the kernel holds. */
 void chan_kclose(struct chan_end *e)
 {

@@ -44,7 +44,7 @@ static uint64_t si_clock;         /* counts requests and connections */
 /* Forget a client: close its endpoint, free its reply. */
 static void si_drop(struct si_client *c)
 {
-	chan_kclose(c->end);
+	chan_kclose_retract(c->end);   /* unread replies go with the client's slot */
 	si_stream_free(&c->st);
 	memset(c, 0, sizeof(*c));
 }
