@@ -65,4 +65,12 @@ void job_intr_deliver(void);
  * its job as a typed one would. Caller holds proc_lock. */
 void job_intr_read_locked(struct proc *p);
 
+/* A job's heap budget: sbrk charges the pages it maps to the caller's
+ * job (0, or -ENOMEM past page_limit_default(), counted as a USER page
+ * failure) and gives them back as it unmaps them; a process's exit
+ * (job_exit_locked) gives back what it still held. Processes in no job
+ * (the controller) have only their own cap. */
+int job_heap_charge(struct proc *p, size_t pages);
+void job_heap_uncharge(struct proc *p, size_t pages);
+
 #endif

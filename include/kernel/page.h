@@ -116,6 +116,9 @@ long page_owner_count_by_tag(pid_t pid, size_t by_tag[]);
 int page_owner_limit_set(pid_t pid, size_t pages);
 long page_owner_usage(pid_t pid, size_t *limit);     /* pages; *limit its cap */
 size_t page_limit_default(void);
+
+/* Count pages refused under tag by a cap outside the allocator. */
+void page_refused(int tag);
 unsigned page_limit_pct_set(unsigned pct);
 
 /* Snapshot the counters. */

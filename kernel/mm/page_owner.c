@@ -281,3 +281,13 @@ unsigned page_limit_pct_set(unsigned pct)
 	spin_unlock(&pg.lock);
 	return old;
 }
+
+/* Count a refusal of pages under tag made outside the allocator (a cap
+ * another layer keeps, such as a job's heap budget), so the tag's page
+ * failures say every time a page was refused. */
+void page_refused(int tag)
+{
+	spin_lock(&pg.lock);
+	page_tag_fail(tag);
+	spin_unlock(&pg.lock);
+}

@@ -14,6 +14,8 @@
 #include <kernel/job.h>
 #include "proc_internal.h"
 #include <kernel/dev.h>
+#include <kernel/page.h>
+#include <kernel/tag.h>
 #include <uapi/errno.h>
 #include <uapi/wait.h>
 #include <uapi/syscall.h>
@@ -25,6 +27,15 @@ static pid_t fg_job;         /* the foreground job, 0: the controller's turn */
 static bool fg_interrupted;  /* a ^C killed (part of) fg_job */
 static pid_t intr_pending;   /* job a ^C was typed for, not yet killed */
 static const char job_chan;  /* the controller sleeps here in job_wait */
+
+/* Heap pages (sbrk) held together by the processes of each job that
+ * holds any, and what a job may hold: a job cannot take the machine by
+ * spreading over children, each of which has its own page cap in the
+ * page tracker. At most one entry per live process. Guarded by
+ * proc_lock. */
+static struct { pid_t job; size_t pages; } job_heap[PROC_MAX];
+static int job_heap_n;
+static void job_heap_uncharge_locked(struct proc *p, size_t pages);
 
 void job_place_locked(struct proc *p, enum spawn_how how)
 {
@@ -96,6 +107,8 @@ static struct proc *job_controller_locked(void)
 
 void job_exit_locked(struct proc *p)
 {
+	/* its heap pages are reclaimed with it: they leave the job's budget */
+	job_heap_uncharge_locked(p, (p->brk - p->brk_base) / PAGE_SIZE);
 	if (p->job && job_ctl) {
 		struct proc *c = job_controller_locked();
 		if (c && c->state == P_SLEEPING && c->wchan == &job_chan)
@@ -173,6 +186,56 @@ int job_wait(pid_t job, int flags)
 	}
 	spin_unlock(&proc_lock);
 	return n;
+}
+
+/* The heap entry of job, made if need be (a slot is always free: one
+ * entry per job, a job per live process at most). */
+static int job_heap_slot_locked(pid_t job)
+{
+	for (int i = 0; i < job_heap_n; i++)
+		if (job_heap[i].job == job)
+			return i;
+	job_heap[job_heap_n].job = job;
+	job_heap[job_heap_n].pages = 0;
+	return job_heap_n++;
+}
+
+int job_heap_charge(struct proc *p, size_t pages)
+{
+	if (!p->job)
+		return 0;                    /* no job: the process's own cap */
+	int r = 0;
+	spin_lock(&proc_lock);
+	int i = job_heap_slot_locked(p->job);
+	size_t cap = page_limit_default();
+	if (cap && job_heap[i].pages + pages > cap)
+		r = -ENOMEM;
+	else
+		job_heap[i].pages += pages;
+	if (!job_heap[i].pages)
+		job_heap[i] = job_heap[--job_heap_n];
+	spin_unlock(&proc_lock);
+	if (r < 0)
+		page_refused(TAG_USER);
+	return r;
+}
+
+/* Give back pages of p's job's heap; caller holds proc_lock. */
+static void job_heap_uncharge_locked(struct proc *p, size_t pages)
+{
+	if (!p->job || !pages)
+		return;
+	int i = job_heap_slot_locked(p->job);
+	job_heap[i].pages -= MIN(pages, job_heap[i].pages);
+	if (!job_heap[i].pages)
+		job_heap[i] = job_heap[--job_heap_n];
+}
+
+void job_heap_uncharge(struct proc *p, size_t pages)
+{
+	spin_lock(&proc_lock);
+	job_heap_uncharge_locked(p, pages);
+	spin_unlock(&proc_lock);
 }
 
 void job_intr_read_locked(struct proc *p)

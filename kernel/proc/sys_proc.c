@@ -129,10 +129,14 @@ long sys_sbrk(struct trapframe *tf)
 		if ((uint64_t)delta > USER_HEAP_LIMIT - old)
 			return -ENOMEM;
 		size_t npages = delta / PAGE_SIZE;
-		int r = uvm_alloc(p->pagetable, p->pid, old, npages, PTE_R | PTE_W);
+		int r = job_heap_charge(p, npages);     /* the job's budget */
+		if (r < 0)
+			return r;
+		r = uvm_alloc(p->pagetable, p->pid, old, npages, PTE_R | PTE_W);
 		if (r < 0) {
 			/* give back whatever part was mapped */
 			uvm_dealloc(p->pagetable, p->pid, old, npages);
+			job_heap_uncharge(p, npages);
 			return r;
 		}
 	} else if (delta < 0) {
@@ -140,6 +144,7 @@ long sys_sbrk(struct trapframe *tf)
 		if (shrink > old - p->brk_base)
 			return -EINVAL;
 		uvm_dealloc(p->pagetable, p->pid, old - shrink, shrink / PAGE_SIZE);
+		job_heap_uncharge(p, shrink / PAGE_SIZE);
 	}
 	p->brk = old + delta;
 	return (long)old;

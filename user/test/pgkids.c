@@ -1,9 +1,8 @@
-/* pgkids [N]: a known hole, kept to reproduce it (docs/hardening.md,
- * "Known holes"). The page cap is per process, so N children of one
- * job, each taking pages until refused, together take every page of
- * the machine: then `mem` and every new program fail with "out of
- * memory" until the job is killed (`kill %1` gives everything back).
- * Run from the test kernel: `pgkids 3 &`, then `mem`. */
+/* pgkids [N]: N children of one job each take heap pages until refused
+ * and hold them (job_page_budget.scn). The page cap is per process, so
+ * without a budget per job they took every page of the machine and
+ * `mem` failed "out of memory"; with it they stop together at half of
+ * RAM, and the later children hold 0 pages. */
 #include <rvos.h>
 
 /* A child: take pages until refused, say how many, hold them. */
