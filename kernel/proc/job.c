@@ -233,6 +233,8 @@ static void job_heap_uncharge_locked(struct proc *p, size_t pages)
 
 void job_heap_uncharge(struct proc *p, size_t pages)
 {
+	if (!p->job || !pages)
+		return;                      /* no job: nothing was charged */
 	spin_lock(&proc_lock);
 	job_heap_uncharge_locked(p, pages);
 	spin_unlock(&proc_lock);
