@@ -192,14 +192,9 @@ long page_reclaim(pid_t pid, size_t by_tag[])
 /* Pages pid holds now. */
 long page_owner_pages(pid_t pid)
 {
-	long n;
-	int slot;
+	size_t limit;
 
-	spin_lock(&pg.lock);
-	slot = page_owner_probe(pid);
-	n = slot < 0 ? -ESRCH : (long)pg.owners[slot].pages;
-	spin_unlock(&pg.lock);
-	return n;
+	return page_owner_usage(pid, &limit);
 }
 
 /* Pages pid holds now, by tag: walks pid's own list of blocks under
