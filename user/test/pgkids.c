@@ -2,7 +2,7 @@
  * and hold them (job_page_budget.scn). The page cap is per process, so
  * without a budget per job they took every page of the machine and
  * `mem` failed "out of memory"; with it they stop together at half of
- * RAM, and the later children hold 0 pages. */
+ * RAM, however their growth interleaves. */
 #include <rvos.h>
 
 /* A child: take pages until refused, say how many, hold them. */
