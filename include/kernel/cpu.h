@@ -27,6 +27,8 @@ struct cpu {
 	uint64_t fault_cause;    /* scause of the fault the probe took */
 
 	uint64_t hartid;
+	int id;                  /* index in cpus[]: 0 is the boot hart */
+	bool online;             /* joined the scheduler (smp.c) */
 	int noff;                /* depth of push_off nesting */
 	bool intena;             /* were interrupts on before push_off? */
 	struct proc *proc;       /* process running on this hart, or NULL */
@@ -44,5 +46,14 @@ static inline struct cpu *this_cpu(void)
 }
 
 extern struct cpu cpus[];
+
+/* This hart's index in cpus[] (0: the boot hart, whatever its id). */
+static inline int cpu_id(void)
+{
+	return this_cpu()->id;
+}
+
+/* Harts that joined the scheduler: 1 until smp_boot() starts the rest. */
+extern int ncpu_online;
 
 #endif

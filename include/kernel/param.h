@@ -3,7 +3,7 @@
 #define RVOS_KERNEL_PARAM_H
 
 /* Harts */
-#define NCPU              4          /* most harts the kernel can drive */
+#define NCPU              8          /* most harts the kernel can drive */
 #define KSTACK_ORDER      2          /* kernel stacks: 2^2 pages = 16 KiB */
 #define KSTACK_PAGES      (1 << KSTACK_ORDER)
 

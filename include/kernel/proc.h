@@ -64,6 +64,9 @@ struct proc {
 	void (*kfn)(void *);        /* kernel thread body */
 	void *karg;
 
+	int last_cpu;               /* cpus[] index it last ran on, -1 never */
+	int pin_cpu;                /* runs only on this cpus[] index, -1 any
+				     * (kthread_start_on: benchmarks, tests) */
 	uint64_t cpu_ticks;         /* timer ticks it was running for */
 	uint64_t start_tick;
 
@@ -115,6 +118,12 @@ int proc_sleep_ms(uint64_t ms);
 
 /* Start a kernel thread running fn(arg); returns its pid or -E*. */
 pid_t kthread_start(const char *name, void (*fn)(void *), void *arg);
+
+/* The same, run only on hart cpus[cpu] (cpu -1: any). A thread pinned
+ * to a hart that is not online waits on the run queue for good: callers
+ * check ncpu_online first. For benchmarks and tests that need work on
+ * a given hart. */
+pid_t kthread_start_on(const char *name, void (*fn)(void *), void *arg, int cpu);
 
 /* End the calling process with a wait status; never returns. */
 void proc_exit(int status) __attribute__((noreturn));

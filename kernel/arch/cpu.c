@@ -3,3 +3,5 @@
 #include <kernel/param.h>
 
 struct cpu cpus[NCPU];
+
+int ncpu_online = 1;

@@ -114,6 +114,8 @@ struct proc *proc_alloc(const char *name, pid_t ppid, int *err)
 	p->ppid = ppid;
 	p->job = parent ? parent->job : 0;
 	p->state = P_EMBRYO;
+	p->last_cpu = -1;
+	p->pin_cpu = -1;
 	strlcpy(p->name, name, sizeof(p->name));
 	p->log_reclaim = bootarg_reclaim_log(name);
 	spin_unlock(&proc_lock);
@@ -185,11 +187,19 @@ void proc_last_reclaim(struct reclaim_record *out)
 
 pid_t kthread_start(const char *name, void (*fn)(void *), void *arg)
 {
+	return kthread_start_on(name, fn, arg, -1);
+}
+
+pid_t kthread_start_on(const char *name, void (*fn)(void *), void *arg, int cpu)
+{
 	int err;
+	if (cpu < -1 || cpu >= NCPU)
+		return -EINVAL;
 	struct proc *p = proc_alloc(name, 0, &err);
 	if (!p)
 		return err;
 	p->kthread = true;
+	p->pin_cpu = cpu;
 	p->kfn = fn;
 	p->karg = arg;
 	pid_t pid = p->pid;
