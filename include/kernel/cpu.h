@@ -29,6 +29,7 @@ struct cpu {
 	uint64_t hartid;
 	int id;                  /* index in cpus[]: 0 is the boot hart */
 	bool online;             /* joined the scheduler (smp.c) */
+	int start_error;         /* smp.c: why a started hart did not join */
 	int noff;                /* depth of push_off nesting */
 	bool intena;             /* were interrupts on before push_off? */
 	struct proc *proc;       /* process running on this hart, or NULL */
