@@ -91,7 +91,7 @@ size_t tag_meta_bytes(void);
 
 /* Charging the counters is private to kernel/mm (kernel/mm/tag_internal.h),
  * but for this one, which ipc uses for a cap it refuses: count a kmalloc
- * under tag that returned NULL. Caller holds heap.lock. */
+ * under tag that returned NULL (an atomic add: any context). */
 #ifndef MM_NO_ACCOUNTING
 void tag_charge_fail(int tag);
 #else

@@ -158,7 +158,7 @@ static void si_sites(struct si_stream *st)
 {
 	size_t n = alloc_site_count();
 	/* a transient snapshot of the call-site table: TRAC */
-	struct alloc_site *sites = kmalloc(n * sizeof(*sites), TAG_TRAC);
+	struct alloc_site_stat *sites = kmalloc(n * sizeof(*sites), TAG_TRAC);
 	if (!sites) {
 		st->err = -ENOMEM;
 		return;
