@@ -27,6 +27,7 @@
 
 #include <kernel/param.h>
 #include <kernel/cpu.h>
+#include <kernel/pcpu.h>
 
 #define ALLOC_SITE_SHIFT 8          /* log2 of the record size */
 
@@ -119,8 +120,8 @@ size_t alloc_site_meta_bytes(void);
 
 #ifndef MM_NO_ACCOUNTING
 /* Charging, for heap.c only (caller holds heap.lock); inline, as it is
- * on every kmalloc and kfree. Each adds to this hart's slots only, with
- * a load and a store (relaxed: a reader gets whole values). */
+ * on every kmalloc and kfree. Each adds to this hart's slots only
+ * (include/kernel/pcpu.h). */
 
 /* Charge a block of bytes under tag to s, NULL or a record (kmalloc's
  * own: not checked). Returns s's 1-based index for the block header, 0
@@ -132,9 +133,9 @@ static inline uint16_t alloc_site_charge(struct alloc_site *s, int tag, size_t b
 	if (!s)
 		return 0;
 	c = cpu_id();
-	__atomic_store_n(&s->tag, (uint32_t)tag, __ATOMIC_RELAXED);
-	__atomic_store_n(&s->bytes[c], s->bytes[c] + bytes, __ATOMIC_RELAXED);
-	__atomic_store_n(&s->calls[c], s->calls[c] + 1, __ATOMIC_RELAXED);
+	s->tag = (uint32_t)tag;
+	pcpu_add(&s->bytes[c], bytes);
+	pcpu_add(&s->calls[c], 1);
 	return (uint16_t)(((uintptr_t)s - alloc_site_base()) >> ALLOC_SITE_SHIFT);
 }
 
@@ -143,8 +144,8 @@ static inline void alloc_site_uncharge(struct alloc_site *s, size_t bytes)
 {
 	int c = cpu_id();
 
-	__atomic_store_n(&s->bytes[c], s->bytes[c] - bytes, __ATOMIC_RELAXED);
-	__atomic_store_n(&s->frees[c], s->frees[c] + 1, __ATOMIC_RELAXED);
+	pcpu_add(&s->bytes[c], -(uint64_t)bytes);
+	pcpu_add(&s->frees[c], 1);
 }
 #else
 /* Built with -DMM_NO_ACCOUNTING (make bench's baseline, docs/perf.md):

@@ -13,7 +13,7 @@ static uint64_t site_sum(const uint64_t ctr[NCPU])
 	uint64_t sum = 0;
 
 	for (int h = 0; h < NCPU; h++)
-		sum += __atomic_load_n(&ctr[h], __ATOMIC_RELAXED);
+		sum += pcpu_read(&ctr[h]);
 	return sum;
 }
 

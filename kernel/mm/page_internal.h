@@ -130,20 +130,24 @@ static inline void page_merge_insert(uint32_t idx, unsigned order)
 /* Charge a block of n pages to tag. */
 static inline void page_tag_charge(int tag, uint32_t n)
 {
-	struct tag_cpu *t = tag_cpu_row(tag);
+	int harts;
+	struct tag_cpu *t = tag_cpu_row(tag, &harts);
+	uint64_t mine = t->pages + n;
 
-	tag_cpu_add(&t->pages, n);
-	tag_cpu_add(&t->page_allocs, 1);
-	tag_peak_raise(&tag_table[tag].pages_peak, tag_cpu_sum(&tag_cpu[0][tag].pages));
+	pcpu_set(&t->pages, mine);
+	pcpu_add(&t->page_allocs, 1);
+	tag_peak_raise(&tag_table[tag].pages_peak,
+		       tag_cpu_total(&tag_cpu[tag][0].pages, harts, mine));
 }
 
 /* Take blocks blocks holding n pages in all back from tag. */
 static inline void page_tag_uncharge(int tag, uint32_t n, uint32_t blocks)
 {
-	struct tag_cpu *t = tag_cpu_row(tag);
+	int harts;
+	struct tag_cpu *t = tag_cpu_row(tag, &harts);
 
-	tag_cpu_add(&t->pages, -(uint64_t)n);
-	tag_cpu_add(&t->page_frees, blocks);
+	pcpu_add(&t->pages, -(uint64_t)n);
+	pcpu_add(&t->page_frees, blocks);
 }
 
 /* Count a page_alloc under tag that returned NULL. */

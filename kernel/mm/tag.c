@@ -15,7 +15,7 @@ static const char *const tag_static_names[TAG_NR_STATIC] = {
  * tag_init(). Protected by tag_lock. */
 static struct spinlock tag_lock = SPINLOCK_INIT("tag");
 struct tag_row tag_table[TAG_MAX];     /* tag_internal.h's inline charging writes it */
-struct tag_cpu tag_cpu[NCPU][TAG_MAX]; /* ... and these, each hart its own */
+struct tag_cpu tag_cpu[TAG_MAX][NCPU]; /* ... and these, each hart its own */
 int tag_nr;                            /* published as tag_internal.h says */
 int tag_harts;                         /* rows of harts below it may be nonzero */
 static uint64_t tag_nr_refused;
@@ -75,8 +75,7 @@ int tag_register(const char *name)
 	} else {
 		slot = tag_nr;
 		memset(&tag_table[slot], 0, sizeof(tag_table[slot]));
-		for (int h = 0; h < NCPU; h++)
-			memset(&tag_cpu[h][slot], 0, sizeof(tag_cpu[h][slot]));
+		memset(tag_cpu[slot], 0, sizeof(tag_cpu[slot]));
 		tag_table[slot].name = (uint32_t)v;
 		__atomic_store_n(&tag_nr, slot + 1, __ATOMIC_RELEASE);
 	}
@@ -120,13 +119,13 @@ int tag_stat_get(int tag, struct tag_stat *out)
 	if (!tag_in_use(tag))
 		return -EINVAL;
 	r = &tag_table[tag];
-	c = &tag_cpu[0][tag];
+	c = &tag_cpu[tag][0];
 	memset(out, 0, sizeof(*out));
 	out->name = r->name;
-	out->peak = __atomic_load_n(&r->peak, __ATOMIC_RELAXED);
-	out->pages_peak = __atomic_load_n(&r->pages_peak, __ATOMIC_RELAXED);
-	out->fails = __atomic_load_n(&r->fails, __ATOMIC_RELAXED);
-	out->page_fails = __atomic_load_n(&r->page_fails, __ATOMIC_RELAXED);
+	out->peak = pcpu_read(&r->peak);
+	out->pages_peak = pcpu_read(&r->pages_peak);
+	out->fails = pcpu_read(&r->fails);
+	out->page_fails = pcpu_read(&r->page_fails);
 	out->bytes = tag_cpu_sum(&c->bytes);
 	out->req = tag_cpu_sum(&c->req);
 	out->allocs = tag_cpu_sum(&c->allocs);
@@ -174,14 +173,16 @@ size_t tag_meta_bytes(void)
  * tag_internal.h (heap) and page_internal.h (pages). */
 
 /* Count hart's rows in every sum from now on (tag_cpu_row, the first
- * time hart charges): a maximum, so harts joining at once all count. */
-void tag_harts_raise(int hart)
+ * time hart charges): a maximum, so harts joining at once all count.
+ * Returns the new count. */
+int tag_harts_raise(int hart)
 {
 	int n = __atomic_load_n(&tag_harts, __ATOMIC_RELAXED);
 
 	while (n <= hart && !__atomic_compare_exchange_n(&tag_harts, &n, hart + 1, false,
 							 __ATOMIC_RELEASE, __ATOMIC_RELAXED))
 		;
+	return n > hart ? n : hart + 1;
 }
 
 /* Count a kmalloc under tag that returned NULL. */
@@ -195,7 +196,7 @@ void tag_heap_totals(uint64_t *bytes, uint64_t *live)
 {
 	*bytes = *live = 0;
 	for (int t = 0; t < tag_nr; t++) {
-		const struct tag_cpu *c = &tag_cpu[0][t];
+		const struct tag_cpu *c = &tag_cpu[t][0];
 		*bytes += tag_cpu_sum(&c->bytes);
 		*live += tag_cpu_sum(&c->allocs) - tag_cpu_sum(&c->frees);
 	}

@@ -6,7 +6,7 @@
  * counters through tag_stat_get() (include/kernel/tag.h).
  *
  * Two tables. tag_table[tag] is shared: the name, the peaks and the
- * failure counts. tag_cpu[hart][tag] holds the counters every kmalloc,
+ * failure counts. tag_cpu[tag][hart] holds the counters every kmalloc,
  * kfree, page_alloc and page_free change, and only that hart writes its
  * rows, so no count is lost when harts charge at once; a reader sums the
  * rows of harts [0, tag_harts) (include/kernel/tag.h says what such a sum
@@ -24,17 +24,22 @@
 
 #include <kernel/tag.h>
 #include <kernel/cpu.h>
+#include <kernel/pcpu.h>
 
 /* A tag's shared counters. The peaks are written by the charging hart
  * (under heap.lock or pg.lock), the failures by an atomic add: failing
- * is not the fast path, so one shared line is cheap enough there. */
+ * is not the fast path, so one shared line is cheap enough there. A
+ * cache line of its own, so a row is a shift away and raising one tag's
+ * peak does not take another tag's line from the harts. */
 struct tag_row {
 	uint32_t name;              /* TAG_VALUE of the 4 characters */
 	uint64_t peak;
 	uint64_t pages_peak;
 	uint64_t fails;
 	uint64_t page_fails;
-};
+} __attribute__((aligned(64)));
+
+_Static_assert(sizeof(struct tag_row) == 64, "a tag's shared row is a cache line");
 
 /* One hart's counters of one tag, as in struct tag_stat: a cache line,
  * so no two harts write one line and a row is a shift away. */
@@ -47,7 +52,7 @@ struct tag_cpu {
 _Static_assert(sizeof(struct tag_cpu) == 64, "a hart's row is a cache line");
 
 extern struct tag_row tag_table[TAG_MAX];
-extern struct tag_cpu tag_cpu[NCPU][TAG_MAX];
+extern struct tag_cpu tag_cpu[TAG_MAX][NCPU];
 extern int tag_nr;
 extern int tag_harts;
 
@@ -57,42 +62,50 @@ static inline bool tag_in_use(int tag)
 	return tag >= 0 && tag < __atomic_load_n(&tag_nr, __ATOMIC_ACQUIRE);
 }
 
-/* Sum over the harts of one counter, given its address in hart 0's row. */
-static inline uint64_t tag_cpu_sum(const uint64_t *c0)
+/* Sum over harts [0, n) of one counter, given its address in hart 0's
+ * row of the tag: the next hart's row is a struct tag_cpu further. */
+static inline uint64_t tag_cpu_sum_n(const uint64_t *c0, int n)
 {
-	int n = __atomic_load_n(&tag_harts, __ATOMIC_ACQUIRE);
+	const char *c = (const char *)c0;
+	const char *end = c + (size_t)n * sizeof(struct tag_cpu);
 	uint64_t sum = 0;
 
-	for (int h = 0; h < n; h++) {
-		const uint64_t *c = (const uint64_t *)((const char *)c0 + h * sizeof(tag_cpu[0]));
-		sum += __atomic_load_n(c, __ATOMIC_RELAXED);
-	}
+	for (; c < end; c += sizeof(struct tag_cpu))
+		sum += pcpu_read((const uint64_t *)c);
 	return sum;
+}
+
+/* The same over every hart that ever charged: what readers see. */
+static inline uint64_t tag_cpu_sum(const uint64_t *c0)
+{
+	return tag_cpu_sum_n(c0, pcpu_read_int(&tag_harts));
 }
 
 /* Charging, for heap.c (caller holds heap.lock) and page.c (the page
  * functions; caller holds pg.lock) only. tag must be valid. */
 #ifndef MM_NO_ACCOUNTING
-void tag_harts_raise(int hart);
+int tag_harts_raise(int hart);
 
-/* This hart's row of tag. The hart joins the summed ones first, so a sum
- * taken under the same lock sees every count. The caller holds a
- * spinlock, so the hart cannot change under it. */
-static inline struct tag_cpu *tag_cpu_row(int tag)
+/* This hart's row of tag, and in *n the harts a sum must cover. The hart
+ * joins the summed ones before its first charge, so a sum taken under
+ * the same lock sees every count. The caller holds a spinlock, so the
+ * hart cannot change under it. */
+static inline struct tag_cpu *tag_cpu_row(int tag, int *n)
 {
 	int c = cpu_id();
 
-	if (__builtin_expect(c >= __atomic_load_n(&tag_harts, __ATOMIC_RELAXED), 0))
-		tag_harts_raise(c);
-	return &tag_cpu[c][tag];
+	*n = pcpu_read_int(&tag_harts);
+	if (__builtin_expect(c >= *n, 0))
+		*n = tag_harts_raise(c);
+	return &tag_cpu[tag][c];
 }
 
-/* Add v to a counter of this hart's row: only this hart writes it, so a
- * load and a store do (relaxed, so a reader on another hart reads a
- * whole value). */
-static inline void tag_cpu_add(uint64_t *ctr, uint64_t v)
+/* A counter's sum over the n harts just after this hart set its own to
+ * mine: with one hart summed, mine is the sum (a peak test at one hart
+ * costs no loop). */
+static inline uint64_t tag_cpu_total(const uint64_t *c0, int n, uint64_t mine)
 {
-	__atomic_store_n(ctr, *ctr + v, __ATOMIC_RELAXED);
+	return n == 1 ? mine : tag_cpu_sum_n(c0, n);
 }
 
 /* Raise a peak to now, the sum just after this hart's charge. Exact
@@ -101,29 +114,32 @@ static inline void tag_cpu_add(uint64_t *ctr, uint64_t v)
 static inline void tag_peak_raise(uint64_t *peak, uint64_t now)
 {
 	if (now > *peak)
-		__atomic_store_n(peak, now, __ATOMIC_RELAXED);
+		pcpu_set(peak, now);
 }
 
 /* Charge a heap block of block bytes (req asked for) to tag. Inline:
  * this is on every kmalloc. Caller holds heap.lock. */
 static inline void tag_charge_alloc(int tag, size_t block, size_t req)
 {
-	struct tag_cpu *t = tag_cpu_row(tag);
+	int n;
+	struct tag_cpu *t = tag_cpu_row(tag, &n);
+	uint64_t mine = t->bytes + block;
 
-	tag_cpu_add(&t->bytes, block);
-	tag_cpu_add(&t->req, req);
-	tag_cpu_add(&t->allocs, 1);
-	tag_peak_raise(&tag_table[tag].peak, tag_cpu_sum(&tag_cpu[0][tag].bytes));
+	pcpu_set(&t->bytes, mine);
+	pcpu_add(&t->req, req);
+	pcpu_add(&t->allocs, 1);
+	tag_peak_raise(&tag_table[tag].peak, tag_cpu_total(&tag_cpu[tag][0].bytes, n, mine));
 }
 
 /* Return a heap block's bytes to tag. Caller holds heap.lock. */
 static inline void tag_charge_free(int tag, size_t block, size_t req)
 {
-	struct tag_cpu *t = tag_cpu_row(tag);
+	int n;
+	struct tag_cpu *t = tag_cpu_row(tag, &n);
 
-	tag_cpu_add(&t->bytes, -(uint64_t)block);
-	tag_cpu_add(&t->req, -(uint64_t)req);
-	tag_cpu_add(&t->frees, 1);
+	pcpu_add(&t->bytes, -(uint64_t)block);
+	pcpu_add(&t->req, -(uint64_t)req);
+	pcpu_add(&t->frees, 1);
 }
 
 /* Heap bytes and blocks held, summed over every tag and hart: the heap's

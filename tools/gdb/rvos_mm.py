@@ -36,7 +36,7 @@ def tags():
         row = table[slot]
         t = {k: num(row, k) for k in TAG_SHARED}
         for k in TAG_PER_HART:
-            t[k] = sum(num(per_hart[h][slot], k) for h in range(nharts)) % (1 << 64)
+            t[k] = sum(num(per_hart[slot][h], k) for h in range(nharts)) % (1 << 64)
         t["live"] = t["allocs"] - t["frees"]        # as tag_stat_get derives it
         t["slot"] = slot
         t["name"] = tag_text(num(row, "name"), slot)
