@@ -6,8 +6,8 @@
  * store, no atomic read-modify-write; other harts only read it. Both are
  * volatile, one aligned 64-bit access each, so a reader gets the old or
  * the new value whole (as Linux's READ_ONCE/WRITE_ONCE). Not relaxed
- * atomics: GCC 12 turns a relaxed 64-bit atomic store into an amoswap and
- * its address arithmetic, about 30 instructions per kmalloc+kfree pair.
+ * atomics: GCC 12 turns a relaxed 64-bit atomic store into an amoswap.d
+ * with address arithmetic of its own (no offset form), on every counter.
  */
 #ifndef RVOS_KERNEL_PCPU_H
 #define RVOS_KERNEL_PCPU_H
