@@ -52,6 +52,7 @@ CPU_IS(kstack_top, CPU_KSTACK_TOP);
 CPU_IS(user_sp, CPU_USER_SP);
 CPU_IS(fault_resume, CPU_FAULT_RESUME);
 CPU_IS(fault_cause, CPU_FAULT_CAUSE);
+CPU_IS(hartid, CPU_HARTID);
 
 CTX_IS(ra, CTX_RA);
 CTX_IS(sp, CTX_SP);

@@ -51,6 +51,7 @@
 #define CPU_USER_SP       8
 #define CPU_FAULT_RESUME 16
 #define CPU_FAULT_CAUSE  24
+#define CPU_HARTID       32
 
 /* struct context (<kernel/cpu.h>): what swtch() saves. */
 #define CTX_RA    0

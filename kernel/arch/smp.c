@@ -34,6 +34,9 @@
 
 extern char secondary_start[];
 
+/* The hart being started, for entry.S's late_entry. */
+struct cpu *hart_starting;
+
 /* Why a hart did not join; what smp_boot reports. */
 enum { HART_STARTING = 1, HART_NO_MMU };
 
@@ -74,6 +77,7 @@ static bool hart_start(uint64_t hartid, int id)
 	c->hartid = hartid;
 	c->kstack_top = (uintptr_t)stack + KSTACK_PAGES * PAGE_SIZE;
 	c->start_error = HART_STARTING;
+	hart_starting = c;
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	long err = sbi_hart_start(hartid, (uintptr_t)secondary_start, (uintptr_t)c);
 	if (err) {
