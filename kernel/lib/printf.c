@@ -10,7 +10,7 @@
 #include <kernel/dev.h>
 #include <kernel/panic.h>
 
-static struct spinlock print_lock = SPINLOCK_INIT("print");
+static struct spinlock print_lock = SPINLOCK_INIT("print", LOCK_RANK_PRINT);
 volatile uint32_t panicking;
 
 static void put(char c, void *arg)

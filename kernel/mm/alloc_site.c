@@ -4,7 +4,7 @@
 #include <kernel/spinlock.h>
 
 /* Serialises the readers; the writers hold heap.lock (alloc_site.h). */
-static struct spinlock site_lock = SPINLOCK_INIT("alloc_site");
+static struct spinlock site_lock = SPINLOCK_INIT("alloc_site", LOCK_RANK_ALLOC_SITE);
 
 /* Top n sites by live bytes, by selection: O(sites * n), n is small. */
 size_t alloc_site_top(struct alloc_site *out, size_t n)
