@@ -53,26 +53,27 @@ static const void *print_ctx(void)
 	return c->proc ? (const void *)c->proc : (const void *)c;
 }
 
-/* May the caller give up the hart while it waits (a process holding no
- * lock)? Caller has interrupts on or off, but holds nothing of its own. */
+/* May the caller give up the hart while it waits: a process with
+ * interrupts on (so holding no lock, and not in an interrupt handler)? */
 static bool print_can_yield(void)
 {
+	bool on = intr_get();
 	push_off();
-	struct cpu *c = this_cpu();
-	bool can = c->proc && c->noff == 1;
+	bool can = on && this_cpu()->proc;
 	pop_off();
 	return can;
 }
 
 /* May ctx (waiting already or not) print now? Not inside another's
- * line; and a context that just ended a line lets the others waiting go
- * first, or on one hart a thread printing line after line would keep
- * the console from threads that yield to it. Caller holds print_lock. */
-static bool print_turn(const void *ctx, bool waiting)
+ * line; and a context that just ended a line and can yield lets the
+ * others waiting go first, or on one hart a thread printing line after
+ * line would keep the console from threads that yield to it (one that
+ * cannot yield would only spin while they wait). Caller holds print_lock. */
+static bool print_turn(const void *ctx, bool can_yield, bool waiting)
 {
 	if (line_owner)
 		return line_owner == ctx;
-	return line_last != ctx || line_waiters <= (waiting ? 1 : 0);
+	return line_last != ctx || !can_yield || line_waiters <= (waiting ? 1 : 0);
 }
 
 /* Take print_lock when it is the caller's turn (print_turn), or once it
@@ -89,7 +90,7 @@ static const void *print_begin(void)
 
 	spin_lock(&print_lock);
 	const void *me = print_ctx();   /* a process stays itself across yield */
-	while (!print_turn(me, waiting)) {
+	while (!print_turn(me, yield_ok, waiting)) {
 		if (!waiting) {
 			waiting = true;
 			line_waiters++;
