@@ -22,9 +22,11 @@
 
 /* How long output waits for another context's line to end: long enough
  * for a preempted owner to get a hart back (a few 10 ms ticks) when the
- * waiter can yield to it; without a yield only an owner running on
- * another hart can end it, within microseconds. */
-#define LINE_WAIT_MS   50
+ * waiter can yield to it, and for a host running QEMU's harts as threads
+ * to stall the owner's hart a while (50 ms broke lines at 4 harts on a
+ * busy 2-core host); without a yield only an owner running on another
+ * hart can end it, within microseconds. */
+#define LINE_WAIT_MS   200
 #define LINE_SPIN_MS   1
 
 static struct spinlock print_lock = SPINLOCK_INIT("print", LOCK_RANK_PRINT);
