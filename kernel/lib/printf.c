@@ -20,12 +20,11 @@
 #include <kernel/dev.h>
 #include <kernel/panic.h>
 
-/* How long output waits for another context's line to end: long enough
- * for a preempted owner to get a hart back (a few 10 ms ticks) when the
- * waiter can yield to it, and for a host running QEMU's harts as threads
- * to stall the owner's hart a while (50 ms broke lines at 4 harts on a
- * busy 2-core host); without a yield only an owner running on another
- * hart can end it, within microseconds. */
+/* How long output waits for another context's line to end: when the
+ * waiter can sleep, long enough for a preempted owner to get a hart back
+ * (a few 10 ms ticks) and for a busy host to stall the QEMU thread of the
+ * owner's hart a while; when it cannot, only an owner running on
+ * another hart can end the line, within microseconds. */
 #define LINE_WAIT_MS   200
 #define LINE_SPIN_MS   1
 
@@ -55,9 +54,9 @@ static const void *print_ctx(void)
 	return c->proc ? (const void *)c->proc : (const void *)c;
 }
 
-/* May the caller give up the hart while it waits: a process with
- * interrupts on (so holding no lock, and not in an interrupt handler)? */
-static bool print_can_yield(void)
+/* May the caller sleep while it waits: a process with interrupts on (so
+ * holding no lock, and not in an interrupt handler)? */
+static bool print_can_sleep(void)
 {
 	bool on = intr_get();
 	push_off();
@@ -67,32 +66,34 @@ static bool print_can_yield(void)
 }
 
 /* May ctx (waiting already or not) print now? Not inside another's
- * line; and a context that just ended a line and can yield lets the
- * others waiting go first, or on one hart a thread printing line after
- * line would keep the console from threads that yield to it (one that
- * cannot yield would only spin while they wait). Caller holds print_lock. */
-static bool print_turn(const void *ctx, bool can_yield, bool waiting)
+ * line; and a context that just ended a line and can sleep lets the
+ * others waiting go first, or a thread printing line after line would
+ * keep the console from threads that sleep while they wait (one that
+ * cannot sleep would only spin meanwhile). Caller holds print_lock. */
+static bool print_turn(const void *ctx, bool can_sleep, bool waiting)
 {
 	if (line_owner)
 		return line_owner == ctx;
-	return line_last != ctx || !can_yield || line_waiters <= (waiting ? 1 : 0);
+	return line_last != ctx || !can_sleep || line_waiters <= (waiting ? 1 : 0);
 }
 
 /* Take print_lock when it is the caller's turn (print_turn), or once it
  * waited long enough: then it ends the other's line itself, so its own
- * output starts a line of its own. Waits yielding when it may. Returns
- * the caller's context. */
+ * output starts a line of its own. Waits sleeping a tick at a time when
+ * it may: a waiter that yielded instead, busy on an otherwise idle hart,
+ * kept the owner's hart from running (lines broke at 4 harts on a busy
+ * host). Returns the caller's context. */
 static const void *print_begin(void)
 {
-	bool yield_ok = print_can_yield();
+	bool sleep_ok = print_can_sleep();
 	uint64_t limit = timer_timebase() / 1000 *
-			 (yield_ok ? LINE_WAIT_MS : LINE_SPIN_MS);
+			 (sleep_ok ? LINE_WAIT_MS : LINE_SPIN_MS);
 	uint64_t start = rdtime();
 	bool waiting = false;
 
 	spin_lock(&print_lock);
-	const void *me = print_ctx();   /* a process stays itself across yield */
-	while (!print_turn(me, yield_ok, waiting)) {
+	const void *me = print_ctx();   /* a process stays itself across sleep */
+	while (!print_turn(me, sleep_ok, waiting)) {
 		if (!waiting) {
 			waiting = true;
 			line_waiters++;
@@ -104,8 +105,8 @@ static const void *print_begin(void)
 			break;
 		}
 		spin_unlock(&print_lock);
-		if (yield_ok)
-			yield();
+		if (sleep_ok)
+			proc_sleep_ms(1);
 		panic_check();   /* the owner may have stopped for a panic */
 		spin_lock(&print_lock);
 	}
