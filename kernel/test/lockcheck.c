@@ -13,13 +13,11 @@
 
 bool lock_check_on = true;
 
-/* spin_lock is about to spin for l, interrupts off. */
+/* spin_lock is about to spin for l, interrupts off, checker on. */
 void lock_check_acquire(struct spinlock *l)
 {
 	struct cpu *c = this_cpu();
 
-	if (!lock_check_on)
-		return;
 	if (l->rank == LOCK_RANK_NONE)
 		panic("lock order: %s has no rank (lockrank.h)", l->name);
 	if (c->nheld > 0) {
@@ -33,8 +31,9 @@ void lock_check_acquire(struct spinlock *l)
 	c->held[c->nheld++] = l;
 }
 
-/* spin_unlock lets go of l: drop it from the stack, wherever it is (not
- * there if it was taken while the checker was off). */
+/* spin_unlock lets go of l, this hart holding some checked lock: drop
+ * l from the stack, wherever it is (not there if it was taken while the
+ * checker was off). */
 void lock_check_release(struct spinlock *l)
 {
 	struct cpu *c = this_cpu();
