@@ -49,7 +49,9 @@ KASM := $(filter-out kernel/test/%,$(wildcard kernel/*/*.S))
 KOBJ := $(patsubst %,$(B)/%.o,$(KSRC) $(KASM))
 TSRC := $(wildcard kernel/test/*.c)
 TOBJ := $(patsubst %,$(B)/%.o,$(TSRC)) $(B)/kernel/test/progs_blob.S.o
-TKOBJ := $(filter-out $(B)/kernel/proc/progs_blob.S.o,$(KOBJ)) $(TOBJ)
+# The test kernel's spinlock.c carries the lock-order checker (LOCK_CHECK).
+TKOBJ := $(filter-out $(B)/kernel/proc/progs_blob.S.o $(B)/kernel/arch/spinlock.c.o,$(KOBJ)) \
+         $(B)/kernel/arch/spinlock.check.o $(TOBJ)
 
 KERNEL_ELF := $(if $(filter test,$(KERNEL)),$(B)/kernel-test.elf,$(B)/kernel.elf)
 
@@ -70,6 +72,11 @@ $(B)/kernel/test/progs_blob.S.o: kernel/proc/progs_blob.S $(USER_TEST_ARCHIVE) |
 	@mkdir -p $(dir $@)
 	@echo "  AS      $< (test archive)"
 	$(Q)$(CC) $(CFLAGS) -DPROGS_ARCHIVE='"$(USER_TEST_ARCHIVE)"' -c $< -o $@
+
+$(B)/kernel/arch/spinlock.check.o: kernel/arch/spinlock.c | deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (lock check)"
+	$(Q)$(CC) $(CFLAGS) -DLOCK_CHECK -c $< -o $@
 
 # Host unit tests of kernel code under ASan/UBSan.
 include tools/testing/host/proc.mk
@@ -190,4 +197,4 @@ help:
 	@echo "  make clean      remove build/"
 	@echo "variables: MEM=$(MEM) CPUS=$(CPUS) BOOTARGS='$(BOOTARGS)' GDBPORT=$(GDBPORT) JOBS=$(JOBS) KERNEL=$(KERNEL) CROSS=$(CROSS)"
 
--include $(KOBJ:.o=.d) $(TOBJ:.o=.d)
+-include $(KOBJ:.o=.d) $(TOBJ:.o=.d) $(B)/kernel/arch/spinlock.check.d

@@ -8,6 +8,7 @@
 #define RVOS_KERNEL_CPU_H
 
 #include <kernel/types.h>
+#include <kernel/lockrank.h>
 
 struct proc;
 
@@ -36,6 +37,10 @@ struct cpu {
 	struct context sched_ctx;  /* the scheduler loop, swtch()ed to */
 	uint64_t idle_ticks;     /* ticks with nothing to run */
 	uint64_t ticks;          /* timer interrupts taken on this hart */
+	/* The test kernel's lock-order checker (kernel/test/lockcheck.c):
+	 * the locks this hart holds, in the order taken. */
+	struct spinlock *held[LOCK_HELD_MAX];
+	int nheld;
 };
 
 #ifdef __riscv

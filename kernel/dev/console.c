@@ -17,7 +17,7 @@
 #include <kernel/proc.h>
 #include <kernel/job.h>
 
-static struct spinlock rx_lock = SPINLOCK_INIT("console_rx");
+static struct spinlock rx_lock = SPINLOCK_INIT("console_rx", LOCK_RANK_CONSOLE_RX);
 static char rx_buf[CONSOLE_RX_SIZE];
 static uint32_t rx_head, rx_tail;     /* read at head, write at tail */
 static bool rx_irq;                   /* input by interrupt (else polled) */

@@ -18,7 +18,7 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 
-struct spinlock ipc_lock = SPINLOCK_INIT("ipc");
+struct spinlock ipc_lock = SPINLOCK_INIT("ipc", LOCK_RANK_IPC);
 
 /* The channel object holding e (end[0] comes first). */
 static struct chan *chan_of(struct chan_end *e)

@@ -1,5 +1,6 @@
 /* Inside kernel/ipc: endpoints, messages and the functions that need
- * ipc_lock held. Nothing outside kernel/ipc includes this. */
+ * ipc_lock held. Nothing outside kernel/ipc includes this but a ktest
+ * that needs ipc_lock (kernel/test/lockcheck_ktest.c). */
 #ifndef RVOS_KERNEL_IPC_INTERNAL_H
 #define RVOS_KERNEL_IPC_INTERNAL_H
 

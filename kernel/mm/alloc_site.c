@@ -5,7 +5,7 @@
 #include <lib/string.h>
 
 /* Serialises the readers; the writers hold heap.lock (alloc_site.h). */
-static struct spinlock site_lock = SPINLOCK_INIT("alloc_site");
+static struct spinlock site_lock = SPINLOCK_INIT("alloc_site", LOCK_RANK_ALLOC_SITE);
 
 /* Sum of one counter's per-hart slots. */
 static uint64_t site_sum(const uint64_t ctr[NCPU])

@@ -8,7 +8,7 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 
-struct heap_state heap = { .lock = SPINLOCK_INIT("heap") };
+struct heap_state heap = { .lock = SPINLOCK_INIT("heap", LOCK_RANK_HEAP) };
 
 /* Set bit g of map. */
 static void heap_bit_set(uint64_t *map, size_t g)

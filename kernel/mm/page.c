@@ -6,7 +6,7 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 
-struct page_alloc_state pg = { .lock = SPINLOCK_INIT("page") };
+struct page_alloc_state pg = { .lock = SPINLOCK_INIT("page", LOCK_RANK_PAGE) };
 
 /* Index of the page at p, -1 if p is unaligned or outside RAM. */
 long page_index(const void *p)

@@ -13,7 +13,7 @@ static const char *const tag_static_names[TAG_NR_STATIC] = {
 
 /* Invariant: slots [0, tag_nr) are in use; tag_nr only grows until
  * tag_init(). Protected by tag_lock. */
-static struct spinlock tag_lock = SPINLOCK_INIT("tag");
+static struct spinlock tag_lock = SPINLOCK_INIT("tag", LOCK_RANK_TAG);
 struct tag_row tag_table[TAG_MAX];     /* tag_internal.h's inline charging writes it */
 struct tag_cpu tag_cpu[TAG_MAX][NCPU]; /* ... and these, each hart its own */
 int tag_nr;                            /* published as tag_internal.h says */

@@ -19,7 +19,7 @@
 #include <uapi/errno.h>
 #include <uapi/wait.h>
 
-struct spinlock proc_lock = SPINLOCK_INIT("proc");
+struct spinlock proc_lock = SPINLOCK_INIT("proc", LOCK_RANK_PROC);
 struct proc *proc_table;     /* PROC_MAX slots, on the heap under SCHD */
 
 static pid_t next_pid = 1;              /* guarded by proc_lock */

@@ -184,7 +184,7 @@ void sched(void)
 	struct proc *p = c->proc;
 
 	if (!spin_held(&proc_lock) || c->noff != 1)
-		panic("sched: proc_lock held %d, locks %d", spin_held(&proc_lock), c->noff);
+		spin_panic_sleep(&proc_lock);
 	if (p->state == P_RUNNING)
 		panic("sched: %s still running", p->name);
 	bool intena = c->intena;   /* belongs to this process, not the hart */

@@ -140,6 +140,20 @@ static void kb_pages(void)
 	kb_figure("page_alloc_free", kb_ns() - t0, (uint64_t)KB_ROUNDS * KB_BATCH);
 }
 
+/* spin_lock+spin_unlock pairs of proc_lock, uncontended: the floor under
+ * every locked operation. make bench boots with lockcheck=off; booted
+ * without it, the difference is the lock-order checker's cost. */
+static void kb_spin(void)
+{
+	uint64_t t0 = kb_ns();
+
+	for (int i = 0; i < KB_ROUNDS * KB_BATCH; i++) {
+		spin_lock(&proc_lock);
+		spin_unlock(&proc_lock);
+	}
+	kb_figure("spin_lock_unlock", kb_ns() - t0, (uint64_t)KB_ROUNDS * KB_BATCH);
+}
+
 /* A process slot that never runs, holding n more single pages (USER),
  * as a process that grew n pages would; NULL if memory ran out. */
 static struct proc *kb_fake_proc(const char *name, long n)
@@ -254,6 +268,7 @@ void kbench_main(const char *mode)
 	if (kb_mode != KB_NOACCT)
 		kb_boot_to_prompt();
 	kb_counters();
+	kb_spin();
 	kb_heap();
 	kb_pages();
 	if (kb_mode != KB_NOACCT) {

@@ -1,0 +1,38 @@
+/* Every spinlock of the kernel, in the order they may be taken.
+ *
+ * A hart may take a lock only if its rank is above the rank of every
+ * lock the hart already holds: with one global order no two harts can
+ * each hold a lock the other waits for. The test kernel checks this at
+ * run time (kernel/test/lockcheck.c); docs/smp.md, "Locks and their
+ * order", says which code nests which. Ranks leave gaps for new locks.
+ */
+#ifndef RVOS_KERNEL_LOCKRANK_H
+#define RVOS_KERNEL_LOCKRANK_H
+
+enum lock_rank {
+	LOCK_RANK_NONE = 0,          /* not a valid rank: every lock has one */
+	/* ipc_lock: channel endpoints and queues, handle tables, the
+	 * per-process IPC charges and cap (kernel/ipc) */
+	LOCK_RANK_IPC = 10,
+	/* proc_lock: the process table, the run queue, process states,
+	 * sleep and wakeup, jobs and the console's foreground job */
+	LOCK_RANK_PROC = 20,
+	/* rx_lock: the console input ring and its interrupt mask */
+	LOCK_RANK_CONSOLE_RX = 30,
+	/* heap.lock: the kernel heap's arenas and free lists, and the
+	 * counters of the call-site records (alloc_site.h) */
+	LOCK_RANK_HEAP = 40,
+	/* site_lock: serialises readers of the call-site records */
+	LOCK_RANK_ALLOC_SITE = 50,
+	/* pg.lock: the page allocator, page descriptors and page owners */
+	LOCK_RANK_PAGE = 60,
+	/* tag_lock: registering tags (tag.c) */
+	LOCK_RANK_TAG = 70,
+	/* print_lock: console output, whole kprintf calls and lines */
+	LOCK_RANK_PRINT = 80,
+};
+
+/* Locks one hart may hold at once (the checker's per-hart stack). */
+#define LOCK_HELD_MAX 8
+
+#endif
