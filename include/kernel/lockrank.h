@@ -30,6 +30,9 @@ enum lock_rank {
 	LOCK_RANK_TAG = 70,
 	/* print_lock: console output, whole kprintf calls and lines */
 	LOCK_RANK_PRINT = 80,
+	/* the in-kernel tests' own locks (kernel/test), taken around
+	 * their data only, nothing else taken under them */
+	LOCK_RANK_TEST = 90,
 };
 
 /* Locks one hart may hold at once (the checker's per-hart stack). */

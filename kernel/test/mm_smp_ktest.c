@@ -38,7 +38,7 @@ static struct {
 	struct spinlock lock;           /* guards swap[] */
 	void *swap[SMP_SWAP];
 	int swap_tag[SMP_SWAP];
-} smp = { .lock = SPINLOCK_INIT("mm_smp") };
+} smp = { .lock = SPINLOCK_INIT("mm_smp", LOCK_RANK_TEST) };
 
 /* Next pseudo-random number of a thread's own sequence. */
 static uint32_t smp_rand(uint64_t *seed)
