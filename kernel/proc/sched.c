@@ -75,6 +75,7 @@ static void switch_satp(pagetable_t pt)
 static void switch_to(struct cpu *c, struct context *from, struct proc *p)
 {
 	p->state = P_RUNNING;
+	p->last_cpu = c->id;
 	c->proc = p;
 	switch_satp(p->pagetable);
 	swtch(from, &p->ctx);
