@@ -7,8 +7,8 @@ checks QEMU's exit status, drives gdb in batch mode (in the foreground, or in
 the background while the scenario types), and runs host commands.
 Scenarios run in parallel, each QEMU scenario once per hart count of
 --cpus (`PASS boot [smp4]`); each run prints one PASS/FAIL line as it
-finishes and the last line is always `N passed, N failed`. The format and the workflow
-are described in docs/testing.md.
+finishes and the last line is always `N passed, N failed`. The format
+and the workflow are described in docs/testing.md.
 
 Python 3 standard library only.
 """
