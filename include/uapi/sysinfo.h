@@ -192,8 +192,7 @@ struct si_hart {
 	uint32_t reserved;
 	uint64_t hartid;               /* as the device tree numbers it */
 	uint64_t ticks;                /* timer ticks it took */
-	uint64_t idle_ticks;           /* rounds its scheduler found nothing to run
-					* (one per wakeup from wfi: about a tick) */
+	uint64_t idle_ticks;           /* of those, ticks with nothing to run */
 };
 
 /* The layouts are ABI: a change here must be an append (or a new version). */
