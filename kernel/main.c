@@ -22,6 +22,7 @@
 #include <uapi/wait.h>
 #include <kernel/progs.h>
 #include <kernel/sysinfo.h>
+#include <kernel/smp.h>
 
 #define KIB(x) ((x) >> 10)
 
@@ -215,6 +216,7 @@ void kmain(uint64_t hartid, const void *fdt)
 {
 	struct cpu *c = this_cpu();
 	c->hartid = hartid;
+	c->online = true;
 	trap_init();
 
 	kprintf("\nrvos: booting\n");
@@ -251,6 +253,7 @@ void kmain(uint64_t hartid, const void *fdt)
 	timer_init(platform.timebase);
 	intr_on();
 	kprintf("rvos: interrupts on, tick %d Hz\n", TICK_HZ);
+	smp_boot();
 
 	mm_boot_report();
 	if (kthread_start("init", init_thread, NULL) < 0)

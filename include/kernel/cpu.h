@@ -29,6 +29,7 @@ struct cpu {
 	uint64_t hartid;
 	int id;                  /* index in cpus[]: 0 is the boot hart */
 	bool online;             /* joined the scheduler (smp.c) */
+	int start_error;         /* smp.c: why a started hart did not join */
 	int noff;                /* depth of push_off nesting */
 	bool intena;             /* were interrupts on before push_off? */
 	struct proc *proc;       /* process running on this hart, or NULL */
@@ -37,6 +38,7 @@ struct cpu {
 	uint64_t ticks;          /* timer interrupts taken on this hart */
 };
 
+#ifdef __riscv
 /* This hart's state. Valid only in the kernel. */
 static inline struct cpu *this_cpu(void)
 {
@@ -44,6 +46,10 @@ static inline struct cpu *this_cpu(void)
 	__asm__ volatile("mv %0, tp" : "=r"(c));
 	return c;
 }
+#else
+/* Host builds of kernel code (tools/testing/host/shim.c) pick the hart. */
+struct cpu *this_cpu(void);
+#endif
 
 extern struct cpu cpus[];
 

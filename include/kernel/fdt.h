@@ -9,7 +9,7 @@
 #define FDT_MAX_RESERVED 16         /* more: the tree is refused */
 #define FDT_MAX_RAM      8          /* /memory ranges kept (one per NUMA node) */
 #define FDT_MAX_PLICS    8          /* PLICs looked at (one per socket) */
-#define FDT_MAX_HARTS    NCPU
+#define FDT_MAX_HARTS    32         /* hart ids kept (NCPU of them run) */
 #define BOOTARGS_MAX     1024       /* longest command line taken, with its NUL */
 
 struct mem_range {

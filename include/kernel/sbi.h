@@ -14,5 +14,11 @@ void sbi_set_timer(uint64_t stime);          /* TIME extension */
 void sbi_console_putchar(int c);             /* legacy: early console */
 void sbi_system_off(bool failed);            /* SRST; returns if it cannot */
 long sbi_spec_version(void);
+bool sbi_probe(long ext);                    /* extension implemented? */
+bool sbi_has_hsm(void);                      /* hart state management */
+bool sbi_has_ipi(void);
+long sbi_hart_start(uint64_t hartid, uintptr_t start, uintptr_t opaque);
+void sbi_hart_stop(void);                    /* this hart, for good */
+void sbi_send_ipi(uint64_t hartid);          /* supervisor software irq */
 
 #endif

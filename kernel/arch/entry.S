@@ -1,6 +1,7 @@
 /* Kernel entry from OpenSBI (fw_dynamic): S-mode, MMU off,
  * a0 = hart id, a1 = physical address of the device tree blob. */
 #include <kernel/param.h>
+#include "asm_offsets.h"
 
 	.section .text.entry
 	.globl _start
@@ -20,6 +21,19 @@ _start:
 	call kmain
 3:	wfi
 	j 3b
+
+/* Every other hart, started by smp_boot() through SBI HSM: S-mode, MMU
+ * off, a0 = hart id, a1 = its struct cpu, whose kstack_top holds the top
+ * of the stack smp_boot() gave it. */
+	.globl secondary_start
+secondary_start:
+	mv tp, a1
+	ld sp, CPU_KSTACK_TOP(tp)
+	li s0, 0
+	csrw sscratch, zero
+	call smp_hart_main
+4:	wfi
+	j 4b
 
 	.section .bss.stack
 	.balign 16

@@ -17,8 +17,12 @@
 #include <kernel/vm.h>
 #include <kernel/bootargs.h>
 #include <lib/string.h>
+#include <kernel/smp.h>
+#include <kernel/timer.h>
+#include <kernel/param.h>
 
 #define BACKTRACE_MAX 32
+#define PANIC_STOP_MS 100     /* how long to wait for the other harts */
 
 /* Print addr as "0x... name+0xoff". */
 static void print_sym(uintptr_t addr)
@@ -84,14 +88,41 @@ void backtrace_from(uintptr_t fp, uintptr_t trap_ra, uintptr_t pc_fn, int depth)
 	}
 }
 
-/* Common start of every panic: one report at a time, nested ones stop. */
-static void panic_begin(void)
+static volatile uint32_t parked;     /* harts stopped by panic_park */
+
+void panic_park(void)
 {
 	intr_off();
-	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST)) {
+	csr_write(sie, 0);
+	__atomic_fetch_add(&parked, 1, __ATOMIC_RELEASE);
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+/* Common start of every panic: one report at a time. The first hart to
+ * panic reports; it stops the others first (an IPI each, then up to
+ * PANIC_STOP_MS for them to park), so no other output cuts its report.
+ * Another hart that panics meanwhile parks; the same hart panicking again
+ * stops at once. */
+static void panic_begin(void)
+{
+	uint32_t me = (uint32_t)cpu_id() + 1, was = 0;
+
+	intr_off();
+	if (!__atomic_compare_exchange_n(&panicking, &was, me, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST)) {
+		if (was != me)
+			panic_park();
 		kprintf("panic: nested panic\n");
 		power_fail(PANIC_EXIT_STATUS);
 	}
+	for (int i = 0; i < NCPU; i++)
+		if (cpus[i].online && i != cpu_id())
+			smp_kick(i);
+	uint64_t deadline = timer_ms() + PANIC_STOP_MS;
+	while (__atomic_load_n(&parked, __ATOMIC_ACQUIRE) < (uint32_t)ncpu_online - 1 &&
+	       timer_ms() < deadline)
+		;
 }
 
 /* End a panic report: exit QEMU, or with panic=halt stop this hart for
@@ -142,7 +173,7 @@ void panic(const char *fmt, ...)
 	for (int i = 4; i < 31; i++)
 		if (i != 7 && i != 8)
 			now.x[i] = 0;
-	kprintf("cause: panic() called from ");
+	kprintf("hart %lu (cpu %d); cause: panic() called from ", this_cpu()->hartid, cpu_id());
 	print_sym((uintptr_t)__builtin_return_address(0) - 2);
 	kprintf("registers (callee-saved only are meaningful):\n");
 	trap_dump(&now);

@@ -7,6 +7,11 @@
 #define SBI_BASE_PROBE_EXTENSION  3
 #define SBI_EXT_TIME     0x54494D45   /* "TIME" */
 #define SBI_TIME_SET_TIMER        0
+#define SBI_EXT_IPI      0x735049     /* "sPI" */
+#define SBI_IPI_SEND_IPI          0
+#define SBI_EXT_HSM      0x48534D     /* "HSM" */
+#define SBI_HSM_HART_START        0
+#define SBI_HSM_HART_STOP         1
 #define SBI_EXT_SRST     0x53525354   /* "SRST" */
 #define SBI_SRST_SYSTEM_RESET     0
 #define SBI_SRST_SHUTDOWN  0          /* reset type */
@@ -44,7 +49,7 @@ void sbi_console_putchar(int c)
 }
 
 /* True when OpenSBI implements extension ext. */
-static bool sbi_probe(long ext)
+bool sbi_probe(long ext)
 {
 	struct sbiret r = sbi_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, ext, 0, 0);
 	return r.error == 0 && r.value != 0;
@@ -68,4 +73,28 @@ void sbi_system_off(bool failed)
 			 failed ? SBI_SRST_FAILURE : SBI_SRST_NO_REASON, 0);
 	else
 		sbi_call(SBI_LEGACY_SHUTDOWN, 0, 0, 0, 0);
+}
+
+/* Start hart hartid at physical address start in S-mode, MMU off, with
+ * a0 = hartid and a1 = opaque (HSM): 0 or a negative SBI error. The
+ * hart is only asked to start; it runs once this returns. */
+long sbi_hart_start(uint64_t hartid, uintptr_t start, uintptr_t opaque)
+{
+	return sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, (long)hartid, (long)start,
+			(long)opaque).error;
+}
+
+/* Stop the calling hart for good (HSM); returns only on failure. */
+void sbi_hart_stop(void)
+{
+	sbi_call(SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0, 0);
+}
+
+bool sbi_has_hsm(void) { return sbi_probe(SBI_EXT_HSM); }
+bool sbi_has_ipi(void) { return sbi_probe(SBI_EXT_IPI); }
+
+/* Raise a supervisor software interrupt on hart hartid. */
+void sbi_send_ipi(uint64_t hartid)
+{
+	sbi_call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, (long)hartid, 0);
 }

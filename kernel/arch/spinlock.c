@@ -3,6 +3,7 @@
 #include <kernel/cpu.h>
 #include <kernel/riscv.h>
 #include <kernel/printf.h>
+#include <kernel/panic.h>
 
 /* Take l, spinning; interrupts stay off on this hart until released. */
 void spin_lock(struct spinlock *l)
@@ -11,7 +12,7 @@ void spin_lock(struct spinlock *l)
 	if (spin_held(l))
 		panic("spin_lock: %s already held by this hart", l->name);
 	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-		;
+		panic_check();     /* the holder may have stopped for a panic */
 	l->owner = this_cpu();
 }
 

@@ -10,11 +10,18 @@ static uint64_t timebase;        /* time CSR frequency, Hz */
 static uint64_t interval;        /* time units per tick */
 static volatile uint64_t ticks;  /* boot hart's ticks: the system clock */
 
-/* Arm the first tick and enable timer interrupts on this hart. */
+/* Learn the clock's rate and start ticking on the boot hart. */
 void timer_init(uint64_t timebase_hz)
 {
 	timebase = timebase_hz;
 	interval = timebase_hz / TICK_HZ;
+	timer_start_hart();
+}
+
+/* Arm this hart's first tick and enable its timer interrupts: every
+ * hart preempts on its own tick; only the boot hart's counts time. */
+void timer_start_hart(void)
+{
 	sbi_set_timer(rdtime() + interval);
 	csr_set(sie, SIE_STIE);
 }

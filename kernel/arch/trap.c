@@ -11,6 +11,7 @@
 #include <kernel/syscall.h>
 #include <kernel/fp.h>
 #include <kernel/uvm.h>
+#include <kernel/smp.h>
 #include <uapi/wait.h>
 
 extern char trap_entry[];
@@ -206,7 +207,7 @@ static void trap_interrupt(struct trapframe *tf)
 			trap_external();
 			break;
 		case IRQ_S_SOFT:
-			csr_clear(sip, SIE_SSIE);
+			smp_ipi();
 			break;
 		default:
 			panic_trap(tf, "unexpected interrupt");

@@ -101,6 +101,11 @@ trap_return:
 	addi t1, sp, TF_SIZE
 	sd t1, CPU_KSTACK_TOP(tp)
 	csrw sscratch, tp
+	ld tp, TF_TP(sp)                /* the user's */
+	/* back to the kernel: tp stays as it is, this hart's struct cpu.
+	 * The frame's tp is the hart the trap came in on: the interrupted
+	 * context may have been switched out meanwhile (a tick's yield)
+	 * and is resuming on another hart (docs/smp.md). */
 3:	ld s1, TF_S1(sp)
 	ld s2, TF_S2(sp)
 	ld s3, TF_S3(sp)
@@ -112,7 +117,6 @@ trap_return:
 	ld s9, TF_S9(sp)
 	ld s10, TF_S10(sp)
 	ld s11, TF_S11(sp)
-	ld tp, TF_TP(sp)
 	j restore_caller
 
 /* A system call: trap_syscall(tf) runs it and leaves with interrupts

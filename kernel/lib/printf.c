@@ -21,6 +21,7 @@ static void put(char c, void *arg)
 
 int vkprintf(const char *fmt, va_list ap)
 {
+	panic_check();      /* another hart's panic: stop here, print nothing */
 	bool lock = !panicking;
 	if (lock)
 		spin_lock(&print_lock);
@@ -42,6 +43,7 @@ int kprintf(const char *fmt, ...)
 /* Write n raw bytes as one piece of output (user console writes). */
 void kputs_n(const char *s, size_t n)
 {
+	panic_check();
 	spin_lock(&print_lock);
 	console_write(s, n);
 	spin_unlock(&print_lock);

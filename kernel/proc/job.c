@@ -73,12 +73,7 @@ static int job_kill_locked(pid_t job, int cause)
 		    (job != JOB_ALL && p->job != job))
 			continue;
 		n++;
-		if (p->killed)
-			continue;
-		p->killed = true;
-		p->kill_cause = cause;
-		if (p->state == P_SLEEPING)
-			proc_set_runnable(p);    /* its sleep loop sees killed */
+		proc_kill_locked(p, cause);
 	}
 	return n;
 }

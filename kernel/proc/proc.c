@@ -285,14 +285,22 @@ int proc_kill(pid_t pid)
 		r = -ESRCH;
 	else if (p->kthread)
 		r = -EPERM;
-	else if (!p->killed) {
-		p->killed = true;
-		p->kill_cause = KILL_REQUESTED;
-		if (p->state == P_SLEEPING)
-			proc_set_runnable(p);    /* its sleep loop sees killed */
-	}
+	else
+		proc_kill_locked(p, KILL_REQUESTED);
 	spin_unlock(&proc_lock);
 	return r;
+}
+
+void proc_kill_locked(struct proc *p, int cause)
+{
+	if (p->killed)
+		return;
+	p->killed = true;
+	p->kill_cause = cause;
+	if (p->state == P_SLEEPING)
+		proc_set_runnable(p);    /* its sleep loop sees killed */
+	else
+		proc_kick_locked(p);     /* running on another hart: tell it now */
 }
 
 bool proc_snapshot(int slot, struct proc *out)

@@ -17,6 +17,12 @@ void proc_ready(struct proc *p);
  * way into that state); finish a switch on the side that resumed (frees
  * an ended process nobody waits for). */
 void proc_set_runnable(struct proc *p);
+void proc_kick_locked(struct proc *p);   /* IPI its hart: it was killed */
+
+/* Mark p killed with cause (once: a first cause stays) and make it see
+ * that soon: woken if asleep, its hart interrupted if it runs on another.
+ * Caller holds proc_lock. */
+void proc_kill_locked(struct proc *p, int cause);
 void sched_finish(void);
 
 /* Free every page p's pid holds and its slot; caller holds proc_lock

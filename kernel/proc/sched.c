@@ -1,12 +1,16 @@
-/* The scheduler: round-robin over a run queue, preempted by the timer
- * every tick (TICK_HZ, 10 ms), idle in wfi.
+/* The scheduler: one run queue for every hart, round-robin, preempted by
+ * each hart's timer every tick (TICK_HZ, 10 ms), idle harts in wfi.
  *
- * A process that gives up the hart (sched) switches straight to the
- * process at the head of the run queue: one swtch, one satp write. Only
- * when nothing is runnable does it switch to the hart's scheduler loop,
- * which runs on the boot stack and waits in wfi. proc_lock is held across
- * every swtch, in both directions (as in xv6): whoever switches takes it,
- * whoever resumes releases it, after sched_finish.
+ * A process that gives up its hart (sched) switches straight to the
+ * first process on the run queue that may run there: one swtch, one
+ * satp write. Only when there is none does it switch to the hart's
+ * scheduler loop, which waits in wfi until an IPI or an interrupt.
+ * proc_lock is held across every swtch, in both directions (as in xv6):
+ * whoever switches takes it, whoever resumes releases it, after
+ * sched_finish. So a process that has made itself runnable (or been
+ * woken) while it is still switching out on one hart cannot be taken by
+ * another: that hart needs proc_lock, which is let go only once the
+ * swtch has saved every register of the process (docs/smp.md).
  */
 #include <kernel/proc.h>
 #include "proc_internal.h"
@@ -15,6 +19,7 @@
 #include <kernel/riscv.h>
 #include <kernel/timer.h>
 #include <kernel/printf.h>
+#include <kernel/smp.h>
 #include <uapi/errno.h>
 
 extern struct spinlock proc_lock;
@@ -32,8 +37,32 @@ static struct proc *runq_head, *runq_tail;
  * free (across the swtch), so one pointer serves every hart. */
 static struct proc *reap_next;
 
-/* Make p runnable at the tail of the run queue; caller holds proc_lock. */
-void proc_set_runnable(struct proc *p)
+/* Harts waiting in their scheduler loop, a bit per cpus[] index: a hart
+ * sets its bit before it waits; whoever makes a process runnable takes
+ * one idle hart's bit and sends it an IPI. Guarded by proc_lock. */
+static uint32_t idle_harts;
+
+/* p just became runnable: wake an idle hart that may run it, if any.
+ * This hart itself when it is the idle one (an interrupt taken in its
+ * scheduler loop): it looks at the queue on the way out. */
+static void wake_idle_hart(struct proc *p)
+{
+	uint32_t may = idle_harts;
+	if (p->pin_cpu >= 0)
+		may &= 1u << p->pin_cpu;
+	if (!may)
+		return;
+	int id = cpu_id();
+	if (!(may & (1u << id)))
+		for (id = 0; !(may & (1u << id)); id++)
+			;
+	idle_harts &= ~(1u << id);
+	smp_kick(id);
+}
+
+/* Queue p at the tail, RUNNABLE; wake an idle hart for it if kick.
+ * Caller holds proc_lock. */
+static void runq_add(struct proc *p, bool kick)
 {
 	if (p->state == P_RUNNABLE)
 		panic("proc_set_runnable: %s already queued", p->name);
@@ -44,19 +73,43 @@ void proc_set_runnable(struct proc *p)
 	else
 		runq_head = p;
 	runq_tail = p;
+	if (kick && idle_harts)
+		wake_idle_hart(p);
 }
 
-/* Take the head of the run queue, or NULL; caller holds proc_lock. */
-static struct proc *runq_pop(void)
+/* Make p runnable at the tail of the run queue; caller holds proc_lock. */
+void proc_set_runnable(struct proc *p)
 {
-	struct proc *p = runq_head;
-	if (p) {
+	runq_add(p, true);
+}
+
+/* Take the first process on the run queue that may run on hart c (one
+ * pinned elsewhere waits for its own), or NULL; caller holds proc_lock. */
+static struct proc *runq_pop(struct cpu *c)
+{
+	struct proc *p, *prev = NULL;
+
+	for (p = runq_head; p; prev = p, p = p->run_next)
+		if (p->pin_cpu < 0 || p->pin_cpu == c->id)
+			break;
+	if (!p)
+		return NULL;
+	if (prev)
+		prev->run_next = p->run_next;
+	else
 		runq_head = p->run_next;
-		if (!runq_head)
-			runq_tail = NULL;
-		p->run_next = NULL;
-	}
+	if (runq_tail == p)
+		runq_tail = prev;
+	p->run_next = NULL;
 	return p;
+}
+
+/* p is RUNNING on another hart and has something to see (killed): IPI
+ * it there rather than wait for that hart's tick. Caller holds proc_lock. */
+void proc_kick_locked(struct proc *p)
+{
+	if (p->state == P_RUNNING && p->last_cpu >= 0 && p->last_cpu != cpu_id())
+		smp_kick(p->last_cpu);
 }
 
 /* Run in address space pt (NULL: the kernel's). A change costs a TLB
@@ -97,15 +150,22 @@ void scheduler(void)
 
 	c->proc = NULL;
 	for (;;) {
-		intr_on();    /* let devices in between runs */
+		/* Interrupts stay off from the look at the queue to the wfi,
+		 * so an IPI sent in between stays pending and wfi returns at
+		 * once (it wakes for a pending interrupt that sie enables,
+		 * whatever sstatus.SIE says); they are taken just after. */
+		intr_off();
 		spin_lock(&proc_lock);
-		struct proc *p = runq_pop();
+		struct proc *p = runq_pop(c);
 		if (!p) {
+			idle_harts |= 1u << c->id;
 			spin_unlock(&proc_lock);
 			c->idle_ticks++;
 			wfi();
+			intr_on();     /* the IPI, the tick, a device */
 			continue;
 		}
+		idle_harts &= ~(1u << c->id);
 		switch_to(c, &c->sched_ctx, p);
 		/* back with proc_lock held: a process found nothing runnable */
 		switch_satp(NULL);    /* a zombie's page table may be freed next */
@@ -128,7 +188,7 @@ void sched(void)
 	if (p->state == P_RUNNING)
 		panic("sched: %s still running", p->name);
 	bool intena = c->intena;   /* belongs to this process, not the hart */
-	struct proc *next = runq_pop();
+	struct proc *next = runq_pop(c);
 	if (next == p) {
 		p->state = P_RUNNING;    /* it yielded with nobody else to run */
 		return;
@@ -143,10 +203,13 @@ void sched(void)
 	this_cpu()->intena = intena;
 }
 
+/* Give the hart to the next runnable process. With nobody else queued
+ * the caller goes on running here, so no idle hart is woken for it (a
+ * busy hart would otherwise send an IPI every tick for nothing). */
 void yield(void)
 {
 	spin_lock(&proc_lock);
-	proc_set_runnable(proc_current());
+	runq_add(proc_current(), runq_head != NULL);
 	sched();
 	spin_unlock(&proc_lock);
 }

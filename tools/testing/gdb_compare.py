@@ -38,14 +38,16 @@ def console_blocks(text):
 
 
 # gdb output per "@@ NAME" section, without gdb's own notes on the next
-# breakpoint ("Breakpoint 3 at ...", "Breakpoint 3, f (...)", its line).
+# breakpoint ("Breakpoint 3 at ...", "Breakpoint 3, f (...)", its line;
+# with several harts "Thread 2 hit Breakpoint 3, ..." and "[Switching to
+# Thread 1.2]").
 def gdb_sections(text):
     out, name = {}, None
     for line in text.splitlines():
         if line.startswith("@@ "):
             name = line[3:].strip()
             out[name] = []
-        elif re.match(r"Breakpoint \d+[ ,]|\d+\t", line):
+        elif re.match(r"(Thread \d+ hit )?Breakpoint \d+[ ,]|\d+\t|\[Switching to Thread", line):
             continue
         elif name and line.strip():
             out[name].append(line.rstrip())
