@@ -6,6 +6,8 @@ CPUS     ?= 1
 BOOTARGS ?=
 GDBPORT  ?= 1234
 JOBS     ?= 2
+# the hart counts make test runs each QEMU scenario at
+TEST_CPUS ?= 1,4
 # which kernel make qemu, qemu-gdb and gdb use: empty for the shipping
 # kernel, "test" for the test kernel (the in-kernel tests and benchmarks)
 KERNEL   ?=
@@ -157,7 +159,7 @@ gdb: deps
 # and gdb get the test kernel; test_absent.scn checks the shipping one.
 test: kernel test-kernel
 	$(PYTHON) tools/testing/harness.py --jobs $(JOBS) --logdir $(B)/test \
-		--qemu "$(QEMU_BASE)" --kernel $(B)/kernel-test.elf --gdb "$(GDB)" \
+		--qemu "$(QEMU_BASE)" --cpus $(TEST_CPUS) --kernel $(B)/kernel-test.elf --gdb "$(GDB)" \
 		tools/testing/scenarios
 
 # Memory over time: boot the test kernel (the workload runs test

@@ -26,6 +26,7 @@ static struct {
 	int ntags;
 	struct si_proc procs[SI_PROCS_MAX];
 	int nprocs;
+	struct si_harts harts;
 } ms;
 
 /* Send a request on a new channel to sysinfo; the handle or -E*. */
@@ -90,6 +91,8 @@ static int memstat_read(void)
 			memcpy(&ms.tags[ms.ntags++], rec, sizeof(struct si_tag));
 		else if (type == SI_REC_PROC && ms.nprocs < (int)ARRAY_SIZE(ms.procs))
 			memcpy(&ms.procs[ms.nprocs++], rec, sizeof(struct si_proc));
+		else if (type == SI_REC_HART)
+			si_harts_add(&ms.harts, rec);
 	}
 	chan_close(h);
 	procs_sort();
@@ -183,6 +186,7 @@ static int show_summary(void)
 	       (unsigned long)pg->total, (unsigned long)pg->total * kib,
 	       (unsigned long)pg->free, (unsigned long)pg->free * kib,
 	       (unsigned long)pg->kernel, (unsigned long)pg->kernel * kib);
+	si_harts_print(&ms.harts, 1);
 	printf("\n  PID  NAME               PAGES      KiB    LIMIT   IPC_BYTES   IPC_LIMIT\n");
 	for (int i = 0; i < ms.nprocs; i++) {
 		struct si_proc *p = &ms.procs[i];

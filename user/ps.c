@@ -1,6 +1,8 @@
-/* ps: every process and kernel thread, as told by the sysinfo service.
- * Kernel threads are shown [bracketed]; STATE says what a sleeper waits
- * for; CPU is seconds run; MEM is the pages it owns, in KiB. */
+/* ps: every process and kernel thread, as told by the sysinfo service,
+ * after a line saying which harts run. Kernel threads are shown
+ * [bracketed]; STATE says what a sleeper waits for; HART is the hart it
+ * last ran on ('-': never); %CPU is its share of one hart over its
+ * lifetime; CPU is seconds run; MEM is the pages it owns, in KiB. */
 #include <rvos.h>
 #include <rvos/sysinfo.h>
 
@@ -21,8 +23,26 @@ static void state_text(const struct si_proc *p, char *out, size_t n)
 		snprintf(out, n, "%s", s);
 }
 
-static struct si_proc procs[64];
+/* The HART column: the hart id it last ran on, '-' if it never ran. */
+static void hart_text(const struct si_proc *p, char *out, size_t n)
+{
+	if (p->last_hart < 0)
+		snprintf(out, n, "-");
+	else
+		snprintf(out, n, "%d", p->last_hart);
+}
+
+/* The %CPU column: ticks run per tick lived, in tenths of a percent. */
+static void share_text(const struct si_proc *p, char *out, size_t n)
+{
+	uint64_t lived = p->now_tick > p->start_tick ? p->now_tick - p->start_tick : 0;
+	unsigned long permille = lived ? (unsigned long)(p->cpu_ticks * 1000 / lived) : 0;
+	snprintf(out, n, "%lu.%lu", permille / 10, permille % 10);
+}
+
+static struct si_proc procs[SI_PROCS_MAX];
 static int nprocs;
+static struct si_harts harts;
 
 /* Order the table by pid (insertion sort: a few dozen rows). */
 static void sort_by_pid(void)
@@ -57,9 +77,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	si_reader_init(&rd, h);
-	while ((type = si_read(&rd, &rec)) > 0)
+	while ((type = si_read(&rd, &rec)) > 0) {
 		if (type == SI_REC_PROC && nprocs < (int)ARRAY_SIZE(procs))
 			memcpy(&procs[nprocs++], rec, sizeof(procs[0]));
+		else if (type == SI_REC_HART)
+			si_harts_add(&harts, rec);
+	}
 	chan_close(h);
 	if (type < 0) {
 		printf("ps: reply broken: %s\n", errstr(type));
@@ -70,11 +93,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	sort_by_pid();
-	printf("  PID  PPID  STATE              CPU      MEM  NAME\n");
+	si_harts_print(&harts, 0);
+	printf("  PID  PPID  STATE            HART  %%CPU     CPU      MEM  NAME\n");
 	for (int i = 0; i < nprocs; i++) {
 		const struct si_proc *p = &procs[i];
-		char state[40], name[17], shown[20];
+		char state[40], name[17], shown[20], hart[12], share[12];
 		state_text(p, state, sizeof(state));
+		hart_text(p, hart, sizeof(hart));
+		share_text(p, share, sizeof(share));
 		si_name(name, p->name, sizeof(p->name));
 		if (p->flags & SI_PROC_KTHREAD)
 			snprintf(shown, sizeof(shown), "[%s]", name);
@@ -82,8 +108,8 @@ int main(int argc, char **argv)
 			snprintf(shown, sizeof(shown), "%s", name);
 		unsigned hz = p->tick_hz ? p->tick_hz : 100;
 		unsigned long cs = (unsigned long)(p->cpu_ticks * 100 / hz);
-		printf("%5d %5d  %-16s %3lu.%02lu %7luK  %s\n", p->pid, p->ppid, state,
-		       cs / 100, cs % 100,
+		printf("%5d %5d  %-16s %4s %5s %3lu.%02lu %7luK  %s\n", p->pid, p->ppid, state,
+		       hart, share, cs / 100, cs % 100,
 		       (unsigned long)p->pages * (USER_PAGE_SIZE / 1024), shown);
 	}
 	return 0;

@@ -31,10 +31,11 @@
 					 * more are answered -EBUSY */
 #define SI_TAGS_MAX      64    /* TAG records in a MEMSTAT reply, at most */
 #define SI_PROCS_MAX     64    /* PROC records in a MEMSTAT or PS reply, at most */
+#define SI_HARTS_MAX     32    /* HART records in a MEMSTAT or PS reply, at most */
 
 /* Requests (si_request.kind) and the records each reply holds. */
-#define SI_REQ_MEMSTAT     1   /* HEAP, PAGES, TAG per tag, PROC per process */
-#define SI_REQ_PS          2   /* PROC per process and kernel thread */
+#define SI_REQ_MEMSTAT     1   /* HEAP, PAGES, TAG per tag, PROC per process, HART per hart */
+#define SI_REQ_PS          2   /* PROC per process and kernel thread, HART per hart */
 #define SI_REQ_SITES       3   /* SITE per call site that ever allocated, most bytes first */
 #define SI_REQ_BUDDY       4   /* BUDDY per order: pages, then heap */
 #define SI_REQ_PROC_PAGES  5   /* PROC of pid arg, then PTAG per tag it holds pages of */
@@ -56,6 +57,7 @@ struct si_request {
 #define SI_REC_SITE    6
 #define SI_REC_BUDDY   7
 #define SI_REC_PTAG    8
+#define SI_REC_HART    9
 
 struct si_msg_hdr {
 	uint32_t magic;                /* SYSINFO_MAGIC */
@@ -146,6 +148,11 @@ struct si_proc {
 	uint64_t page_limit;           /* most pages it may own, 0: no cap */
 	uint64_t ipc_bytes;            /* kernel heap charged to it by IPC */
 	uint64_t ipc_limit;            /* most it may be charged, 0: no cap */
+	/* appended (rec_size 112 from here on): */
+	int32_t last_hart;             /* hart id (the device tree's) it last ran on, -1: never */
+	uint32_t reserved;
+	uint64_t now_tick;             /* the system clock when this record was taken:
+					* %CPU = cpu_ticks / (now_tick - start_tick) */
 };
 
 /* One kmalloc call site (struct alloc_site). */
@@ -179,6 +186,15 @@ struct si_ptag {
 	uint64_t pages;
 };
 
+/* One hart that runs, in cpus[] order (the boot hart first). */
+struct si_hart {
+	uint32_t index;                /* its slot in the kernel's cpus[], 0: the boot hart */
+	uint32_t reserved;
+	uint64_t hartid;               /* as the device tree numbers it */
+	uint64_t ticks;                /* timer ticks it took */
+	uint64_t idle_ticks;           /* of those, ticks with nothing to run */
+};
+
 /* The layouts are ABI: a change here must be an append (or a new version). */
 _Static_assert(sizeof(struct si_request) == 16, "si_request layout");
 _Static_assert(sizeof(struct si_msg_hdr) == 16, "si_msg_hdr layout");
@@ -186,9 +202,10 @@ _Static_assert(sizeof(struct si_end) == 16, "si_end layout");
 _Static_assert(sizeof(struct si_heap) == 72, "si_heap layout");
 _Static_assert(sizeof(struct si_pages) == 56, "si_pages layout");
 _Static_assert(sizeof(struct si_tag) == 104, "si_tag layout");
-_Static_assert(sizeof(struct si_proc) == 96, "si_proc layout");
+_Static_assert(sizeof(struct si_proc) == 112, "si_proc layout");
 _Static_assert(sizeof(struct si_site) == 104, "si_site layout");
 _Static_assert(sizeof(struct si_buddy) == 24, "si_buddy layout");
 _Static_assert(sizeof(struct si_ptag) == 16, "si_ptag layout");
+_Static_assert(sizeof(struct si_hart) == 32, "si_hart layout");
 
 #endif

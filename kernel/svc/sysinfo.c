@@ -23,6 +23,7 @@
 /* What <uapi/sysinfo.h> promises clients about reply sizes. */
 _Static_assert(TAG_MAX <= SI_TAGS_MAX, "a MEMSTAT reply has one TAG record per tag slot");
 _Static_assert(PROC_MAX <= SI_PROCS_MAX, "a reply has one PROC record per process slot");
+_Static_assert(NCPU <= SI_HARTS_MAX, "a reply has at most one HART record per cpus[] slot");
 
 #define SYSINFO_CLIENTS  16       /* clients served at once */
 #define SYSINFO_BURST    4        /* requests answered per client per round */

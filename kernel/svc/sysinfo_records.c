@@ -5,7 +5,9 @@
  * proc_snapshot, page_owner_usage, ipc_handle_count,
  * page_owner_count_by_tag; tag_stat_get sums per-hart counters and
  * takes none, include/kernel/tag.h); none is held across
- * another, so the service thread adds no lock-order edges.
+ * another, so the service thread adds no lock-order edges. A hart's
+ * tick counters are read without a lock: each is one aligned word that
+ * only its own hart writes.
  */
 #include "sysinfo_internal.h"
 #include <kernel/heap.h>
@@ -14,6 +16,8 @@
 #include <kernel/alloc_site.h>
 #include <kernel/proc.h>
 #include <kernel/ipc.h>
+#include <kernel/cpu.h>
+#include <kernel/timer.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <kernel/test.h>
@@ -123,6 +127,8 @@ static void si_proc_record(struct si_proc *r, const struct proc *p, int slot)
 	r->tick_hz = TICK_HZ;
 	r->cpu_ticks = p->cpu_ticks;
 	r->start_tick = p->start_tick;
+	r->now_tick = timer_ticks();
+	r->last_hart = p->last_cpu >= 0 ? (int32_t)cpus[p->last_cpu].hartid : -1;
 	size_t limit = 0;
 	long pages = page_owner_usage(p->pid, &limit);
 	r->pages = pages > 0 ? (uint64_t)pages : 0;
@@ -152,6 +158,20 @@ static int si_procs(struct si_stream *st, pid_t pid)
 		n++;
 	}
 	return n;
+}
+
+/* Every hart that runs: the boot hart, whether or not bring-up has
+ * marked it online yet, and every hart that joined the scheduler. */
+static void si_harts(struct si_stream *st)
+{
+	for (int i = 0; i < NCPU; i++) {
+		struct cpu *c = &cpus[i];
+		if (i != 0 && !c->online)
+			continue;
+		struct si_hart r = { .index = (uint32_t)i, .hartid = c->hartid,
+				     .ticks = c->ticks, .idle_ticks = c->idle_ticks };
+		si_put(st, SI_REC_HART, &r, sizeof(r));
+	}
 }
 
 /* Every call site that ever allocated, most live bytes first. */
@@ -248,9 +268,11 @@ void si_answer(struct si_stream *st, const void *buf, size_t len)
 		si_totals(st);
 		si_tags(st);
 		si_procs(st, 0);
+		si_harts(st);
 		break;
 	case SI_REQ_PS:
 		si_procs(st, 0);
+		si_harts(st);
 		break;
 	case SI_REQ_SITES:
 		si_sites(st);

@@ -141,6 +141,7 @@ Usage: rvos-mem [-r]. Sums per-hart counters, if the kernel has them."""
         kib = pg["page_size"] // 1024
         print(f"\nphysical: {pg['total']} pages ({pg['total'] * kib} KiB), {pg['free']} free "
               f"({pg['free'] * kib} KiB), {pg['kernel']} kernel ({pg['kernel'] * kib} KiB)")
+        print_harts(procs.harts(), detail=True)
         print("\n  PID  NAME               PAGES      KiB    LIMIT   IPC_BYTES   IPC_LIMIT")
         ipc_limit = num(symbol("ipc_limit"))
         for p in plist:
@@ -149,6 +150,23 @@ Usage: rvos-mem [-r]. Sums per-hart counters, if the kernel has them."""
             ipc_lim = str(ipc_limit) if ipc_limit and not p["kthread"] else "-"
             print(f"{p['pid']:5}  {p['name']:<16} {p['pages']:7} {p['pages'] * kib:8} "
                   f"{limit:>8} {ipc:>11} {ipc_lim:>11}")
+
+
+# The harts line of mem and ps (user/lib/sysinfo.c si_harts_print); with
+# detail, mem's line per hart.
+def print_harts(harts, detail):
+    ids = " ".join(str(h["hartid"]) for h in harts)
+    print(f"harts: {len(harts)} running (id{'' if len(harts) == 1 else 's'} {ids})")
+    for h in harts if detail else []:
+        idle = h["idle_ticks"] * 100 // h["ticks"] if h["ticks"] else 0
+        print(f"  hart {h['hartid']}: {h['ticks']} ticks, {h['idle_ticks']} idle ({idle}%)")
+
+
+# ps's %CPU: ticks run per tick lived, to a tenth of a percent (user/ps.c).
+def cpu_share(p, now):
+    lived = now - p["start_tick"] if now > p["start_tick"] else 0
+    permille = p["cpu_ticks"] * 1000 // lived if lived else 0
+    return f"{permille // 10}.{permille % 10}"
 
 
 class RvosSites(RvosCommand):
@@ -217,26 +235,29 @@ def describe_briefly(addr, heap, plist):
 
 
 class RvosPs(RvosCommand):
-    """Processes as `ps` shows them, with hart and what each waits on.
-Usage: rvos-ps. HART is the cpu whose proc points at the process ('-': not
-running), as struct proc has no hart field."""
+    """Processes as `ps` shows them, and what each waits on.
+Usage: rvos-ps. HART is the hart each last ran on ('-': never), %CPU its
+share of one hart over its lifetime, as in ps."""
     NAME = "rvos-ps"
 
-    # One line per process, by pid.
+    # The harts line, then one line per process, by pid.
     def run(self, arg):
         pages, heap = mm.Pages(), mm.Heap()
         plist = procs.procs(pages)
-        print("  PID  PPID  STATE              CPU      MEM  HART  NAME              WAITS ON")
+        now = procs.now_tick()
+        print_harts(procs.harts(), detail=False)
+        print("  PID  PPID  STATE            HART  %CPU     CPU      MEM  NAME              WAITS ON")
         for p in plist:
             name = f"[{p['name']}]" if p["kthread"] else p["name"]
             cs = p["cpu_ticks"] * 100 // TICK_HZ
-            hart = "-" if p["hart"] is None else str(p["hart"])
+            hart = "-" if p["last_hart"] is None else str(p["last_hart"])
             waits = ""
             if p["state"] == "P_SLEEPING":
                 waits = f"{p['wchan']:#x} {describe_briefly(p['wchan'], heap, plist)}"
             kib = p["pages"] * PAGE_SIZE // 1024
-            print(f"{p['pid']:5} {p['ppid']:5}  {procs.state_text(p):<16} {cs // 100:3}."
-                  f"{cs % 100:02} {kib:7}K  {hart:<4}  {name:<17} {waits}".rstrip())
+            print(f"{p['pid']:5} {p['ppid']:5}  {procs.state_text(p):<16} {hart:>4} "
+                  f"{cpu_share(p, now):>5} {cs // 100:3}.{cs % 100:02} {kib:7}K  "
+                  f"{name:<17} {waits}".rstrip())
 
 
 class RvosPage(RvosCommand):

@@ -1,5 +1,5 @@
 """The process side of tools/gdb/rvos.py: the process table
-(include/kernel/proc.h), which hart runs what (cpu.h), and a sleeping
+(include/kernel/proc.h), which hart runs what and the harts (cpu.h), and a sleeping
 process's kernel backtrace from the context swtch() saved.
 """
 
@@ -34,6 +34,26 @@ def _hart_of(p, addr):
     return None
 
 
+# The hart id (the device tree's) a process last ran on, or None: never.
+def _last_hart(p):
+    i = num(p, "last_cpu")
+    return None if i < 0 else num(symbol("cpus")[i], "hartid")
+
+
+# The harts that run, as sysinfo's HART records list them: the boot hart
+# (cpus[0]) and every other that joined the scheduler.
+def harts():
+    cpus = symbol("cpus")
+    return [{"index": i, "hartid": num(cpus[i], "hartid"), "ticks": num(cpus[i], "ticks"),
+             "idle_ticks": num(cpus[i], "idle_ticks")}
+            for i in range(array_len(cpus)) if i == 0 or num(cpus[i], "online")]
+
+
+# The system clock: the boot hart's ticks (kernel/arch/timer.c).
+def now_tick():
+    return num(symbol("'timer.c'::ticks"))
+
+
 # The IPC heap charged to a process: p->ipc->bytes, 0 before its first
 # handle (kernel/ipc/handle.c).
 def _ipc_bytes(p):
@@ -63,7 +83,8 @@ def procs(pages):
             "name": chararray(field(p, "name")), "kthread": bool(num(p, "kthread")),
             "wait": cstring(field(p, "wait_what")) if state == "P_SLEEPING" else "",
             "wchan": num(p, "wchan"), "kstack": num(p, "kstack"),
-            "cpu_ticks": num(p, "cpu_ticks"), "pages": pages.owner_pages(pid),
+            "cpu_ticks": num(p, "cpu_ticks"), "start_tick": num(p, "start_tick"),
+            "last_hart": _last_hart(p), "pages": pages.owner_pages(pid),
             "page_limit": pages.owner_limit(pid), "ipc_bytes": _ipc_bytes(p),
             "hart": _hart_of(p, addr), "addr": addr,
             "ra": num(ctx, "ra"), "sp": num(ctx, "sp"), "fp": num(field(ctx, "s")[0]),

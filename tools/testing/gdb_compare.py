@@ -54,19 +54,27 @@ def gdb_sections(text):
     return out
 
 
-# One ps row as (pid, ppid, state, mem, name), CPU left out: a tick can
-# land while the service copies the table. rvos-ps has a HART column
-# before NAME, so NAME is found by the header.
+# One ps row as (pid, ppid, state, hart, mem, name), CPU and %CPU left
+# out: a tick can land while the service copies the table. Columns are
+# found by the header (rvos-ps adds WAITS ON after NAME).
 def ps_rows(lines):
-    if not lines:
+    head = [i for i, line in enumerate(lines) if line.split()[:1] == ["PID"]]
+    if not head:
         return []
-    name = lines[0].split().index("NAME")
+    cols = lines[head[0]].split()
+    keep = [cols.index(c) for c in ("PID", "PPID", "STATE", "HART", "MEM", "NAME")]
     rows = []
-    for line in lines[1:]:
+    for line in lines[head[0] + 1:]:
         f = line.split()
-        if len(f) > name and f[0].isdigit():
-            rows.append((f[0], f[1], f[2], f[4], f[name]))
+        if len(f) > keep[-1] and f[0].isdigit():
+            rows.append(tuple(f[k] for k in keep))
     return rows
+
+
+# Lines but mem's per-hart tick lines: a tick can land between gdb's stop
+# and the service reading the harts.
+def no_hart_ticks(lines):
+    return [line for line in lines if not re.match(r"\s+hart \d+: ", line)]
 
 
 # Compare every section; return the exit status.
@@ -87,7 +95,8 @@ def main():
     # mem: the heap line from the first stop, the tables from the second
     mem = con.get("mem", [])
     same("mem: heap line", mem[:1], gdb.get("mem heap", [])[:1])
-    same("mem: tags, physical, processes", mem[1:], gdb.get("mem tags", [])[1:])
+    same("mem: tags, physical, harts, processes",
+         no_hart_ticks(mem[1:]), no_hart_ticks(gdb.get("mem tags", [])[1:]))
 
     same("mem -s: call sites", con.get("mem -s", []), gdb.get("mem -s", []))
     schd = [line for line in con.get("mem -s", []) if "  SCHD  " in line]
@@ -96,7 +105,8 @@ def main():
     same("mem -b: free blocks per order",
          con.get("mem -b", []), [l for l in gdb.get("mem -b", []) if not l.startswith("heap:")])
 
-    same("ps: pid, ppid, state, pages, name",
+    same("ps: the harts line", con.get("ps", [])[:1], gdb.get("ps", [])[:1])
+    same("ps: pid, ppid, state, hart, pages, name",
          ps_rows(con.get("ps", [])), ps_rows(gdb.get("ps", [])))
 
     # rvos-whatis proc_table names the call site mem -s shows for SCHD,

@@ -5,15 +5,17 @@ Boots QEMU on a pty once per scenario (tools/testing/scenarios/*.scn), types
 input, waits for regexes in the console output, fails on forbidden patterns,
 checks QEMU's exit status, drives gdb in batch mode (in the foreground, or in
 the background while the scenario types), and runs host commands.
-Scenarios run in parallel; each prints one PASS/FAIL line as it finishes and
-the last line is always `N passed, N failed`. The format and the workflow
-are described in docs/testing.md.
+Scenarios run in parallel, each QEMU scenario once per hart count of
+--cpus (`PASS boot [smp4]`); each run prints one PASS/FAIL line as it
+finishes and the last line is always `N passed, N failed`. The format
+and the workflow are described in docs/testing.md.
 
 Python 3 standard library only.
 """
 
 import argparse
 import os
+import re
 import shlex
 import signal
 import socket
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from console import Console, Failure, kill_all_groups, kill_group, spawn, status_text  # noqa: E402
-from scenario import ScenarioError, compile_regex, parse_file  # noqa: E402
+from scenario import ScenarioError, compile_regex, parse_cpus, parse_file  # noqa: E402
 
 DEFAULT_QEMU = ("qemu-system-riscv64 -machine virt"
                 " -bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
@@ -97,9 +99,10 @@ def free_port():
 class Runner:
     """Runs the steps of one scenario against one QEMU."""
 
-    # Remember the scenario, the options and the log.
-    def __init__(self, scn, opts, log):
-        self.scn, self.opts, self.log = scn, opts, log
+    # Remember the scenario, the options, the log and the hart count
+    # (None: QEMU's -smp as --qemu gives it).
+    def __init__(self, scn, opts, log, cpus):
+        self.scn, self.opts, self.log, self.cpus = scn, opts, log, cpus
         self.console = None
         self.kernel = opts.kernel
         self.port = None
@@ -130,7 +133,7 @@ class Runner:
 
     # Build QEMU's command line and start it on a pty.
     def start_qemu(self):
-        argv = shlex.split(self.opts.qemu)
+        argv = with_smp(shlex.split(self.opts.qemu), self.cpus)
         if "-kernel" not in argv:
             argv += ["-kernel", self.opts.kernel]
         self.kernel = argv[argv.index("-kernel") + 1]
@@ -293,16 +296,58 @@ class Runner:
         return proc.returncode, text
 
 
-# Parse, run and log one scenario file; never raises.
-def run_scenario(path, name, opts):
+# QEMU's command line asking for cpus harts (unchanged for None).
+def with_smp(argv, cpus):
+    if cpus is None:
+        return argv
+    if "-smp" not in argv:
+        return argv + ["-smp", str(cpus)]
+    argv = list(argv)
+    argv[argv.index("-smp") + 1] = str(cpus)
+    return argv
+
+
+# The hart count a scenario's own `qemu-args: -smp N` asks for, or None.
+def own_smp(qemu_args):
+    values = [v for k, v in zip(qemu_args, qemu_args[1:]) if k == "-smp"]
+    m = re.match(r"(?:cpus=)?(\d+)", values[-1]) if values else None
+    return int(m.group(1)) if m else None
+
+
+# The hart counts one scenario runs at ([None]: once, as --qemu says).
+# `cpus:` pins them; a scenario that picks its own -smp runs once at it;
+# gdb sessions and other machines run once, at the first count of --cpus.
+def hart_counts(path, opts):
+    try:
+        scn = parse_file(path)
+    except ScenarioError:
+        return [None]               # run_scenario reports the mistake
+    if not scn.needs_qemu:
+        return [None]
+    if scn.cpus:
+        return scn.cpus
+    if not opts.cpus:
+        return [None]
+    own = own_smp(scn.qemu_args)
+    if own:
+        return [own]
+    if scn.uses_gdb or "-machine" in scn.qemu_args:
+        return opts.cpus[:1]
+    return opts.cpus
+
+
+# Parse, run and log one scenario file at cpus harts; never raises.
+# Its result line and log name the count: `boot [smp4]`, boot.smp4.log.
+def run_scenario(path, name, opts, cpus=None):
     start = time.monotonic()
-    log_path = os.path.join(opts.logdir, name + ".log")
+    tag = "" if cpus is None else f".smp{cpus}"
+    log_path = os.path.join(opts.logdir, name + tag + ".log")
     log = Log(log_path)
-    log.note(f"scenario {path}")
+    log.note(f"scenario {path}" + ("" if cpus is None else f" with -smp {cpus}"))
     ok, reason = False, ""
     try:
         scn = parse_file(path, name)
-        Runner(scn, opts, log).run()
+        Runner(scn, opts, log, cpus).run()
         ok = True
     except (Failure, ScenarioError) as e:
         reason = str(e)
@@ -312,7 +357,8 @@ def run_scenario(path, name, opts):
     seconds = time.monotonic() - start
     log.note(f"PASS ({seconds:.1f}s)" if ok else f"FAIL: {reason}")
     log.close()
-    return Result(name, ok, reason, seconds, log_path)
+    shown = name if cpus is None else f"{name} [smp{cpus}]"
+    return Result(shown, ok, reason, seconds, log_path)
 
 
 # Expand the command-line arguments into (path, name) pairs and missing paths.
@@ -360,6 +406,9 @@ def parse_args(argv):
     ap.add_argument("--jobs", "-j", type=int, default=2, help="scenarios run at once (2)")
     ap.add_argument("--qemu", default=DEFAULT_QEMU,
                     help="QEMU command; -kernel KERNEL is added if missing")
+    ap.add_argument("--cpus", type=_cpus_arg, metavar="N,N...",
+                    help="run each QEMU scenario once per hart count, e.g. 1,4 "
+                         "(rewrites -smp; default: once, as --qemu says)")
     ap.add_argument("--kernel", default=DEFAULT_KERNEL, help=f"kernel ELF ({DEFAULT_KERNEL})")
     ap.add_argument("--gdb", default=DEFAULT_GDB, help=f"gdb command ({DEFAULT_GDB})")
     ap.add_argument("--logdir", default=DEFAULT_LOGDIR, help=f"where logs go ({DEFAULT_LOGDIR})")
@@ -370,6 +419,14 @@ def parse_args(argv):
     opts = ap.parse_args(argv)
     opts.jobs = max(1, opts.jobs)
     return opts
+
+
+# argparse's reading of --cpus.
+def _cpus_arg(text):
+    try:
+        return parse_cpus(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 # Turn SIGTERM (e.g. make being stopped) into the Ctrl-C path.
@@ -392,7 +449,8 @@ def main(argv=None):
         failed += 1
     pool = ThreadPoolExecutor(max_workers=opts.jobs)
     try:
-        futures = [pool.submit(run_scenario, path, name, opts) for path, name in jobs]
+        futures = [pool.submit(run_scenario, path, name, opts, cpus)
+                   for path, name in jobs for cpus in hart_counts(path, opts)]
         for fut in as_completed(futures):
             r = fut.result()
             report(r, opts.tail)

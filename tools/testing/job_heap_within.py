@@ -8,8 +8,9 @@ import re
 import sys
 
 txt = open(os.environ["RVOS_CONSOLE"], errors="replace").read().replace("\r", "")
-# a child's line may follow the shell's prompt: the job runs in the background
-held = [int(n) for n in re.findall(r"^(?:rvos> )?pgkids: child \d+ holds (\d+) pages", txt, re.M)]
+# a background child's line may follow the shell's prompt on its line
+held = [int(n) for n in re.findall(r"^(?:rvos> )?pgkids: child \d+ holds (\d+) pages",
+                                   txt, re.M)]
 limits = re.findall(r"^proc pid=\d+ ppid=\d+ name=pgkids .*?\bpage_limit=(\d+)", txt, re.M)
 if len(held) != 3 or not limits:
     sys.exit(f"job_heap_within: want 3 children's figures and a mem -r, saw {held}, {limits}")

@@ -4,7 +4,7 @@ One directive per line, `name: value`; blank lines and lines starting with
 `#` are ignored. Settings apply to the whole scenario wherever they appear;
 steps run in file order. See docs/testing.md for the full description.
 
-Settings: timeout, bootargs, qemu-args, forbid, allow.
+Settings: timeout, bootargs, qemu-args, cpus, forbid, allow.
 Steps:    expect, expect-file, send, paste, paste-file, exit, run, gdb,
           gdb-cmd, gdb-start, gdb-wait, gdb-expect.
 """
@@ -22,8 +22,8 @@ DEFAULT_FORBID = [r"^panic:", r"unexpected trap"]
 
 # Directives that only make sense with QEMU running.
 QEMU_DIRECTIVES = {"expect", "send", "exit", "gdb", "gdb-cmd", "gdb-start",
-                   "gdb-wait", "gdb-expect", "bootargs", "qemu-args", "paste",
-                   "paste-file", "expect-file"}
+                   "gdb-wait", "gdb-expect", "bootargs", "qemu-args", "cpus",
+                   "paste", "paste-file", "expect-file"}
 
 # Steps that are gdb sessions, and steps that talk to the running QEMU.
 GDB_SESSIONS = {"gdb", "gdb-start"}
@@ -62,6 +62,7 @@ class Scenario:
     timeout: float = DEFAULT_TIMEOUT
     bootargs: list = field(default_factory=list)
     qemu_args: list = field(default_factory=list)
+    cpus: list = field(default_factory=list)   # hart counts it runs at (cpus:)
     forbid: list = field(default_factory=lambda: list(DEFAULT_FORBID))
     steps: list = field(default_factory=list)
     needs_qemu: bool = False
@@ -123,6 +124,17 @@ def parse_exit(text):
         raise ValueError("exit wants 0, nonzero or a number") from None
 
 
+# Parse a list of hart counts such as "1,4" (cpus: and --cpus).
+def parse_cpus(text):
+    try:
+        counts = [int(c) for c in text.split(",")]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1:
+        raise ValueError(f"want hart counts such as 1,4, got {text!r}")
+    return counts
+
+
 # Read a scenario file into a Scenario, raising ScenarioError on mistakes.
 def parse_file(path, name=None):
     name = name or os.path.splitext(os.path.basename(path))[0]
@@ -170,6 +182,8 @@ def _apply(scn, key, value, num):
         scn.bootargs.append(value)
     elif key == "qemu-args":
         scn.qemu_args += shlex.split(value)
+    elif key == "cpus":
+        scn.cpus = parse_cpus(value)
     elif key == "forbid":
         compile_regex(value)
         scn.forbid.append(value)

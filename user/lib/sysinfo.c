@@ -15,6 +15,7 @@ static size_t si_known_size(unsigned type)
 	case SI_REC_SITE:  return sizeof(struct si_site);
 	case SI_REC_BUDDY: return sizeof(struct si_buddy);
 	case SI_REC_PTAG:  return sizeof(struct si_ptag);
+	case SI_REC_HART:  return sizeof(struct si_hart);
 	default:           return 0;
 	}
 }
@@ -90,6 +91,28 @@ void si_name(char *out, const char *field, size_t n)
 		i++;
 	}
 	out[i] = '\0';
+}
+
+/* Keep one HART record, if there is room. */
+void si_harts_add(struct si_harts *hs, const void *rec)
+{
+	if (hs->n < SI_HARTS_MAX)
+		memcpy(&hs->hart[hs->n++], rec, sizeof(hs->hart[0]));
+}
+
+/* The harts line of mem and ps, and mem's per-hart lines. */
+void si_harts_print(const struct si_harts *hs, int detail)
+{
+	printf("harts: %d running (id%s", hs->n, hs->n == 1 ? "" : "s");
+	for (int i = 0; i < hs->n; i++)
+		printf(" %lu", (unsigned long)hs->hart[i].hartid);
+	printf(")\n");
+	for (int i = 0; detail && i < hs->n; i++) {
+		const struct si_hart *h = &hs->hart[i];
+		unsigned long idle = h->ticks ? (unsigned long)(h->idle_ticks * 100 / h->ticks) : 0;
+		printf("  hart %lu: %lu ticks, %lu idle (%lu%%)\n", (unsigned long)h->hartid,
+		       (unsigned long)h->ticks, (unsigned long)h->idle_ticks, idle);
+	}
 }
 
 /* Read a whole reply, keeping nothing: records read, or -E*. */

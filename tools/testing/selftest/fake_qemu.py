@@ -7,6 +7,8 @@ Takes QEMU-like arguments and ignores all but these:
                              connects and then disconnects
   -gdb tcp:HOST:PORT         (without -S) run, and take fake gdb connections
                              meanwhile; each is told "halted" or "running"
+  -smp N                     the hart count the boot report gives (the last
+                             -smp wins, as in QEMU; 1 without one)
 Bootargs:
   (none)       print the boot report, then idle forever
   halt         boot report, exit 0
@@ -41,12 +43,12 @@ def say(text, end="\r\n"):
     sys.stdout.flush()
 
 
-# Print a boot report like rvos's.
-def boot_report():
+# Print a boot report like rvos's, for a machine of harts harts.
+def boot_report(harts):
     say("OpenSBI v1.2 (fake)")
     say("rvos 0.1 (fake) booting")
     say("memory: 0x80000000-0x88000000 (128 MiB)")
-    say("hart 0 of 1, timebase 10000000 Hz")
+    say(f"hart 0 of {harts}, timebase 10000000 Hz")
 
 
 # Stay halted until a gdb client has connected and gone away.
@@ -129,12 +131,14 @@ def hang(args):
 
 # Parse the arguments and behave as the bootargs say.
 def main(argv):
-    append, gdb = "", None
+    append, gdb, harts = "", None, "1"
     for i, a in enumerate(argv):
         if a == "-append":
             append = argv[i + 1]
         elif a == "-gdb":
             gdb = argv[i + 1]
+        elif a == "-smp":
+            harts = argv[i + 1]
     args = dict(w.partition("=")[::2] for w in append.split())
     if "hang" in args:
         hang(args)
@@ -144,7 +148,7 @@ def main(argv):
         serve_gdb(gdb)
     if "sleep" in args:
         time.sleep(float(args["sleep"]))
-    boot_report()
+    boot_report(harts)
     if "echo" in args:
         echo()
     if "burst" in args:

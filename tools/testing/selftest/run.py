@@ -168,6 +168,43 @@ def test_parallel(tmp):
           f"{two:.1f}s with 2 jobs, {one:.1f}s with 1")
 
 
+# --cpus 1,4 runs a QEMU scenario twice, each run's -smp rewritten and its
+# result line and log naming the count; `cpus:` pins a scenario, one that
+# sets its own -smp, uses gdb or another machine runs once, a host-only one
+# once without a count; the summary counts runs.
+def test_cpus(tmp):
+    d = os.path.join(tmp, "cpus")
+    os.makedirs(d, exist_ok=True)
+    scns = {"both": "bootargs: halt\nexpect: ^hart 0 of (\\d+),\nexit: 0\n",
+            "pinned": "cpus: 4\nbootargs: halt\nexpect: ^hart 0 of 4,\nexit: 0\n",
+            "own": "qemu-args: -m 1G -smp 2\nbootargs: halt\nexpect: ^hart 0 of 2,\nexit: 0\n",
+            "other": "qemu-args: -machine spike\nbootargs: halt\nexit: 0\n",
+            "gdb": "gdb-cmd: break kmain\ngdb-expect: Breakpoint 1\nbootargs: halt\nexit: 0\n",
+            "host": "run: true\n",
+            "bad": "cpus: 0\nbootargs: halt\n"}
+    for name, text in scns.items():
+        with open(os.path.join(d, name + ".scn"), "w") as f:
+            f.write(text)
+    rc, lines, _ = harness(tmp, "--cpus", "1,4", "--logdir", "cpulogs", d)
+    got = sorted(line.split(" (")[0].split(":")[0] for line in lines
+                 if re.match(r"(PASS|FAIL) ", line))
+    want = ["FAIL bad", "PASS both [smp1]", "PASS both [smp4]", "PASS gdb [smp1]",
+            "PASS host", "PASS other [smp1]", "PASS own [smp2]", "PASS pinned [smp4]"]
+    check(got == want, "--cpus 1,4: result lines name each run's count", got)
+    check(rc == 1 and lines[-1] == "7 passed, 1 failed", "--cpus: the summary counts runs",
+          (rc, lines[-1:]))
+    logs = os.path.join(tmp, "cpulogs")
+    for name, harts in (("both.smp1", 1), ("both.smp4", 4), ("pinned.smp4", 4)):
+        with open(os.path.join(logs, name + ".log")) as f:
+            text = f.read()
+        check(f"-smp {harts} " in text and f"hart 0 of {harts}," in text,
+              f"{name}.log: QEMU got -smp {harts}", text[:300])
+    bad = [line for line in lines if line.startswith("FAIL bad")]
+    check(bad and "want hart counts" in bad[0], "cpus: 0 is refused naming the line", bad)
+    rc, lines, _ = harness(tmp, "--cpus", "1,x", d)
+    check(rc == 2 and not lines, "--cpus 1,x is refused", (rc, lines))
+
+
 # SIGTERM to the harness kills the QEMU it started and exits 130.
 def test_sigterm(tmp):
     d = os.path.join(tmp, "term")
@@ -193,7 +230,8 @@ def test_sigterm(tmp):
 # Run every check; exit 1 if any failed.
 def main():
     with tempfile.TemporaryDirectory(prefix="harness-selftest-") as tmp:
-        for test in (test_parser, test_all, test_summary, test_parallel, test_sigterm):
+        for test in (test_parser, test_all, test_summary, test_parallel, test_cpus,
+                     test_sigterm):
             try:
                 test(tmp)
             except Exception as e:

@@ -45,4 +45,17 @@ int si_drain(int h, int *status);
 /* Copy a NUL-padded name field of n bytes into out (n + 1 bytes). */
 void si_name(char *out, const char *field, size_t n);
 
+/* The HART records of a reply, kept as they are read. */
+struct si_harts {
+	struct si_hart hart[SI_HARTS_MAX];
+	int n;
+};
+
+/* Keep one HART record (rec from si_read). */
+void si_harts_add(struct si_harts *hs, const void *rec);
+
+/* Print "harts: N running (ids 0 1 ...)"; with detail, then one line
+ * per hart: its ticks and the share of them it was idle. */
+void si_harts_print(const struct si_harts *hs, int detail);
+
 #endif
