@@ -160,7 +160,6 @@ void scheduler(void)
 		if (!p) {
 			idle_harts |= 1u << c->id;
 			spin_unlock(&proc_lock);
-			c->idle_ticks++;
 			wfi();
 			intr_on();     /* the IPI, the tick, a device */
 			continue;
@@ -275,6 +274,8 @@ void proc_tick(void)
 
 	if (p)
 		p->cpu_ticks++;
+	else
+		c->idle_ticks++;     /* the tick came in the scheduler loop */
 	if (c == &cpus[0]) {
 		wakeup(&timer_chan);
 		job_intr_deliver();  /* a ^C taken in where proc_lock was held */
