@@ -6,34 +6,53 @@
  * section). Walking the section lists every call site in the kernel, so
  * the heap can be broken down by line of code as well as by tag.
  *
- * A record is 64 bytes of writable data per call site, whether or not it
- * ever allocates: a power of two, so a block header's site index and the
- * record's address are a shift apart. Locking: the counters are written
- * only by the charge functions, which heap.c calls with heap.lock held,
- * so they take no lock of their own. site_lock (private to alloc_site.c)
- * serialises the readers (lock order: heap.lock -> site_lock); a reader
- * without heap.lock may see a record between two updates of one
- * allocation on another hart (heap_check reads the totals holding
- * heap.lock).
+ * A record is 256 bytes of writable data per call site, whether or not
+ * it ever allocates: a power of two, so a block header's site index and
+ * the record's address are a shift apart. The counters are per hart, as
+ * the tag table's are (kernel/mm/tag_internal.h): each hart adds to its
+ * own slot of bytes, calls and frees, so no count is lost when harts
+ * allocate at once, and readers sum the slots (unsigned, wrapping: a
+ * block freed on another hart than the one that allocated it takes the
+ * freeing hart's slot below zero while the sum stays exact). The charge
+ * functions run under heap.lock, which keeps the hart from changing
+ * under them; site_lock (private to alloc_site.c) serialises the readers
+ * (lock order: heap.lock -> site_lock). A reader's sums have the
+ * guarantee of the tag table's (include/kernel/tag.h): exact when no
+ * allocation is in flight, and exact under heap.lock (heap_check).
  */
 #ifndef RVOS_KERNEL_ALLOC_SITE_H
 #define RVOS_KERNEL_ALLOC_SITE_H
 
 #include <kernel/types.h>
 
-#define ALLOC_SITE_SHIFT 6          /* log2 of the record size */
+#include <kernel/param.h>
+#include <kernel/cpu.h>
+#include <kernel/pcpu.h>
+
+#define ALLOC_SITE_SHIFT 8          /* log2 of the record size */
 
 /* Blocks live from a site are calls - frees (alloc_site_live): one
- * counter less to write on every kmalloc. */
+ * counter less to write on every kmalloc. Each counter has a slot per
+ * hart, indexed by cpu_id(); a counter's slots lie together, so one
+ * index reaches all three. */
 struct alloc_site {
 	const char *file;
 	const char *func;
 	uint32_t line;
 	uint32_t tag;               /* tag of the latest allocation here */
-	uint64_t bytes;             /* heap bytes (block sizes) live from here */
-	uint64_t calls;             /* successful allocations here, ever */
-	uint64_t frees;             /* blocks from here freed, ever */
-	uint64_t pad[2];            /* to 1 << ALLOC_SITE_SHIFT bytes */
+	uint64_t bytes[NCPU];       /* heap bytes (block sizes) live from here */
+	uint64_t calls[NCPU];       /* successful allocations here, ever */
+	uint64_t frees[NCPU];       /* blocks from here freed, ever */
+	uint64_t pad[5];            /* to 1 << ALLOC_SITE_SHIFT bytes */
+};
+
+/* A record as the readers see it: its counters summed over the harts. */
+struct alloc_site_stat {
+	const char *file;
+	const char *func;
+	uint32_t line;
+	uint32_t tag;
+	uint64_t bytes, calls, frees;
 };
 
 _Static_assert(sizeof(struct alloc_site) == 1UL << ALLOC_SITE_SHIFT,
@@ -53,7 +72,7 @@ extern struct alloc_site __start_alloc_sites[] __attribute__((weak));
 extern struct alloc_site __stop_alloc_sites[] __attribute__((weak));
 
 /* Blocks live from site s. */
-static inline uint64_t alloc_site_live(const struct alloc_site *s)
+static inline uint64_t alloc_site_live(const struct alloc_site_stat *s)
 {
 	return s->calls - s->frees;
 }
@@ -83,9 +102,12 @@ static inline struct alloc_site *alloc_site_at(size_t index)
 }
 #endif
 
+/* Sum record s's per-hart counters into out. */
+void alloc_site_get(const struct alloc_site *s, struct alloc_site_stat *out);
+
 /* Copy the n records with the most live bytes into out, largest first;
  * returns how many were copied (sites that never allocated are skipped). */
-size_t alloc_site_top(struct alloc_site *out, size_t n);
+size_t alloc_site_top(struct alloc_site_stat *out, size_t n);
 
 /* Sum of live bytes and blocks over all records (for heap_check). */
 void alloc_site_totals(uint64_t *bytes, uint64_t *live);
@@ -98,26 +120,32 @@ size_t alloc_site_meta_bytes(void);
 
 #ifndef MM_NO_ACCOUNTING
 /* Charging, for heap.c only (caller holds heap.lock); inline, as it is
- * on every kmalloc and kfree. */
+ * on every kmalloc and kfree. Each adds to this hart's slots only
+ * (include/kernel/pcpu.h). */
 
 /* Charge a block of bytes under tag to s, NULL or a record (kmalloc's
  * own: not checked). Returns s's 1-based index for the block header, 0
  * for NULL: a shift, as records are 1 << ALLOC_SITE_SHIFT bytes. */
 static inline uint16_t alloc_site_charge(struct alloc_site *s, int tag, size_t bytes)
 {
+	int c;
+
 	if (!s)
 		return 0;
+	c = cpu_id();
 	s->tag = (uint32_t)tag;
-	s->bytes += bytes;
-	s->calls++;
+	pcpu_add(&s->bytes[c], bytes);
+	pcpu_add(&s->calls[c], 1);
 	return (uint16_t)(((uintptr_t)s - alloc_site_base()) >> ALLOC_SITE_SHIFT);
 }
 
 /* Return a block's bytes to s, a record. */
 static inline void alloc_site_uncharge(struct alloc_site *s, size_t bytes)
 {
-	s->bytes -= bytes;
-	s->frees++;
+	int c = cpu_id();
+
+	pcpu_add(&s->bytes[c], -(uint64_t)bytes);
+	pcpu_add(&s->frees[c], 1);
 }
 #else
 /* Built with -DMM_NO_ACCOUNTING (make bench's baseline, docs/perf.md):

@@ -38,6 +38,7 @@ struct cpu {
 	uint64_t ticks;          /* timer interrupts taken on this hart */
 };
 
+#ifdef __riscv
 /* This hart's state. Valid only in the kernel. */
 static inline struct cpu *this_cpu(void)
 {
@@ -45,6 +46,10 @@ static inline struct cpu *this_cpu(void)
 	__asm__ volatile("mv %0, tp" : "=r"(c));
 	return c;
 }
+#else
+/* Host builds of kernel code (tools/testing/host/shim.c) pick the hart. */
+struct cpu *this_cpu(void);
+#endif
 
 extern struct cpu cpus[];
 

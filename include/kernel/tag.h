@@ -8,17 +8,31 @@
  *
  * The heap (kernel/mm/heap.c) charges the byte counters, the page
  * allocator (kernel/mm/page.c) the page counters: one namespace, one
- * screen. Locking: a tag's heap counters are written only under
- * heap.lock and its page counters only under pg.lock, so the charging
- * functions take no lock of their own (a nested lock would double the
- * cost of kmalloc; docs/perf.md). tag_lock (private to tag.c) guards the
- * names and registration, and the other functions here take it, so
- * callers may hold heap.lock or pg.lock (lock order: heap.lock ->
- * pg.lock -> tag_lock). Each counter in a tag_stat_get() snapshot is
- * exact; while another hart allocates, the heap or page counters of one
- * tag may be caught between two updates of one allocation (heap_check
- * and page_check compare them holding heap.lock or pg.lock, so they
- * see them whole).
+ * screen. The counters every allocation and free changes are per hart
+ * (kernel/mm/tag_internal.h): a hart writes only its own, so charging
+ * takes no lock of its own (a nested lock would double the cost of
+ * kmalloc; docs/perf.md) and loses no count when harts allocate at once,
+ * and tag_stat_get() sums them over the harts. Peaks are raised by the
+ * allocating hart from that sum, under heap.lock (bytes) or pg.lock
+ * (pages). tag_lock (private to tag.c) guards the names and
+ * registration; callers may hold heap.lock or pg.lock (lock order:
+ * heap.lock -> pg.lock -> tag_lock).
+ *
+ * What a tag_stat_get() snapshot guarantees (docs/memory.md, "Counters
+ * on many harts"):
+ * - exact when no allocation or free of the tag is in flight during the
+ *   call, and exact for the heap (page) figures when the caller holds
+ *   heap.lock (pg.lock), as heap_check and page_check do;
+ * - in flight, each figure is the sum of each hart's counter read at
+ *   some moment of the call: off from the true value by at most what the
+ *   tag's operations overlapping the call charged (their block bytes,
+ *   their count, their pages); one operation may be seen half-applied,
+ *   and a free seen without its allocation may wrap a gauge below zero
+ *   for that read;
+ * - peak and pages_peak are exact while charges are serialised by
+ *   heap.lock and pg.lock; without that they could be low by the
+ *   in-flight bound;
+ * - no count is ever torn or lost.
  */
 #ifndef RVOS_KERNEL_TAG_H
 #define RVOS_KERNEL_TAG_H
@@ -37,10 +51,10 @@ enum {
 _Static_assert(TAG_NR_STATIC <= TAG_MAX, "TAG_LIST longer than TAG_MAX");
 _Static_assert(TAG_MAX <= 256, "tags are stored in one byte");
 
-/* Counters of one tag. Heap bytes are real buddy block sizes. live is
- * derived, allocs - frees, when tag_stat_get() copies the counters out:
- * the table does not keep it, so kmalloc and kfree write one counter
- * less. 128 bytes, so finding a tag's row is a shift, not a multiply. */
+/* Counters of one tag, as readers get them: the per-hart counters
+ * summed. Heap bytes are real buddy block sizes. live is derived,
+ * allocs - frees, when tag_stat_get() sums the counters: the table does
+ * not keep it, so kmalloc and kfree write one counter less. */
 struct tag_stat {
 	uint32_t name;              /* TAG_VALUE of the 4 characters */
 	uint64_t bytes;             /* heap bytes held now */
@@ -55,10 +69,8 @@ struct tag_stat {
 	uint64_t page_allocs;       /* page blocks allocated, ever */
 	uint64_t page_frees;        /* page blocks freed, ever */
 	uint64_t page_fails;        /* page_alloc calls that returned NULL */
-	uint64_t pad[3];            /* to 128 bytes */
 };
 
-_Static_assert(sizeof(struct tag_stat) == 128, "a tag's row is a shift away");
 
 /* Reset the table: static tags named, counters zero, no run-time tags. */
 void tag_init(void);
@@ -77,7 +89,8 @@ int tag_count(void);
 /* True when tag is a slot in use. */
 bool tag_valid(int tag);
 
-/* Copy one tag's counters, live included; -EINVAL for a slot not in use. */
+/* Copy one tag's counters, summed over the harts, live included (what
+ * that guarantees: above); -EINVAL for a slot not in use. Takes no lock. */
 int tag_stat_get(int tag, struct tag_stat *out);
 
 /* Write a slot's name as a NUL-terminated string ("tag#N" if unknown). */
@@ -91,7 +104,7 @@ size_t tag_meta_bytes(void);
 
 /* Charging the counters is private to kernel/mm (kernel/mm/tag_internal.h),
  * but for this one, which ipc uses for a cap it refuses: count a kmalloc
- * under tag that returned NULL. Caller holds heap.lock. */
+ * under tag that returned NULL (an atomic add: any context). */
 #ifndef MM_NO_ACCOUNTING
 void tag_charge_fail(int tag);
 #else

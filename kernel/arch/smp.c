@@ -30,7 +30,7 @@
 #include <kernel/panic.h>
 #include <kernel/printf.h>
 
-#define HART_UP_MS 500        /* how long a started hart may take to join */
+#define HART_UP_MS 2000       /* how long a started hart may take to join */
 
 extern char secondary_start[];
 
@@ -58,7 +58,9 @@ void smp_hart_main(uint64_t hartid, struct cpu *c)
 	scheduler();
 }
 
-/* Start hart hartid as cpus[id]; true once it has joined. */
+/* Start hart hartid as cpus[id]. True if cpus[id] is now that hart's:
+ * it joined, or it was started but is late (it may join any time, so the
+ * slot stays its own); false if the slot is free again. */
 static bool hart_start(uint64_t hartid, int id)
 {
 	struct cpu *c = &cpus[id];
@@ -91,7 +93,7 @@ static bool hart_start(uint64_t hartid, int id)
 			/* it may still come up; its stack stays its own */
 			kprintf("rvos: hart %lu started but not up after %d ms: going on "
 				"without it\n", hartid, HART_UP_MS);
-			return false;
+			return true;
 		}
 	}
 	return true;
@@ -99,7 +101,7 @@ static bool hart_start(uint64_t hartid, int id)
 
 void smp_boot(void)
 {
-	int next = 1;
+	int next = 1, left = 0;
 
 	if (platform.nharts > 1 && (!sbi_has_hsm() || !sbi_has_ipi())) {
 		kprintf("rvos: the firmware has no SBI %s extension: running on the "
@@ -110,14 +112,18 @@ void smp_boot(void)
 		uint64_t id = platform.hartids[i];
 		if (id == cpus[0].hartid)
 			continue;
-		if (next == NCPU) {
-			kprintf("rvos: hart %lu left stopped: the kernel drives at most "
-				"%d harts (NCPU)\n", id, NCPU);
+		if (next == NCPU) {       /* no hart_start after this: one line */
+			if (!left++)
+				kprintf("rvos: the kernel drives at most %d harts (NCPU); "
+					"left stopped:", NCPU);
+			kprintf(" %lu", id);
 			continue;
 		}
 		if (hart_start(id, next))
 			next++;
 	}
+	if (left)
+		kprintf("\n");
 	if (platform.nharts > FDT_MAX_HARTS)
 		kprintf("rvos: %d more harts left stopped: the device tree lists %d\n",
 			platform.nharts - FDT_MAX_HARTS, platform.nharts);

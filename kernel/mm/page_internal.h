@@ -123,34 +123,37 @@ static inline void page_merge_insert(uint32_t idx, unsigned order)
 	pg.free_count[order]++;
 }
 
-/* The tag table's page counters have one writer: the page allocator,
- * under pg.lock (include/kernel/tag.h). It writes them inline, as the
- * heap does its byte counters. */
+/* The tag table's page counters: each hart writes its own row (see
+ * tag_internal.h), and pages_peak is raised under pg.lock. The page
+ * allocator writes them inline, as the heap does its byte counters. */
 #ifndef MM_NO_ACCOUNTING
 /* Charge a block of n pages to tag. */
 static inline void page_tag_charge(int tag, uint32_t n)
 {
-	struct tag_stat *t = &tag_table[tag];
+	int harts;
+	struct tag_cpu *t = tag_cpu_row(tag, &harts);
+	uint64_t mine = t->pages + n;
 
-	t->pages += n;
-	t->page_allocs++;
-	if (t->pages > t->pages_peak)
-		t->pages_peak = t->pages;
+	pcpu_set(&t->pages, mine);
+	pcpu_add(&t->page_allocs, 1);
+	tag_peak_raise(&tag_table[tag].pages_peak,
+		       tag_cpu_total(&tag_cpu[tag][0].pages, harts, mine));
 }
 
 /* Take blocks blocks holding n pages in all back from tag. */
 static inline void page_tag_uncharge(int tag, uint32_t n, uint32_t blocks)
 {
-	struct tag_stat *t = &tag_table[tag];
+	int harts;
+	struct tag_cpu *t = tag_cpu_row(tag, &harts);
 
-	t->pages -= n;
-	t->page_frees += blocks;
+	pcpu_add(&t->pages, -(uint64_t)n);
+	pcpu_add(&t->page_frees, blocks);
 }
 
 /* Count a page_alloc under tag that returned NULL. */
 static inline void page_tag_fail(int tag)
 {
-	tag_table[tag].page_fails++;
+	__atomic_fetch_add(&tag_table[tag].page_fails, 1, __ATOMIC_RELAXED);
 }
 #else   /* make bench's baseline: nothing charged (docs/perf.md) */
 static inline void page_tag_charge(int tag, uint32_t n) { (void)tag; (void)n; }

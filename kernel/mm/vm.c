@@ -6,6 +6,7 @@
  * writable and executable.
  */
 #include <kernel/vm.h>
+#include <kernel/cpu.h>
 #include <kernel/fdt.h>
 #include <kernel/param.h>
 #include <kernel/riscv.h>
@@ -68,9 +69,21 @@ pte_t *vm_lookup(pagetable_t root, uintptr_t va)
 	return NULL;
 }
 
+/* The kernel's map is made before the other harts start and never
+ * changes after: so no hart can hold a stale kernel entry, and no remote
+ * fence is ever needed for it (docs/smp.md, "TLB"). A change once they
+ * run would need one on every hart: refuse it loudly. */
+static void kernel_map_fixed(pagetable_t root)
+{
+	if (root == kernel_pagetable && ncpu_online > 1)
+		panic("vm: the kernel map changed with %d harts running (no remote "
+		      "fence is done for it)", ncpu_online);
+}
+
 int vm_map(pagetable_t root, uintptr_t va, uintptr_t pa, size_t size,
 	   uint64_t perm, pid_t owner, bool huge)
 {
+	kernel_map_fixed(root);
 	if ((perm & PTE_W) && (perm & PTE_X))
 		return -EINVAL;
 	if ((va | pa | size) & (PAGE_SIZE - 1) || va + size > SV39_TOP || va + size < va)
@@ -139,6 +152,7 @@ void vm_init(void)
  * stay (they are reclaimed with their owner). */
 uintptr_t vm_unmap(pagetable_t root, uintptr_t va)
 {
+	kernel_map_fixed(root);
 	pte_t *pte = walk(root, va, 0, -1);
 	if (!pte || !(*pte & PTE_V))
 		return 0;

@@ -60,8 +60,9 @@ static void wake_idle_hart(struct proc *p)
 	smp_kick(id);
 }
 
-/* Make p runnable at the tail of the run queue; caller holds proc_lock. */
-void proc_set_runnable(struct proc *p)
+/* Queue p at the tail, RUNNABLE; wake an idle hart for it if kick.
+ * Caller holds proc_lock. */
+static void runq_add(struct proc *p, bool kick)
 {
 	if (p->state == P_RUNNABLE)
 		panic("proc_set_runnable: %s already queued", p->name);
@@ -72,8 +73,14 @@ void proc_set_runnable(struct proc *p)
 	else
 		runq_head = p;
 	runq_tail = p;
-	if (idle_harts)
+	if (kick && idle_harts)
 		wake_idle_hart(p);
+}
+
+/* Make p runnable at the tail of the run queue; caller holds proc_lock. */
+void proc_set_runnable(struct proc *p)
+{
+	runq_add(p, true);
 }
 
 /* Take the first process on the run queue that may run on hart c (one
@@ -196,10 +203,13 @@ void sched(void)
 	this_cpu()->intena = intena;
 }
 
+/* Give the hart to the next runnable process. With nobody else queued
+ * the caller goes on running here, so no idle hart is woken for it (a
+ * busy hart would otherwise send an IPI every tick for nothing). */
 void yield(void)
 {
 	spin_lock(&proc_lock);
-	proc_set_runnable(proc_current());
+	runq_add(proc_current(), runq_head != NULL);
 	sched();
 	spin_unlock(&proc_lock);
 }

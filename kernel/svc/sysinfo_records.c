@@ -1,9 +1,10 @@
 /* sysinfo answers: read the kernel's counters into protocol records.
  *
  * Each reader takes the owning subsystem's lock through its public
- * snapshot call (heap_stats, page_stats, tag_stat_get, alloc_site_top,
+ * snapshot call (heap_stats, page_stats, alloc_site_top,
  * proc_snapshot, page_owner_usage, ipc_handle_count,
- * page_owner_count_by_tag); none is held across
+ * page_owner_count_by_tag; tag_stat_get sums per-hart counters and
+ * takes none, include/kernel/tag.h); none is held across
  * another, so the service thread adds no lock-order edges.
  */
 #include "sysinfo_internal.h"
@@ -158,7 +159,7 @@ static void si_sites(struct si_stream *st)
 {
 	size_t n = alloc_site_count();
 	/* a transient snapshot of the call-site table: TRAC */
-	struct alloc_site *sites = kmalloc(n * sizeof(*sites), TAG_TRAC);
+	struct alloc_site_stat *sites = kmalloc(n * sizeof(*sites), TAG_TRAC);
 	if (!sites) {
 		st->err = -ENOMEM;
 		return;

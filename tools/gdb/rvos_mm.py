@@ -2,8 +2,9 @@
 page tracker and the heap, read from kernel/mm's own structures
 (include/kernel/tag.h, alloc_site.h, kernel/mm/page_internal.h,
 heap_internal.h). Everything is computed as the kernel computes it for
-sysinfo (tag_stat_get, heap_stats, page_stats, alloc_site_top), so the
-figures equal `mem`'s when taken at the same instant.
+sysinfo (tag_stat_get, heap_stats, page_stats, alloc_site_top: per-hart
+counters summed over the harts), so the figures equal `mem`'s when taken
+at the same instant.
 """
 
 import gdb
@@ -12,8 +13,10 @@ from rvos_read import (HEAP_ARENA_ORDER, HEAP_MIN_SHIFT, PAGE_SHIFT, PAGE_SIZE,
                        Layout, RvosError, array_len, cstring, field, num, read,
                        symbol, tag_text)
 
-TAG_FIELDS = ("bytes", "peak", "allocs", "frees", "fails", "req", "pages",
-              "pages_peak", "page_allocs", "page_frees", "page_fails")
+# tag_internal.h: the shared row's counters, and the per-hart ones that
+# tag_stat_get() sums over the harts below tag_harts.
+TAG_SHARED = ("peak", "fails", "pages_peak", "page_fails")
+TAG_PER_HART = ("bytes", "req", "allocs", "frees", "pages", "page_allocs", "page_frees")
 PD_STATES = {0: "reserved", 1: "free", 2: "used", 3: "tail"}   # page_internal.h
 PAGE_NIL = 0xffffffff
 HEAP_FREE_MAGIC = 0x45455246
@@ -22,14 +25,18 @@ HEAP_FREE_MAGIC = 0x45455246
 # Every tag in use, in slot order: dicts of tag_stat_get()'s counters.
 def tags():
     table = symbol("tag_table")
+    per_hart = symbol("tag_cpu")
     ntags = num(symbol("tag_nr"))
+    nharts = num(symbol("tag_harts"))
     if ntags == 0:
         raise RvosError("the tag table is empty: the kernel has not reached tag_init, "
                         "or gdb is not attached (target remote)")
     out = []
     for slot in range(ntags):
         row = table[slot]
-        t = {k: num(row, k) for k in TAG_FIELDS}
+        t = {k: num(row, k) for k in TAG_SHARED}
+        for k in TAG_PER_HART:
+            t[k] = sum(num(per_hart[slot][h], k) for h in range(nharts)) % (1 << 64)
         t["live"] = t["allocs"] - t["frees"]        # as tag_stat_get derives it
         t["slot"] = slot
         t["name"] = tag_text(num(row, "name"), slot)

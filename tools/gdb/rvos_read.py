@@ -143,12 +143,20 @@ class Layout:
                 raise RvosError(f"struct {tag} has no field '{name}': the kernel "
                                 "changed; update tools/gdb")
             f = have[name]
-            self.fields[name] = (f.bitpos // 8, f.type.strip_typedefs().sizeof)
+            t = f.type.strip_typedefs()
+            count = t.range()[1] + 1 if t.code == gdb.TYPE_CODE_ARRAY else 1
+            self.fields[name] = (f.bitpos // 8, t.sizeof // count, count)
 
-    # Decode one record from raw bytes at offset off into {name: int}.
+    # Decode one record from raw bytes at offset off into {name: int}; an
+    # array field (a counter's per-hart slots) gives the sum of its
+    # elements, wrapping at 64 bits as the kernel's sums do.
     def decode(self, raw, off=0):
-        return {n: int.from_bytes(raw[off + o:off + o + s], "little")
-                for n, (o, s) in self.fields.items()}
+        out = {}
+        for n, (o, s, count) in self.fields.items():
+            elems = (int.from_bytes(raw[off + o + i * s:off + o + (i + 1) * s], "little")
+                     for i in range(count))
+            out[n] = sum(elems) % (1 << 64) if count > 1 else next(elems)
+        return out
 
     # Read and decode the record at addr.
     def at(self, addr):

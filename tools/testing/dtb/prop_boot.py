@@ -6,6 +6,10 @@ the kernel copes as it promises.
              tick would last 0 time units, an endless storm of timer
              interrupts (the boot hung after "interrupts on"). The tree is
              refused with a reason and status 1.
+  hart       /cpus/cpu@2's reg 9 on a 3-hart machine: the tree lists a hart
+             QEMU does not have. OpenSBI takes its tree's word and accepts
+             the HSM start, but the hart never comes: after 2 s the boot says
+             so and carries on with the other two, and a typed command runs.
   ndev       the PLIC's riscv,ndev 5, below the UART's irq 10: the PLIC
              cannot deliver it (input used to be lost for good while the
              boot said "PLIC context 1, irq 10"). Input is polled, the boot
@@ -22,10 +26,15 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from reserved_boot import QEMU, boot   # noqa: E402
 
-CASES = {   # property, new value, extra QEMU arguments, what must happen, status
+CASES = {   # [node@]property, new value, extra QEMU arguments, what must happen, status
     "timebase": ("timebase-frequency", 50, [], [
         r"^fdt: timebase-frequency 50 Hz is below the 100 Hz tick$",
         r"^rvos: cannot boot without a usable device tree"], 1),
+    "hart": ("cpu@2@reg", 9, ["-smp", "3", "-accel", "tcg,thread=single"], [
+        r"^rvos: hart 9 (not started: SBI error -\d+|started but not up after "
+        r"\d+ ms: going on without it)$",
+        r"^rvos: 2 harts running: 0 1 \(boot hart 0\)$",
+        r"^rvos> ", ("send", "echo hart-typed\r"), r"^hart-typed\s*$"], None),
     "ndev": ("riscv,ndev", 5, [], [
         r"^rvos: console input: polled every tick \(100 Hz\): "
         r"the UART's irq is not one of the PLIC's sources$",
@@ -33,20 +42,24 @@ CASES = {   # property, new value, extra QEMU arguments, what must happen, statu
 }
 
 
-# QEMU's tree with every 4-byte property called name set to value.
+# QEMU's tree with every 4-byte property called name set to value;
+# "node@prop" (e.g. "cpu@2@reg"): only in nodes called node.
 def dtb_patch(raw, name, value, out):
     b = bytearray(open(raw, "rb").read())
     ods, ostr = struct.unpack(">II", b[8:16])
-    p, patched = ods, 0
+    node, _, name = name.rpartition("@")
+    p, patched, here = ods, 0, ""
     while True:
         tok = struct.unpack(">I", b[p:p + 4])[0]
         p += 4
         if tok == 1:                                   # begin node: name
+            here = b[p:b.index(b"\0", p)].decode()
             p = (b.index(b"\0", p) + 4) & ~3
         elif tok == 3:                                 # property
             ln, no = struct.unpack(">II", b[p:p + 8])
             p += 8
-            if b[ostr + no:b.index(b"\0", ostr + no)] == name.encode() and ln == 4:
+            if (b[ostr + no:b.index(b"\0", ostr + no)] == name.encode() and ln == 4
+                    and (not node or here == node)):
                 b[p:p + 4] = struct.pack(">I", value)
                 patched += 1
             p = (p + ln + 3) & ~3
@@ -62,7 +75,7 @@ def main():
     prop, value, extra, want, want_status = CASES[case]
     os.makedirs(work, exist_ok=True)
     raw = os.path.join(work, "virt.dtb")
-    subprocess.run(QEMU[:2] + ["virt,dumpdtb=" + raw] + QEMU[4:], check=True,
+    subprocess.run(QEMU[:2] + ["virt,dumpdtb=" + raw] + QEMU[4:] + extra, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     dtb = dtb_patch(raw, prop, value, os.path.join(work, case + ".dtb"))
     out, status, problem = boot(kernel, ["-dtb", dtb] + extra, want,

@@ -11,6 +11,8 @@
 #include <kernel/spinlock.h>
 #include <kernel/printf.h>
 #include <kernel/ksym.h>
+#include <kernel/cpu.h>
+#include <kernel/param.h>
 
 void spin_lock(struct spinlock *l)
 {
@@ -31,6 +33,24 @@ void spin_unlock(struct spinlock *l)
 }
 
 bool spin_held(struct spinlock *l) { return l->locked != 0; }
+
+/* The harts: one thread plays each in turn (host_set_cpu), so tests can
+ * allocate "on" one hart and free "on" another. */
+struct cpu cpus[NCPU];
+int ncpu_online = 1;
+static int host_cpu;
+
+struct cpu *this_cpu(void)
+{
+	return &cpus[host_cpu];
+}
+
+/* Run the following kernel code as hart id. */
+void host_set_cpu(int id)
+{
+	cpus[id].id = id;
+	host_cpu = id;
+}
 void push_off(void) {}
 void pop_off(void) {}
 

@@ -14,6 +14,7 @@
 #include <uapi/errno.h>
 
 extern int host_quiet;          /* tools/testing/host/shim.c */
+void host_set_cpu(int id);      /* ... and run as hart id */
 extern long t_checks, t_fails;
 
 /* Record a failed check: what was expected, what was seen. */

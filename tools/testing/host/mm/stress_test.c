@@ -382,10 +382,12 @@ static int compare_counters(void)
 		MUST(tag_stat_same(t, &ts, &m.tag[t]), "tag %d counters as the model's", t);
 	}
 	for (int s = 0; s < NSITES; s++) {
-		const struct alloc_site *r = m.site[s].rec;
-		if (r)
-			MUST(r->bytes == m.site[s].bytes && alloc_site_live(r) == m.site[s].live &&
-			     r->calls == m.site[s].calls, "site %d counters", s);
+		struct alloc_site_stat r;
+		if (!m.site[s].rec)
+			continue;
+		alloc_site_get(m.site[s].rec, &r);
+		MUST(r.bytes == m.site[s].bytes && alloc_site_live(&r) == m.site[s].live &&
+		     r.calls == m.site[s].calls, "site %d counters", s);
 	}
 	return 0;
 }

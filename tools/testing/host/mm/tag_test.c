@@ -74,7 +74,7 @@ static void *site_c(size_t n) { return kzalloc(n, TAG_SCHD); }
 static void callsite_accounting(void)
 {
 	void *a[4], *b[2], *c;
-	struct alloc_site top[8];
+	struct alloc_site_stat top[8];
 	struct heap_block_info bi;
 	size_t n;
 
@@ -149,6 +149,64 @@ static void tag_counters_exact(void)
 	EXPECT_EQ(ts.page_allocs, 2);
 }
 
+/* Every counter of tag as want says (name aside). */
+static void expect_tag(int tag, const struct tag_stat *want)
+{
+	struct tag_stat ts;
+
+	tag_stat_get(tag, &ts);
+#define EXPECT_FIELD(f) EXPECT_EQ(ts.f, want->f)
+	EXPECT_FIELD(bytes); EXPECT_FIELD(peak); EXPECT_FIELD(live);
+	EXPECT_FIELD(allocs); EXPECT_FIELD(frees); EXPECT_FIELD(fails);
+	EXPECT_FIELD(req); EXPECT_FIELD(pages); EXPECT_FIELD(pages_peak);
+	EXPECT_FIELD(page_allocs); EXPECT_FIELD(page_frees); EXPECT_FIELD(page_fails);
+#undef EXPECT_FIELD
+}
+
+/* Blocks allocated on one hart and freed on another: each hart's row
+ * goes its own way, the sums stay exact, and the peak is the peak of
+ * the sum, above what any one hart's row ever held. */
+static void tag_counters_across_harts(void)
+{
+	struct tag_stat ts;
+	struct alloc_site_stat top[1];
+	uint64_t bytes, live;
+	void *a, *b, *pg2;
+
+	host_set_cpu(0);
+	a = site_a(100);                        /* 128 B on hart 0 */
+	host_set_cpu(5);
+	b = kmalloc(200, TAG_INIT);             /* 256 B on hart 5 */
+	pg2 = page_alloc(1, 0, TAG_INIT);       /* 2 pages on hart 5 */
+	host_set_cpu(3);
+	kfree(b);
+	kfree(a);
+	page_free(pg2, 0);
+	host_set_cpu(0);
+	expect_tag(TAG_INIT, &(struct tag_stat){ .peak = 256, .allocs = 1, .frees = 1,
+		   .pages_peak = 2, .page_allocs = 1, .page_frees = 1 });
+	tag_stat_get(TAG_TEST, &ts);
+	EXPECT_EQ(ts.bytes, 0);
+	EXPECT_EQ(ts.peak, 128);
+	/* harts 1 and 2 hold at once: the peak is their sum */
+	host_set_cpu(1);
+	a = kmalloc(200, TAG_INIT);
+	host_set_cpu(2);
+	b = kmalloc(200, TAG_INIT);
+	kfree(a);
+	host_set_cpu(1);
+	kfree(b);
+	host_set_cpu(0);
+	expect_tag(TAG_INIT, &(struct tag_stat){ .peak = 512, .allocs = 3, .frees = 3,
+		   .pages_peak = 2, .page_allocs = 1, .page_frees = 1 });
+	EXPECT_EQ(alloc_site_top(top, 1), 1);
+	alloc_site_totals(&bytes, &live);
+	EXPECT_EQ(bytes, 0);
+	EXPECT_EQ(live, 0);
+	EXPECT_EQ(heap_check(), 0);
+	EXPECT_EQ(page_check(), 0);
+}
+
 /* At 128 MiB the tracking metadata stays under 0.5% of RAM. */
 static void budget_at_128mib(void)
 {
@@ -177,6 +235,7 @@ const struct mm_test tag_tests[] = {
 	{ "tag: register until full", tag_register_until_full },
 	{ "tag: counters exact", tag_counters_exact },
 	{ "site: per-callsite accounting", callsite_accounting },
+	{ "tag: counters across harts", tag_counters_across_harts },
 	{ "budget: <= 0.5% of 128 MiB", budget_at_128mib },
 	{ NULL, NULL },
 };
