@@ -11,6 +11,8 @@
 #           -DMM_NO_ACCOUNTING (no tag, call-site or owner tracking) in
 #           $(BENCH_NOACCT_B), so the tracking's overhead can be stated;
 #           this is the only build that sets the switch
+#   smp     QEMU -smp 4 (the others run at -smp 1): heap and page pairs
+#           on 1, 2 and 4 harts at once, a channel round trip across harts
 # It prints every "@BENCH name=value unit" line, the overheads it derives,
 # and writes them all to build/bench.txt (logs in build/bench/).
 # tools/bench/benchplot.py then charts the figures that peers have

@@ -16,6 +16,17 @@ lockcheck=off keeps the test kernel's lock-order checker out of the figures
           from starting QEMU to the first "rvos> " (boot_to_prompt_host_ms)
   noacct  the same icount run of the kernel built with -DMM_NO_ACCOUNTING:
           the heap and page figures (names end in _noacct)
+  smp     an icount run at -smp 4 (--smp-harts), shift=1 (2 ns per
+          instruction, halved back into instructions): the heap and page
+          pairs on 1, 2 and 4 harts at once and a kernel channel round
+          trip on one hart and across two (names end in _Nhart(s),
+          _same_hart, _cross_hart); a figure whose harts are not online
+          is a "bench: ... skipped" line, not a figure. The other runs
+          are at -smp 1, whatever --qemu says: idle harts' ticks and
+          their start-up would count in their figures
+
+A failed smp run is reported and leaves its figures out; bench still
+succeeds with the others (the one-hart figures do not depend on it).
 
 then adds the tracking overheads (tagged vs noacct, in percent), prints
 every line and writes them to --out. Exits 1 if a run fails.
@@ -32,13 +43,15 @@ import time
 
 BENCH_RE = re.compile(r'^@BENCH (\S+)=(\S+) (.*?)\s*$')
 TIMEOUT = 300      # seconds for one boot
+SMP_TIMEOUT = 120  # the smp run takes about 10 s
+SMP_SHIFT = 1      # at shift=0 QEMU 7.2 stops running a hart (docs/perf.md)
 
 
-def icount_cmd(args, logpath):
-    """args (a -nographic QEMU command) under icount with the console
-    written to logpath."""
+def icount_cmd(args, logpath, shift=0):
+    """args (a -nographic QEMU command) under icount (2**shift ns per
+    instruction) with the console written to logpath."""
     args = [a for a in args if a != '-nographic']
-    return args + ['-icount', 'shift=0,sleep=off', '-display', 'none',
+    return args + ['-icount', 'shift=%d,sleep=off' % shift, '-display', 'none',
                    '-monitor', 'none', '-serial', 'file:' + logpath]
 
 
@@ -56,16 +69,21 @@ def figures_of(text, logpath):
     return figures
 
 
-def run_icount(args, logpath):
-    """Boot args under icount; return its figures."""
+def run_icount(args, logpath, timeout=TIMEOUT, shift=0):
+    """Boot args under icount; return its figures, the kernel's
+    nanoseconds turned back into instructions."""
     if os.path.exists(logpath):
         os.remove(logpath)
-    r = subprocess.run(icount_cmd(args, logpath), stdin=subprocess.DEVNULL,
-                       timeout=TIMEOUT)
+    r = subprocess.run(icount_cmd(args, logpath, shift), stdin=subprocess.DEVNULL,
+                       timeout=timeout)
     if r.returncode != 0:
         raise RuntimeError('QEMU exited %d (see %s)' % (r.returncode, logpath))
     with open(logpath, errors='replace') as f:
-        return figures_of(f.read().replace('\r', ''), logpath)
+        fig = figures_of(f.read().replace('\r', ''), logpath)
+    if shift:
+        fig = {n: ('%.1f' % (float(v) / 2 ** shift) if u == 'instr' else v, u)
+               for n, (v, u) in fig.items()}
+    return fig
 
 
 def run(cmd, logpath):
@@ -103,6 +121,16 @@ def run(cmd, logpath):
     return figures_of(text, logpath), prompt_at
 
 
+def with_smp(args, harts):
+    """args with -smp set to harts."""
+    args = list(args)
+    if '-smp' in args:
+        args[args.index('-smp') + 1] = str(harts)
+    else:
+        args += ['-smp', str(harts)]
+    return args
+
+
 def with_kernel(qemu, kernel):
     """The QEMU command with its -kernel argument replaced."""
     args = shlex.split(qemu)
@@ -129,15 +157,16 @@ def main():
     ap.add_argument('--qemu', required=True, help='QEMU command with -kernel')
     ap.add_argument('--noacct-kernel', required=True)
     ap.add_argument('--wall-runs', type=int, default=3)
+    ap.add_argument('--smp-harts', type=int, default=4)
     ap.add_argument('--logdir', required=True)
     ap.add_argument('--out', required=True)
     a = ap.parse_args()
     os.makedirs(a.logdir, exist_ok=True)
-    base = shlex.split(a.qemu)
+    base = with_smp(shlex.split(a.qemu), 1)
     try:
         fig = run_icount(base + ['-append', 'bench=icount lockcheck=off'],
                          os.path.join(a.logdir, 'icount.log'))
-        noacct = run_icount(with_kernel(a.qemu, a.noacct_kernel) +
+        noacct = run_icount(with_smp(with_kernel(a.qemu, a.noacct_kernel), 1) +
                             ['-append', 'bench=noacct lockcheck=off'],
                             os.path.join(a.logdir, 'noacct.log'))
         walls, hosts = [], []
@@ -149,6 +178,13 @@ def main():
     except (RuntimeError, subprocess.TimeoutExpired) as e:
         print('bench: %s' % e, file=sys.stderr)
         return 1
+    try:
+        fig.update(run_icount(with_smp(base, a.smp_harts) + ['-append', 'bench=smp lockcheck=off'],
+                              os.path.join(a.logdir, 'smp.log'), SMP_TIMEOUT,
+                              SMP_SHIFT))
+    except (RuntimeError, subprocess.TimeoutExpired) as e:
+        print('bench: smp run failed, its figures are left out: %s' % e,
+              file=sys.stderr)
     lines = ['@BENCH %s=%s %s' % (n, v, u) for n, (v, u) in fig.items()]
     lines += ['@BENCH %s=%s %s' % (n, v, u) for n, (v, u) in noacct.items()]
     lines += overheads(fig, noacct)
