@@ -11,6 +11,9 @@
 
 enum lock_rank {
 	LOCK_RANK_NONE = 0,          /* not a valid rank: every lock has one */
+	/* the in-kernel tests' locks that they sleep on or wake under
+	 * (sleep_on and wakeup take proc_lock inside them) */
+	LOCK_RANK_TEST_SLEEP = 5,
 	/* ipc_lock: channel endpoints and queues, handle tables, the
 	 * per-process IPC charges and cap (kernel/ipc) */
 	LOCK_RANK_IPC = 10,

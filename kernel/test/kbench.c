@@ -355,7 +355,7 @@ static bool kb_smp_run(struct kb_smp *s, const char *name)
 				"(%d online)\n", name, s->t[i].cpu, s->n, ncpu_online);
 			return false;
 		}
-	s->lock = (struct spinlock)SPINLOCK_INIT("kbench", LOCK_RANK_TEST);
+	s->lock = (struct spinlock)SPINLOCK_INIT("kbench", LOCK_RANK_TEST_SLEEP);
 	s->arrived = s->done = 0;
 	s->t0 = UINT64_MAX;
 	s->t1 = 0;
