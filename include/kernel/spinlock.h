@@ -18,9 +18,12 @@ struct spinlock {
 	const char *name;         /* for panics */
 	struct cpu *owner;        /* hart holding it, when locked */
 	enum lock_rank rank;      /* its place in the lock order (lockrank.h) */
+	/* Contention, counted by the test kernel only (lock_stat_*):
+	 * written by the holder, so no cache line more than the lock's. */
+	uint64_t taken, contended, spins;
 };
 
-#define SPINLOCK_INIT(n, r) { 0, (n), NULL, (r) }
+#define SPINLOCK_INIT(n, r) { 0, (n), NULL, (r), 0, 0, 0 }
 
 void spin_lock(struct spinlock *l);
 void spin_unlock(struct spinlock *l);
@@ -42,5 +45,12 @@ extern bool lock_check_on;
 void lock_check_acquire(struct spinlock *l);
 void lock_check_release(struct spinlock *l);
 struct spinlock *lock_check_held_other(struct spinlock *allowed);
+
+/* The test kernel's lock statistics: every lock taken since the last
+ * reset, with how often a hart found it held and how long it spun
+ * (docs/smp.md, "The scheduler": the measurement behind one run queue). */
+void lock_stat_seen(struct spinlock *l);
+void lock_stat_reset(void);
+void lock_stat_print(void);
 
 #endif

@@ -20,9 +20,20 @@ void spin_lock(struct spinlock *l)
 	if (lock_check_on)        /* tested here: make bench runs with it off */
 		lock_check_acquire(l);    /* before spinning: a bad order panics, not hangs */
 #endif
-	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+	uint64_t spins = 0;
+	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
 		panic_check();     /* the holder may have stopped for a panic */
+		spins++;
+	}
 	l->owner = this_cpu();
+#ifdef LOCK_CHECK
+	if (!l->taken++)
+		lock_stat_seen(l);
+	l->contended += spins != 0;
+	l->spins += spins;
+#else
+	(void)spins;
+#endif
 }
 
 void spin_unlock(struct spinlock *l)

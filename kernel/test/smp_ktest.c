@@ -15,6 +15,7 @@
 #include <kernel/cpu.h>
 #include <kernel/sysinfo.h>
 #include <kernel/printf.h>
+#include <kernel/spinlock.h>
 #include <lib/format.h>
 #include <uapi/wait.h>
 #include <uapi/errno.h>
@@ -117,7 +118,9 @@ KTEST_EXPLICIT(smp_stress)
 	sysinfo_start();            /* ktests run before it: mem needs it */
 	KT_EQ(ktest_run("mem", NULL), W_EXITCODE(0));
 	memsnap_take(&before);
+	lock_stat_reset();
 	KT_ASSERT(stress(STRESS_MS));
+	lock_stat_print();          /* docs/smp.md: why one run queue */
 	int total = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(loads); i++)
 		total += loads[i].runs;
