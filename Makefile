@@ -2,7 +2,7 @@
 
 # ---- user-tunable variables -------------------------------------------------
 MEM      ?= 128M
-CPUS     ?= 1
+CPUS     ?= 4
 BOOTARGS ?=
 GDBPORT  ?= 1234
 JOBS     ?= 2
