@@ -75,10 +75,13 @@ $(B)/kernel/test/progs_blob.S.o: kernel/proc/progs_blob.S $(USER_TEST_ARCHIVE) |
 	@echo "  AS      $< (test archive)"
 	$(Q)$(CC) $(CFLAGS) -DPROGS_ARCHIVE='"$(USER_TEST_ARCHIVE)"' -c $< -o $@
 
+# make bench builds its kernels with LOCK_CHECK_FLAGS empty: its figures
+# are the shipping spinlock's (tools/bench/bench.mk).
+LOCK_CHECK_FLAGS ?= -DLOCK_CHECK
 $(B)/kernel/arch/spinlock.check.o: kernel/arch/spinlock.c | deps
 	@mkdir -p $(dir $@)
-	@echo "  CC      $< (lock check)"
-	$(Q)$(CC) $(CFLAGS) -DLOCK_CHECK -c $< -o $@
+	@echo "  CC      $< (lock check: $(or $(LOCK_CHECK_FLAGS),off))"
+	$(Q)$(CC) $(CFLAGS) $(LOCK_CHECK_FLAGS) -c $< -o $@
 
 # Host unit tests of kernel code under ASan/UBSan.
 include tools/testing/host/proc.mk

@@ -72,13 +72,20 @@ void lock_stat_seen(struct spinlock *l)
 		__atomic_store_n(&lock_seen[i], l, __ATOMIC_RELEASE);
 }
 
+/* The i-th lock seen, or NULL: none (yet) at i. */
+static struct spinlock *lock_stat_at(int i)
+{
+	if (i >= __atomic_load_n(&lock_nseen, __ATOMIC_ACQUIRE) || i >= LOCK_STAT_MAX)
+		return NULL;
+	return __atomic_load_n(&lock_seen[i], __ATOMIC_ACQUIRE);
+}
+
 /* Start counting afresh. Counts of a lock taken meanwhile on another
  * hart may survive by one: good enough for a measurement. */
 void lock_stat_reset(void)
 {
-	int n = __atomic_load_n(&lock_nseen, __ATOMIC_ACQUIRE);
-	for (int i = 0; i < n && i < LOCK_STAT_MAX; i++) {
-		struct spinlock *l = __atomic_load_n(&lock_seen[i], __ATOMIC_ACQUIRE);
+	for (int i = 0; i < LOCK_STAT_MAX; i++) {
+		struct spinlock *l = lock_stat_at(i);
 		if (!l)
 			continue;
 		spin_lock(l);
@@ -92,9 +99,8 @@ void lock_stat_reset(void)
  * spins S (s per contended)". Read without the locks: a report. */
 void lock_stat_print(void)
 {
-	int n = __atomic_load_n(&lock_nseen, __ATOMIC_ACQUIRE);
-	for (int i = 0; i < n && i < LOCK_STAT_MAX; i++) {
-		struct spinlock *l = __atomic_load_n(&lock_seen[i], __ATOMIC_ACQUIRE);
+	for (int i = 0; i < LOCK_STAT_MAX; i++) {
+		struct spinlock *l = lock_stat_at(i);
 		if (!l)
 			continue;
 		uint64_t t = l->taken, c = l->contended, sp = l->spins;

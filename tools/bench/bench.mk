@@ -11,6 +11,9 @@
 #           -DMM_NO_ACCOUNTING (no tag, call-site or owner tracking) in
 #           $(BENCH_NOACCT_B), so the tracking's overhead can be stated;
 #           this is the only build that sets the switch
+# Both bench kernels are the test kernel without the lock-order checker
+# and lock statistics (LOCK_CHECK_FLAGS empty, in their own build
+# folders): their spinlock is the shipping kernel's, so are the figures.
 #   smp     QEMU -smp 4 (the others run at -smp 1): heap and page pairs
 #           on 1, 2 and 4 harts at once, a channel round trip across harts
 # It prints every "@BENCH name=value unit" line, the overheads it derives,
@@ -20,6 +23,7 @@
 # matplotlib (tools/deps.sh --charts); without it, it says the chart was
 # skipped, and bench still succeeds.
 
+BENCH_ACCT_B    := $(B)/bench-acct
 BENCH_NOACCT_B  := $(B)/bench-noacct
 BENCH_WALL_RUNS ?= 3
 
@@ -27,18 +31,22 @@ BENCH_WALL_RUNS ?= 3
 BENCH_KFLAGS ?=
 CFLAGS += $(BENCH_KFLAGS)
 
-.PHONY: bench bench-noacct-kernel
+.PHONY: bench bench-acct-kernel bench-noacct-kernel
 
-bench: test-kernel bench-noacct-kernel tools/bench/bench.py tools/bench/benchplot.py
-	$(PYTHON) tools/bench/bench.py --qemu "$(QEMU_BASE) -kernel $(B)/kernel-test.elf" \
+bench: bench-acct-kernel bench-noacct-kernel tools/bench/bench.py tools/bench/benchplot.py
+	$(PYTHON) tools/bench/bench.py --qemu "$(QEMU_BASE) -kernel $(BENCH_ACCT_B)/kernel-test.elf" \
 		--noacct-kernel $(BENCH_NOACCT_B)/kernel-test.elf \
 		--wall-runs $(BENCH_WALL_RUNS) --logdir $(B)/bench --out $(B)/bench.txt
 	@tools/deps.sh --charts --quiet || echo "bench: could not install the chart tools"
 	@$(CHART_PYTHON) tools/bench/benchplot.py --out $(B)/bench $(B)/bench.txt || \
 		echo "bench: chart skipped (above)"
 
-# The same sources, built with the tracking compiled out (in their own
-# build folder, user programs and all).
+# The same sources with no lock checking, with and without the tracking
+# (each in its own build folder, user programs and all).
+bench-acct-kernel: deps
+	$(Q)$(MAKE) --no-print-directory B=$(BENCH_ACCT_B) LOCK_CHECK_FLAGS= \
+		$(BENCH_ACCT_B)/kernel-test.elf
+
 bench-noacct-kernel: deps
-	$(Q)$(MAKE) --no-print-directory B=$(BENCH_NOACCT_B) \
+	$(Q)$(MAKE) --no-print-directory B=$(BENCH_NOACCT_B) LOCK_CHECK_FLAGS= \
 		BENCH_KFLAGS=-DMM_NO_ACCOUNTING $(BENCH_NOACCT_B)/kernel-test.elf

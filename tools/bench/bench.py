@@ -2,9 +2,9 @@
 """Run rvos's benchmarks (make bench; docs/perf.md describes the method).
 
 Boots QEMU with the bootarg bench=MODE and collects the console lines
-"@BENCH name=value unit" that kernel/test/kbench.c and user/test/bench.c print (on the test kernel):
-lockcheck=off keeps the test kernel's lock-order checker out of the figures
-(from the init thread on: the boot before it is checked).
+"@BENCH name=value unit" that kernel/test/kbench.c and user/test/bench.c print (on the test kernel,
+built by bench.mk without the lock-order checker: the figures are the
+shipping kernel's spinlock).
 
   icount  -icount shift=0,sleep=off: one instruction per nanosecond of
           virtual time, so the figures are instruction counts; sleep=off
@@ -164,14 +164,14 @@ def main():
     os.makedirs(a.logdir, exist_ok=True)
     base = with_smp(shlex.split(a.qemu), 1)
     try:
-        fig = run_icount(base + ['-append', 'bench=icount lockcheck=off'],
+        fig = run_icount(base + ['-append', 'bench=icount'],
                          os.path.join(a.logdir, 'icount.log'))
         noacct = run_icount(with_smp(with_kernel(a.qemu, a.noacct_kernel), 1) +
-                            ['-append', 'bench=noacct lockcheck=off'],
+                            ['-append', 'bench=noacct'],
                             os.path.join(a.logdir, 'noacct.log'))
         walls, hosts = [], []
         for i in range(a.wall_runs):
-            w, host = run(base + ['-append', 'bench=wall lockcheck=off'],
+            w, host = run(base + ['-append', 'bench=wall'],
                           os.path.join(a.logdir, 'wall%d.log' % i))
             walls.append(w)
             hosts.append(host)
@@ -179,7 +179,7 @@ def main():
         print('bench: %s' % e, file=sys.stderr)
         return 1
     try:
-        fig.update(run_icount(with_smp(base, a.smp_harts) + ['-append', 'bench=smp lockcheck=off'],
+        fig.update(run_icount(with_smp(base, a.smp_harts) + ['-append', 'bench=smp'],
                               os.path.join(a.logdir, 'smp.log'), SMP_TIMEOUT,
                               SMP_SHIFT))
     except (RuntimeError, subprocess.TimeoutExpired) as e:
