@@ -82,7 +82,7 @@ static bool hart_start(uint64_t hartid, int id)
 	long err = sbi_hart_start(hartid, (uintptr_t)secondary_start, (uintptr_t)c);
 	if (err) {
 		kprintf("rvos: hart %lu not started: SBI error %ld\n", hartid, err);
-		page_free(stack, KSTACK_ORDER);
+		page_free(stack, 0);
 		return false;
 	}
 	uint64_t deadline = timer_ms() + HART_UP_MS;
@@ -90,7 +90,7 @@ static bool hart_start(uint64_t hartid, int id)
 		int why = __atomic_load_n(&c->start_error, __ATOMIC_ACQUIRE);
 		if (why == HART_NO_MMU) {
 			kprintf("rvos: hart %lu stopped: it has no Sv39 MMU\n", hartid);
-			page_free(stack, KSTACK_ORDER);
+			page_free(stack, 0);
 			return false;
 		}
 		if (timer_ms() > deadline) {

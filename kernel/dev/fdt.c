@@ -46,6 +46,7 @@ struct node {
 	uint32_t reg_shift, ndev;
 	uint64_t timebase;
 	bool interrupt_controller;
+	bool disabled;                     /* status other than "okay" */
 };
 
 /* A PLIC seen in the walk: a machine with several sockets (-numa) has
@@ -150,6 +151,8 @@ static void prop_take(struct walk *w, struct node *n, const char *name,
 		n->compat = (const char *)val, n->compat_len = len;
 	else if (!strcmp(name, "device_type"))
 		n->device_type = (const char *)val;
+	else if (!strcmp(name, "status") && len > 0)
+		n->disabled = strcmp((const char *)val, "okay") && strcmp((const char *)val, "ok");
 	else if (!strcmp(name, "phandle") && len == 4)
 		n->phandle = be32(val);
 	else if (!strcmp(name, "interrupt-parent") && len == 4)
@@ -197,6 +200,21 @@ static void reserved_take(struct mem_range r)
 	platform.reserved_seen++;
 }
 
+/* A hart the tree lists (status okay): count it, keep the first
+ * FDT_MAX_HARTS ids. An id listed twice counts once: starting it
+ * twice, or taking the second node's interrupt context, would be wrong. */
+static void hart_take(uint64_t id)
+{
+	for (int i = 0; i < platform.nharts && i < FDT_MAX_HARTS; i++)
+		if (platform.hartids[i] == id) {
+			kprintf("fdt: hart %lu listed twice: the second ignored\n", id);
+			return;
+		}
+	if (platform.nharts < FDT_MAX_HARTS)
+		platform.hartids[platform.nharts] = id;
+	platform.nharts++;
+}
+
 /* Act on a node whose properties are all read. */
 static void node_done(struct walk *w, struct node *n)
 {
@@ -207,11 +225,8 @@ static void node_done(struct walk *w, struct node *n)
 	if (n->device_type && !strcmp(n->device_type, "memory"))
 		memory_take(n, parent);
 	else if (n->device_type && !strcmp(n->device_type, "cpu") &&
-		 node_reg(n, parent, &r)) {
-		if (platform.nharts < FDT_MAX_HARTS)   /* count all, keep the first */
-			platform.hartids[platform.nharts] = r.base;
-		platform.nharts++;
-	}
+		 !n->disabled && node_reg(n, parent, &r))
+		hart_take(r.base);
 	else if (node_is(n, "ns16550a") && platform.uart.base == 0 &&
 		 node_reg(n, parent, &r)) {
 		platform.uart = r;
@@ -235,8 +250,8 @@ static void node_done(struct walk *w, struct node *n)
 	if (n->interrupt_controller && n->phandle && parent->device_type &&
 	    !strcmp(parent->device_type, "cpu") && idx >= 2) {
 		struct node *grand = &w->stack[idx - 2];
-		if (node_reg(parent, grand, &r) && r.base == w->boot_hart)
-			w->boot_intc = n->phandle;
+		if (node_reg(parent, grand, &r) && r.base == w->boot_hart && !w->boot_intc)
+			w->boot_intc = n->phandle;   /* the first node: see hart_take */
 	}
 	/* children of /reserved-memory are regions nobody else may use */
 	if (idx == 2 && name_is(parent, "reserved-memory") && node_reg(n, parent, &r))

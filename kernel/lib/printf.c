@@ -60,7 +60,7 @@ static bool print_can_sleep(void)
 {
 	bool on = intr_get();
 	push_off();
-	bool can = on && this_cpu()->proc;
+	bool can = on && proc_current();
 	pop_off();
 	return can;
 }

@@ -67,7 +67,7 @@ extern char proc_entry[];
 
 void proc_first_run(void)
 {
-	struct proc *p = this_cpu()->proc;
+	struct proc *p = proc_current();
 	sched_finish();
 	this_cpu()->intena = true;   /* a new context starts interruptible */
 	spin_unlock(&proc_lock);
@@ -218,7 +218,7 @@ static struct proc *proc_find(pid_t pid)
 
 void proc_exit(int status)
 {
-	struct proc *p = this_cpu()->proc;
+	struct proc *p = proc_current();
 
 	ipc_proc_exit(p);
 	spin_lock(&proc_lock);
@@ -243,7 +243,7 @@ void proc_exit(int status)
 
 pid_t proc_wait(pid_t pid, int *status)
 {
-	struct proc *me = this_cpu()->proc;
+	struct proc *me = proc_current();
 
 	spin_lock(&proc_lock);
 	for (;;) {
@@ -315,7 +315,7 @@ bool proc_snapshot(int slot, struct proc *out)
 
 void proc_fault(struct trapframe *tf, int cause)
 {
-	struct proc *p = this_cpu()->proc;
+	struct proc *p = proc_current();
 	kprintf("rvos: pid %d (%s) killed: %s (%s) at %p, pc %p\n", p->pid, p->name,
 		kill_cause_name(cause), trap_cause_name(tf->scause),
 		(void *)tf->stval, (void *)tf->sepc);

@@ -218,7 +218,7 @@ void yield(void)
  * waker needs proc_lock, which we take before letting go of lk. */
 void sleep_on(const void *chan, struct spinlock *lk, const char *what)
 {
-	struct proc *p = this_cpu()->proc;
+	struct proc *p = proc_current();
 
 	if (lk != &proc_lock) {
 		spin_lock(&proc_lock);
@@ -286,7 +286,7 @@ void proc_tick(void)
 
 int proc_sleep_ms(uint64_t ms)
 {
-	struct proc *p = this_cpu()->proc;
+	struct proc *p = proc_current();
 	uint64_t wake = timer_ticks() + (ms * TICK_HZ + 999) / 1000;
 	int r = 0;
 

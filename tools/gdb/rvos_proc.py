@@ -49,7 +49,7 @@ def harts():
             for i in range(array_len(cpus)) if i == 0 or num(cpus[i], "online")]
 
 
-# The system clock: the boot hart's ticks (kernel/arch/timer.c).
+# The system clock as of the boot hart's last tick (kernel/arch/timer.c).
 def now_tick():
     return num(symbol("'timer.c'::ticks"))
 
