@@ -155,7 +155,8 @@ qemu-gdb: deps $(KERNEL_ELF)
 # and after a panic the hart halts with QEMU up for gdb (docs/debugging.md).
 gdb: deps
 	@echo "*** rvos-mem, rvos-ps, rvos-bt PID, ...: 'help user-defined'; post-mortem: docs/debugging.md"
-	$(GDB) -q -x tools/gdbinit -ex "file $(KERNEL_ELF)" -ex "target remote localhost:$(GDBPORT)"
+	$(GDB) -q -x tools/gdbinit -ex "file $(KERNEL_ELF)" -ex "target remote localhost:$(GDBPORT)" \
+		-ex "rvos-hart panic"
 
 # Everything: every scenario in tools/testing/scenarios (QEMU boots, the
 # host unit tests and the harness self-tests are scenarios too). QEMU

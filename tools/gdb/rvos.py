@@ -11,6 +11,8 @@ own structures through the ELF's debug info, with no kernel code running.
   rvos-heap           heap totals and free blocks per order (`mem -b`)
   rvos-buddy          free page blocks per order (`mem -b`)
   rvos-bt PID         a sleeping process's kernel backtrace
+  rvos-hart [N|panic] the harts, or switch gdb to cpus[N]'s hart (panic:
+                      to the hart whose panic report it is, if any)
 
 ADDR is anything gdb evaluates: 0x80300010, proc_table, &tag_table[2],
 $rvos_proc(3)->kstack ($rvos_proc(PID) is the struct proc of PID).
@@ -360,6 +362,59 @@ Usage: rvos-bt PID. Walks frame pointers from the context swtch() saved."""
             print(f"#{i:<2} {pc:#x} in {where}")
 
 
+class RvosHart(RvosCommand):
+    """The harts, or switch gdb to one.
+Usage: rvos-hart lists them (cpus[] index, hart id, gdb thread, what runs);
+rvos-hart N switches to the thread of cpus[N]; rvos-hart panic switches
+to the hart that is reporting a panic (nothing if none is: make gdb runs
+it on attach, so a post-mortem bt starts where the panic was)."""
+    NAME = "rvos-hart"
+
+    # gdb's thread for hart id: QEMU numbers its threads by CPU index,
+    # which on virt is the hart id (thread id = index + 1).
+    @staticmethod
+    def thread_of(hartid):
+        for t in gdb.selected_inferior().threads():
+            if t.ptid[1] == hartid + 1 or (t.ptid[1] == 0 and t.num == hartid + 1):
+                return t
+        raise RvosError(f"gdb has no thread for hart {hartid}")
+
+    # Switch to cpus[index]'s hart and say so.
+    def switch(self, index, why):
+        hartid = num(symbol("'cpu.c'::cpus")[index], "hartid")
+        self.thread_of(hartid).switch()
+        print(f"rvos-hart: now on hart {hartid} (cpu {index}){why}")
+
+    # List, or switch.
+    def run(self, arg):
+        harts = procs.harts()
+        if arg == "panic":
+            who = num(symbol("panicking"))
+            if who:
+                self.switch(who - 1, ", which is reporting a panic")
+            return
+        if arg:
+            try:
+                index = int(arg, 0)
+            except ValueError:
+                raise RvosError("usage: rvos-hart [N|panic]") from None
+            if index not in [h["index"] for h in harts]:
+                raise RvosError(f"no hart runs as cpu {index}")
+            self.switch(index, "")
+            return
+        cpus = symbol("'cpu.c'::cpus")
+        panic = num(symbol("panicking"))
+        for h in harts:
+            proc = num(cpus[h["index"]], "proc")
+            what = f"pid {num(cpus[h['index']]['proc'].dereference(), 'pid')}" if proc else "idle"
+            try:
+                thread = self.thread_of(h["hartid"]).num
+            except RvosError:
+                thread = "-"
+            mark = "  (panicking)" if panic == h["index"] + 1 else ""
+            print(f"cpu {h['index']}: hart {h['hartid']}, gdb thread {thread}, {what}{mark}")
+
+
 class RvosProcFunction(gdb.Function):
     """$rvos_proc(PID): the struct proc * of process PID, for expressions
     such as rvos-page $rvos_proc(3)->kstack."""
@@ -378,5 +433,6 @@ class RvosProcFunction(gdb.Function):
 
 
 RvosProcFunction()
-for _cmd in (RvosMem, RvosSites, RvosPs, RvosPage, RvosWhatis, RvosHeap, RvosBuddy, RvosBt):
+for _cmd in (RvosMem, RvosSites, RvosPs, RvosPage, RvosWhatis, RvosHeap, RvosBuddy, RvosBt,
+             RvosHart):
     _cmd()

@@ -27,7 +27,7 @@ def _hart_of(p, addr):
     for name in ("hart", "cpu"):
         if has_field(p, name):
             return num(p, name)
-    cpus = symbol("cpus")
+    cpus = symbol("'cpu.c'::cpus")
     for i in range(array_len(cpus)):
         if num(cpus[i], "proc") == addr:
             return num(cpus[i], "hartid")
@@ -37,13 +37,13 @@ def _hart_of(p, addr):
 # The hart id (the device tree's) a process last ran on, or None: never.
 def _last_hart(p):
     i = num(p, "last_cpu")
-    return None if i < 0 else num(symbol("cpus")[i], "hartid")
+    return None if i < 0 else num(symbol("'cpu.c'::cpus")[i], "hartid")
 
 
 # The harts that run, as sysinfo's HART records list them: the boot hart
 # (cpus[0]) and every other that joined the scheduler.
 def harts():
-    cpus = symbol("cpus")
+    cpus = symbol("'cpu.c'::cpus")
     return [{"index": i, "hartid": num(cpus[i], "hartid"), "ticks": num(cpus[i], "ticks"),
              "idle_ticks": num(cpus[i], "idle_ticks")}
             for i in range(array_len(cpus)) if i == 0 or num(cpus[i], "online")]
