@@ -137,14 +137,3 @@ char *strchr(const char *s, int c)
 			return (char *)s;
 	return c == 0 ? (char *)s : NULL;
 }
-
-size_t strlcpy(char *d, const char *s, size_t n)
-{
-	size_t len = strlen(s);
-	if (n) {
-		size_t k = len < n - 1 ? len : n - 1;
-		memcpy(d, s, k);
-		d[k] = '\0';
-	}
-	return len;
-}

@@ -4,7 +4,7 @@
 #
 # Every user/NAME.c is an everyday program and every user/test/NAME.c a
 # program that exists for tests: each is compiled, linked with the user
-# library (user/lib plus lib/format.c and lib/string.c, shared with the kernel)
+# library (user/lib plus lib/format.c, lib/string.c and lib/strlcpy.c, shared with the kernel)
 # into $(B)/user/NAME.elf, and packed with tools/mkprogs. The shipping
 # kernel embeds $(B)/progs.bin (the everyday programs); the test kernel
 # embeds $(B)/progs-test.bin (those and the test programs), each through
@@ -53,7 +53,7 @@ USER_LIB      := $(B)/user/libuser.a
 USER_LIB_OBJS := \
 	$(patsubst user/lib/%.c,$(B)/user/lib/%.o,$(wildcard user/lib/*.c)) \
 	$(patsubst user/lib/%.S,$(B)/user/lib/%.o,$(filter-out user/lib/crt0.S,$(wildcard user/lib/*.S))) \
-	$(B)/user/shared/format.o $(B)/user/shared/string.o
+	$(B)/user/shared/format.o $(B)/user/shared/string.o $(B)/user/shared/strlcpy.o
 USER_PROG_OBJS := $(patsubst user/%.c,$(B)/user/%.o,$(wildcard user/*.c))
 USER_TEST_OBJS := $(patsubst user/test/%.c,$(B)/user/%.o,$(wildcard user/test/*.c))
 
@@ -113,7 +113,7 @@ $(patsubst user/lib/%.S,$(B)/user/lib/%.o,$(wildcard user/lib/*.S)): $(B)/user/l
 	@echo "  CC      $<"
 	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
 
-$(B)/user/shared/format.o $(B)/user/shared/string.o: $(B)/user/shared/%.o: lib/%.c
+$(B)/user/shared/format.o $(B)/user/shared/string.o $(B)/user/shared/strlcpy.o: $(B)/user/shared/%.o: lib/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<

@@ -58,11 +58,7 @@ static const void *print_ctx(void)
  * holding no lock, and not in an interrupt handler)? */
 static bool print_can_sleep(void)
 {
-	bool on = intr_get();
-	push_off();
-	bool can = on && proc_current();
-	pop_off();
-	return can;
+	return intr_get() && proc_current();   /* one load: no push_off needed */
 }
 
 /* May ctx (waiting already or not) print now? Not inside another's

@@ -16,11 +16,11 @@ HOST_DEV_DTBS := $(HOST_DEV_DIR)/virt-128m.dtb $(HOST_DEV_DIR)/virt-256m-2.dtb \
 host-test-dev: $(HOST_DEV_DIR)/fdt_test $(HOST_DEV_DTBS)
 	$(HOST_DEV_DIR)/fdt_test $(HOST_DEV_DTBS)
 
-$(HOST_DEV_DIR)/fdt_test: tools/testing/host/dev/fdt_test.c kernel/dev/fdt.c lib/string.c \
+$(HOST_DEV_DIR)/fdt_test: tools/testing/host/dev/fdt_test.c kernel/dev/fdt.c lib/strlcpy.c \
 		tools/testing/host/shim.c include/kernel/fdt.h
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOST_DEV_CFLAGS) -o $@ tools/testing/host/dev/fdt_test.c kernel/dev/fdt.c \
-		tools/testing/host/shim.c
+		tools/testing/host/shim.c lib/strlcpy.c
 
 $(HOST_DEV_DIR)/virt-128m.dtb:
 	@mkdir -p $(@D)

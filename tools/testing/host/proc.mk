@@ -15,7 +15,7 @@ HOST_PROC_DIR    := $(B)/host/proc
 HOST_PROC_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-HOST_PROC_DEPS   := tools/testing/host/shim.c $(wildcard include/kernel/*.h include/uapi/*.h)
+HOST_PROC_DEPS   := tools/testing/host/shim.c lib/strlcpy.c $(wildcard include/kernel/*.h include/uapi/*.h)
 
 .PHONY: host-test-proc
 host-test-proc: $(HOST_PROC_DIR)/elf_test $(HOST_PROC_DIR)/progs_test

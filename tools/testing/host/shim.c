@@ -90,15 +90,3 @@ const char *ksym_lookup(uintptr_t addr, uintptr_t *offset)
 	*offset = 0;
 	return NULL;
 }
-
-/* glibc before 2.38 has no strlcpy; the kernel's semantics. */
-size_t strlcpy(char *d, const char *s, size_t n)
-{
-	size_t len = strlen(s);
-	if (n) {
-		size_t k = len < n - 1 ? len : n - 1;
-		memcpy(d, s, k);
-		d[k] = '\0';
-	}
-	return len;
-}
