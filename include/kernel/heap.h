@@ -65,10 +65,14 @@ struct heap_stats {
 	size_t total;                   /* bytes in arenas */
 	size_t used;                    /* bytes in used blocks (headers too) */
 	size_t free;                    /* bytes in free blocks */
+	size_t cached;                  /* bytes in the harts' caches */
+	size_t cached_hart[NCPU];       /* ... each hart's share */
 	size_t live;                    /* used blocks */
 	unsigned arenas;
 	uint64_t fails;                 /* kmallocs that returned NULL */
 	uint64_t misuse;                /* bad frees and bad arguments */
+	uint64_t cache_hits;            /* kmallocs and kfrees a cache served */
+	uint64_t cache_misses;          /* ... that went to the buddy heap */
 	size_t map_bytes;               /* bitmaps of the arenas in use */
 	size_t header_bytes;            /* live * HEAP_HDR_SIZE */
 	size_t free_blocks[HEAP_ORDERS];

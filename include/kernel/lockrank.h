@@ -22,11 +22,19 @@ enum lock_rank {
 	LOCK_RANK_PROC = 20,
 	/* rx_lock: the console input ring and its interrupt mask */
 	LOCK_RANK_CONSOLE_RX = 30,
+	/* heap_cache[h].lock: hart h's cache of free heap blocks (a
+	 * per-hart lock, spinlock.h; only heap_check holds several, in hart
+	 * order, and nothing else holds two) */
+	LOCK_RANK_HEAP_CACHE = 35,
 	/* heap.lock: the kernel heap's arenas and free lists, and the
 	 * counters of the call-site records (alloc_site.h) */
 	LOCK_RANK_HEAP = 40,
 	/* site_lock: serialises readers of the call-site records */
 	LOCK_RANK_ALLOC_SITE = 50,
+	/* page_cache[h].lock: hart h's list of free pages and its part of
+	 * every owner's page list (a per-hart lock, spinlock.h; only
+	 * page_check holds several, in hart order) */
+	LOCK_RANK_PAGE_CACHE = 55,
 	/* pg.lock: the page allocator, page descriptors and page owners */
 	LOCK_RANK_PAGE = 60,
 	/* tag_lock: registering tags (tag.c) */

@@ -38,6 +38,8 @@
 struct page_stats {
 	size_t total;                          /* pages handed to the allocator */
 	size_t free;                           /* pages in free blocks */
+	size_t cached;                         /* free pages on the harts' lists */
+	size_t cached_hart[NCPU];              /* ... each hart's share */
 	size_t kernel;                         /* pages owned by pid 0 */
 	size_t owners;                         /* owner records open */
 	uint64_t fails;                        /* page_alloc found no block */

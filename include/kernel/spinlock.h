@@ -33,6 +33,53 @@ bool spin_held(struct spinlock *l);   /* held by this hart? */
 void push_off(void);
 void pop_off(void);
 
+/* Per-hart locks ("local locks", as Linux's per-CPU page lists have):
+ * a lock that its own hart takes on every fast-path operation and other
+ * harts take only to drain or check what it guards. The fast path must
+ * cost a few instructions, so these are not spin_lock: the caller turns
+ * interrupts off with intr_save() (which also pins it to this hart, so
+ * it may then read cpu_id()), takes the lock with spin_lock_raw(), and
+ * undoes both with spin_unlock_raw() and intr_restore(). No owner, no
+ * push_off nesting, no lock-order check at run time: their ranks are in
+ * lockrank.h and docs/smp.md all the same. Only a raw-locked section's
+ * own code runs inside it (spin_lock of a higher rank is allowed). */
+#ifdef __riscv
+/* Interrupts off on this hart; returns whether they were on. */
+static inline unsigned long intr_save(void)
+{
+	unsigned long s;
+
+	__asm__ volatile("csrrci %0, sstatus, 2" : "=r"(s) : : "memory");
+	return s & 2;
+}
+
+/* Interrupts back on if intr_save() found them on. */
+static inline void intr_restore(unsigned long s)
+{
+	if (s)
+		__asm__ volatile("csrsi sstatus, 2" : : : "memory");
+}
+#else   /* host builds of kernel code: no interrupts */
+static inline unsigned long intr_save(void) { return 0; }
+static inline void intr_restore(unsigned long s) { (void)s; }
+#endif
+
+/* Spin for l, held by another hart (out of line: the contended path). */
+void spin_wait_raw(struct spinlock *l);
+
+/* Take l, a per-hart lock; interrupts must be off (intr_save). */
+static inline void spin_lock_raw(struct spinlock *l)
+{
+	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		spin_wait_raw(l);
+}
+
+/* Release l, taken with spin_lock_raw. */
+static inline void spin_unlock_raw(struct spinlock *l)
+{
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
 /* Panic for sched(): sleeping with a lock held other than allowed, or
  * without allowed. The test kernel names the lock. */
 void spin_panic_sleep(struct spinlock *allowed) __attribute__((noreturn));

@@ -39,6 +39,15 @@ static __attribute__((noinline)) void spin_wait(struct spinlock *l)
 	spin_owned(l, spins);
 }
 
+/* spin_lock_raw's contended path: a per-hart lock another hart holds
+ * to drain or check it. Interrupts are off; checks for a panic too. */
+void spin_wait_raw(struct spinlock *l)
+{
+	do
+		panic_check();
+	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE));
+}
+
 /* Take l, spinning; interrupts stay off on this hart until released. */
 void spin_lock(struct spinlock *l)
 {

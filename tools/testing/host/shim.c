@@ -34,6 +34,13 @@ void spin_unlock(struct spinlock *l)
 
 bool spin_held(struct spinlock *l) { return l->locked != 0; }
 
+/* One thread: a raw lock found held was taken twice. */
+void spin_wait_raw(struct spinlock *l)
+{
+	fprintf(stderr, "host shim: per-hart lock %s taken twice\n", l->name);
+	abort();
+}
+
 /* The harts: one thread plays each in turn (host_set_cpu), so tests can
  * allocate "on" one hart and free "on" another. */
 struct cpu cpus[NCPU];
