@@ -14,8 +14,8 @@
  * allocate at once, and readers sum the slots (unsigned, wrapping: a
  * block freed on another hart than the one that allocated it takes the
  * freeing hart's slot below zero while the sum stays exact). The charge
- * functions run under heap.lock, which keeps the hart from changing
- * under them; site_lock (private to alloc_site.c) serialises the readers
+ * functions run with interrupts off (heap.lock, or a hart's cache lock),
+ * which keeps the hart from changing under them; site_lock (private to alloc_site.c) serialises the readers
  * (lock order: heap.lock -> site_lock). A reader's sums have the
  * guarantee of the tag table's (include/kernel/tag.h): exact when no
  * allocation is in flight, and exact under heap.lock (heap_check).
@@ -119,33 +119,39 @@ void alloc_site_reset(void);
 size_t alloc_site_meta_bytes(void);
 
 #ifndef MM_NO_ACCOUNTING
-/* Charging, for heap.c only (caller holds heap.lock); inline, as it is
- * on every kmalloc and kfree. Each adds to this hart's slots only
+/* Charging, for the heap only (heap.c under heap.lock, heap_cache.c with
+ * the hart pinned); inline, as it is on every kmalloc and kfree. Each adds to this hart's slots only
  * (include/kernel/pcpu.h). */
 
 /* Charge a block of bytes under tag to s, NULL or a record (kmalloc's
  * own: not checked). Returns s's 1-based index for the block header, 0
  * for NULL: a shift, as records are 1 << ALLOC_SITE_SHIFT bytes. */
-static inline uint16_t alloc_site_charge(struct alloc_site *s, int tag, size_t bytes)
+static inline uint16_t alloc_site_charge_on(int c, struct alloc_site *s, int tag,
+					    size_t bytes)
 {
-	int c;
-
 	if (!s)
 		return 0;
-	c = cpu_id();
 	s->tag = (uint32_t)tag;
 	pcpu_add(&s->bytes[c], bytes);
 	pcpu_add(&s->calls[c], 1);
 	return (uint16_t)(((uintptr_t)s - alloc_site_base()) >> ALLOC_SITE_SHIFT);
 }
 
-/* Return a block's bytes to s, a record. */
-static inline void alloc_site_uncharge(struct alloc_site *s, size_t bytes)
+static inline uint16_t alloc_site_charge(struct alloc_site *s, int tag, size_t bytes)
 {
-	int c = cpu_id();
+	return alloc_site_charge_on(cpu_id(), s, tag, bytes);
+}
 
+/* Return a block's bytes to s, a record, on hart c. */
+static inline void alloc_site_uncharge_on(int c, struct alloc_site *s, size_t bytes)
+{
 	pcpu_add(&s->bytes[c], -(uint64_t)bytes);
 	pcpu_add(&s->frees[c], 1);
+}
+
+static inline void alloc_site_uncharge(struct alloc_site *s, size_t bytes)
+{
+	alloc_site_uncharge_on(cpu_id(), s, bytes);
 }
 #else
 /* Built with -DMM_NO_ACCOUNTING (make bench's baseline, docs/perf.md):
@@ -156,6 +162,11 @@ static inline uint16_t alloc_site_charge(struct alloc_site *s, int tag, size_t b
 { (void)s; (void)tag; (void)bytes; return 0; }
 static inline void alloc_site_uncharge(struct alloc_site *s, size_t bytes)
 { (void)s; (void)bytes; }
+static inline uint16_t alloc_site_charge_on(int c, struct alloc_site *s, int tag,
+					    size_t bytes)
+{ (void)c; (void)s; (void)tag; (void)bytes; return 0; }
+static inline void alloc_site_uncharge_on(int c, struct alloc_site *s, size_t bytes)
+{ (void)c; (void)s; (void)bytes; }
 #endif
 
 #endif

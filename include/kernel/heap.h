@@ -73,7 +73,8 @@ struct heap_stats {
 	uint64_t misuse;                /* bad frees and bad arguments */
 	uint64_t cache_hits;            /* kmallocs and kfrees a cache served */
 	uint64_t cache_misses;          /* ... that went to the buddy heap */
-	size_t map_bytes;               /* bitmaps of the arenas in use */
+	size_t map_bytes;               /* bitmaps of the arenas in use, arena index */
+	size_t index_pages;             /* pages of the arena index (TAG_HEAP) */
 	size_t header_bytes;            /* live * HEAP_HDR_SIZE */
 	size_t free_blocks[HEAP_ORDERS];
 };
@@ -112,6 +113,17 @@ int heap_block_info(const void *p, struct heap_block_info *out);
 
 /* Snapshot the counters. */
 void heap_stats(struct heap_stats *out);
+
+/* The per-hart caches (docs/memory.md, "Per-hart heap caches"). Give
+ * every cached block back to the buddy heap (wholly free arenas then go
+ * back to the page allocator); call with no heap lock held. */
+void heap_cache_drain(void);
+
+/* Cache at most depth blocks of each size per hart (0: none; at most
+ * HEAP_CACHE_DEPTH_MAX), giving back what is over. Default HEAP_CACHE_DEPTH. */
+#define HEAP_CACHE_DEPTH     32
+#define HEAP_CACHE_DEPTH_MAX 256
+void heap_cache_set_depth(unsigned depth);
 
 /* Walk every arena, free list and counter and verify every invariant
  * (block tiling, bitmaps, free-list links and orders, no unmerged free

@@ -134,6 +134,10 @@ int page_check(void);
 /* RAM covered by the descriptors (ram_size given to page_init). */
 size_t page_ram_bytes(void);
 
+/* Where that RAM starts (ram_base given to page_init): buddy blocks of
+ * order k are 2^k pages aligned from here. */
+paddr_t page_ram_base(void);
+
 /* Bytes of the owner records and their hash, for the budget. */
 size_t page_owner_meta_bytes(void);
 

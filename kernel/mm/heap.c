@@ -10,6 +10,8 @@
 
 struct heap_state heap = { .lock = SPINLOCK_INIT("heap", LOCK_RANK_HEAP) };
 
+static void heap_trim(void);
+
 /* Set bit g of map. */
 static void heap_bit_set(uint64_t *map, size_t g)
 {
@@ -28,25 +30,26 @@ static size_t heap_gran(const struct heap_arena *a, uintptr_t x)
 	return (x - a->base) >> HEAP_MIN_SHIFT;
 }
 
-/* Arena containing address x, or NULL: O(HEAP_MAX_ARENAS). */
-static struct heap_arena *heap_arena_of(uintptr_t x)
+/* Smallest page order holding bytes. */
+static unsigned heap_page_order(size_t bytes)
 {
-	for (int i = 0; i < HEAP_MAX_ARENAS; i++) {
-		struct heap_arena *a = &heap.arena[i];
-		if (a->base && x >= a->base && x - a->base < HEAP_ARENA_SIZE)
-			return a;
-	}
-	return NULL;
+	unsigned o = 0;
+
+	while ((PAGE_SIZE << o) < bytes)
+		o++;
+	return o;
 }
 
 /* Page order holding both bitmaps of an arena. */
 static unsigned heap_map_order(void)
 {
-	unsigned o = 0;
+	return heap_page_order(HEAP_MAP_BYTES);
+}
 
-	while ((PAGE_SIZE << o) < HEAP_MAP_BYTES)
-		o++;
-	return o;
+/* heap.index's entry for the arena at base. */
+static uint8_t *heap_index_at(uintptr_t base)
+{
+	return &heap.index[(base - heap.index_base) >> HEAP_ARENA_SHIFT];
 }
 
 /* Make blk (in a) a free block of order and put it on its list.
@@ -81,6 +84,28 @@ static void heap_free_unlink(struct heap_arena *a, struct heap_free *f)
 	heap_bit_clr(a->free, heap_gran(a, (uintptr_t)f));
 }
 
+/* Take the arena index's pages at the first growth (kept for good: a
+ * byte per MiB of RAM); false when there are none. Caller holds
+ * heap.lock. */
+static bool heap_index_alloc(void)
+{
+	size_t len = (page_ram_bytes() >> HEAP_ARENA_SHIFT) + 1;
+	unsigned order = heap_page_order(len);
+	uint8_t *index;
+
+	if (heap.index)
+		return true;
+	index = page_alloc(order, 0, TAG_HEAP);
+	if (!index)
+		return false;
+	memset(index, 0, len);
+	heap.index_base = page_ram_base();
+	heap.index_order = order;
+	heap.index_len = len;
+	__atomic_store_n(&heap.index, index, __ATOMIC_RELEASE);
+	return true;
+}
+
 /* Add an arena from the page allocator as one free block; false when at
  * the cap or out of pages. Caller holds heap.lock. */
 static bool heap_grow(void)
@@ -91,7 +116,7 @@ static bool heap_grow(void)
 	for (int i = 0; i < HEAP_MAX_ARENAS && !a; i++)
 		if (!heap.arena[i].base)
 			a = &heap.arena[i];
-	if (!a)
+	if (!a || !heap_index_alloc())
 		return false;
 	base = page_alloc(HEAP_ARENA_ORDER, 0, TAG_HEAP);
 	if (!base)
@@ -105,6 +130,10 @@ static bool heap_grow(void)
 	a->base = (uintptr_t)base;
 	a->used = maps;
 	a->free = a->used + HEAP_MAP_WORDS;
+	KASSERT((uintptr_t)base - heap.index_base < heap.index_len << HEAP_ARENA_SHIFT &&
+		!(((uintptr_t)base - heap.index_base) & (HEAP_ARENA_SIZE - 1)));
+	__atomic_store_n(heap_index_at(a->base), (uint8_t)(a - heap.arena + 1),
+			 __ATOMIC_RELEASE);
 	heap.narenas++;
 	heap_free_push(a, a->base, HEAP_TOP);
 	return true;
@@ -114,6 +143,7 @@ static bool heap_grow(void)
  * back to the page allocator. Caller holds heap.lock. */
 static void heap_shrink(struct heap_arena *a)
 {
+	__atomic_store_n(heap_index_at(a->base), 0, __ATOMIC_RELAXED);
 	KASSERT(page_free(a->used, 0) == 0);
 	KASSERT(page_free((void *)a->base, 0) == 0);
 	a->base = 0;
@@ -134,8 +164,9 @@ static int heap_order_for(size_t size)
 }
 
 /* Take a free block of exactly order, splitting a larger one and growing
- * the heap if needed; 0 when none can be had. Caller holds heap.lock. */
-static uintptr_t heap_take(unsigned order, struct heap_arena **ap)
+ * the heap if needed and grow; 0 when none can be had. Its used bit is set; its
+ * header is the caller's to write. Caller holds heap.lock. */
+uintptr_t heap_take(unsigned order, bool grow, struct heap_arena **ap)
 {
 	unsigned o = order;
 	struct heap_free *f;
@@ -145,7 +176,7 @@ static uintptr_t heap_take(unsigned order, struct heap_arena **ap)
 	while (o < HEAP_ORDERS && !heap.free_list[o])
 		o++;
 	if (o == HEAP_ORDERS) {
-		if (!heap_grow())
+		if (!grow || !heap_grow())
 			return 0;
 		o = HEAP_TOP;
 	}
@@ -162,23 +193,41 @@ static uintptr_t heap_take(unsigned order, struct heap_arena **ap)
 	return blk;
 }
 
-/* kmalloc's body; ra is the caller to name in reports. */
-static void *heap_alloc_at(size_t size, int tag, struct alloc_site *site,
-			   uintptr_t ra)
+/* Allocate under heap.lock: sizes the caches do not hold, a tag the
+ * fast path doubted, a hart whose cache could not be refilled. When the
+ * buddy heap cannot serve it and the caches hold blocks, every hart's
+ * cache goes back to it and it tries once more, so an allocation never
+ * fails while cached blocks could serve it. ra is the caller to name in reports. */
+void *heap_alloc_slow(size_t size, int tag, struct alloc_site *site, uintptr_t ra)
 {
 	int order = heap_order_for(size);
 	struct heap_arena *a;
 	struct heap_hdr *h;
 	size_t bsize;
 	uintptr_t blk;
+	bool drained = false;
 
 	spin_lock(&heap.lock);
+	pcpu_add(&heap_cache[cpu_id()].misses, 1);
 	if (!tag_in_use(tag)) {
 		heap.misuse++;
 		mm_report(ra, "kmalloc: unknown tag %d, charged to ????", tag);
 		tag = TAG_NONE;
 	}
-	blk = order < 0 ? 0 : heap_take((unsigned)order, &a);
+	/* The drain keeps wholly free arenas (heap.keep) so that the retry
+	 * need not grow: a failed growth is counted once. */
+	while (!(blk = order < 0 ? 0 : heap_take((unsigned)order, !drained, &a))) {
+		if (order < 0 || drained || !heap_cache_bytes_all())
+			break;
+		heap.keep++;
+		spin_unlock(&heap.lock);
+		heap_cache_drain_all();
+		spin_lock(&heap.lock);
+		heap.keep--;
+		drained = true;
+	}
+	if (drained)
+		heap_trim();
 	if (!blk) {
 		heap.fails++;
 		tag_charge_fail(tag);
@@ -197,24 +246,6 @@ static void *heap_alloc_at(size_t size, int tag, struct alloc_site *site,
 		h->site = alloc_site_charge(site, tag, bsize);
 	spin_unlock(&heap.lock);
 	return h + 1;
-}
-
-/* Allocate size bytes under tag for call site site. */
-void *heap_alloc(size_t size, int tag, struct alloc_site *site)
-{
-	return heap_alloc_at(size, tag, site,
-			     (uintptr_t)__builtin_return_address(0));
-}
-
-/* Allocate size zeroed bytes under tag for call site site. */
-void *heap_zalloc(size_t size, int tag, struct alloc_site *site)
-{
-	void *p = heap_alloc_at(size, tag, site,
-				(uintptr_t)__builtin_return_address(0));
-
-	if (p)
-		memset(p, 0, size);
-	return p;
 }
 
 /* Find the live block whose payload starts at p, trusting only the
@@ -239,6 +270,8 @@ static int heap_lookup(const void *p, const char *what, uintptr_t ra,
 		why = "is already free (double free?)";
 	else if (!heap_bit(a->used, g))
 		why = "points inside a block, not at one kmalloc returned";
+	else if (heap_word_cached(((const union heap_word *)blk)->w))
+		why = "is already free (double free?)";    /* in a hart's cache */
 	if (why) {
 		if (what) {
 			heap.misuse++;
@@ -266,20 +299,55 @@ static int heap_lookup(const void *p, const char *what, uintptr_t ra,
 	return 0;
 }
 
-/* Free the block at p, merging it with free buddies; if want_tag >= 0
- * the block's tag must match. */
-static int heap_free_at(void *p, int want_tag, const char *what, uintptr_t ra)
+/* Give the used block blk of order (in a) back to the buddy heap,
+ * merging it with free buddies, and the arena to the page allocator if
+ * that leaves it wholly free and another remains. Caller holds
+ * heap.lock; the block is no longer charged to anyone. */
+void heap_release(struct heap_arena *a, uintptr_t blk, unsigned order)
+{
+	heap_bit_clr(a->used, heap_gran(a, blk));
+	while (order < HEAP_TOP) {
+		uintptr_t b = a->base + ((blk - a->base) ^ (HEAP_MIN_BLOCK << order));
+		struct heap_free *f = (struct heap_free *)b;
+		if (!heap_bit(a->free, heap_gran(a, b)) || f->order != order)
+			break;
+		heap_free_unlink(a, f);
+		blk = MIN(blk, b);
+		order++;
+	}
+	if (order == HEAP_TOP && heap.narenas > 1 && !heap.keep)
+		heap_shrink(a);
+	else
+		heap_free_push(a, blk, order);
+}
+
+/* Give back the wholly free arenas a drain kept (heap.keep), all but
+ * one arena. Caller holds heap.lock. */
+static void heap_trim(void)
+{
+	struct heap_free *f;
+
+	while (!heap.keep && heap.narenas > 1 && (f = heap.free_list[HEAP_TOP])) {
+		struct heap_arena *a = heap_arena_of((uintptr_t)f);
+		heap_free_unlink(a, f);
+		heap_shrink(a);
+	}
+}
+
+/* Free the block at p under heap.lock, checking everything (the fast
+ * path sends here whatever it doubts, so the reports are made here);
+ * if want_tag >= 0 the block's tag must match. */
+int heap_free_slow(void *p, int want_tag, const char *what, uintptr_t ra)
 {
 	struct heap_arena *a;
 	struct heap_hdr *h;
-	uintptr_t blk;
-	unsigned order;
 	size_t bsize;
 	int rc;
 
 	if (!p)
 		return 0;
 	spin_lock(&heap.lock);
+	pcpu_add(&heap_cache[cpu_id()].misses, 1);
 	rc = heap_lookup(p, what, ra, &a, &h);
 	if (rc)
 		goto out;
@@ -293,43 +361,15 @@ static int heap_free_at(void *p, int want_tag, const char *what, uintptr_t ra)
 		rc = -EINVAL;
 		goto out;
 	}
-	blk = (uintptr_t)h;
-	order = h->order;
-	bsize = HEAP_MIN_BLOCK << order;
+	bsize = HEAP_MIN_BLOCK << h->order;
 	heap_count_free(bsize);
 	tag_charge_free(h->tag, bsize, h->req);
 	if (h->site)
 		alloc_site_uncharge(alloc_site_at(h->site), bsize);
-	heap_bit_clr(a->used, heap_gran(a, blk));
-	while (order < HEAP_TOP) {
-		uintptr_t b = a->base + ((blk - a->base) ^ (HEAP_MIN_BLOCK << order));
-		struct heap_free *f = (struct heap_free *)b;
-		if (!heap_bit(a->free, heap_gran(a, b)) || f->order != order)
-			break;
-		heap_free_unlink(a, f);
-		blk = MIN(blk, b);
-		order++;
-	}
-	if (order == HEAP_TOP && heap.narenas > 1)
-		heap_shrink(a);
-	else
-		heap_free_push(a, blk, order);
+	heap_release(a, (uintptr_t)h, h->order);
 out:
 	spin_unlock(&heap.lock);
 	return rc;
-}
-
-/* Free a block from kmalloc. */
-int kfree(void *p)
-{
-	return heap_free_at(p, -1, "kfree", (uintptr_t)__builtin_return_address(0));
-}
-
-/* Free a block from kmalloc whose tag the caller states. */
-int kfree_tagged(void *p, int tag)
-{
-	return heap_free_at(p, tag < 0 ? TAG_MAX : tag, "kfree_tagged",
-			    (uintptr_t)__builtin_return_address(0));
 }
 
 /* Tag, size, request and call site of the live block at p. */
@@ -351,15 +391,20 @@ int heap_block_info(const void *p, struct heap_block_info *out)
 	return rc;
 }
 
-/* Forget every arena: the page allocator has been reset under us. */
+/* Forget every arena and cached block: the page allocator has been
+ * reset under us. */
 void heap_init(void)
 {
 	KASSERT(alloc_site_count() <= UINT16_MAX);      /* heap_hdr.site */
+	heap_cache_reset();
 	spin_lock(&heap.lock);
 	memset(heap.arena, 0, sizeof(heap.arena));
 	memset(heap.free_list, 0, sizeof(heap.free_list));
 	memset(heap.free_count, 0, sizeof(heap.free_count));
 	heap.narenas = 0;
+	heap.keep = 0;
+	heap.index = NULL;
+	heap.index_len = 0;
 	heap_count_reset();
 	heap.fails = heap.misuse = 0;
 	spin_unlock(&heap.lock);
@@ -368,14 +413,26 @@ void heap_init(void)
 /* Snapshot the heap's counters. */
 void heap_stats(struct heap_stats *out)
 {
+	out->cached = 0;
+	out->cache_hits = out->cache_misses = 0;
+	for (int c = 0; c < NCPU; c++) {
+		out->cached_hart[c] = heap_cache_bytes(c);
+		out->cached += out->cached_hart[c];
+		out->cache_hits += pcpu_read(&heap_cache[c].hits);
+		out->cache_misses += pcpu_read(&heap_cache[c].misses);
+	}
 	spin_lock(&heap.lock);
 	out->total = heap.narenas * HEAP_ARENA_SIZE;
 	heap_totals(&out->used, &out->live);
-	out->free = out->total - out->used;
+	/* cached bytes are neither used nor free; a snapshot taken while
+	 * other harts allocate may see a block in neither or both */
+	out->free = out->total - MIN(out->total, out->used + out->cached);
 	out->arenas = heap.narenas;
 	out->fails = heap.fails;
 	out->misuse = heap.misuse;
-	out->map_bytes = heap.narenas * (PAGE_SIZE << heap_map_order());
+	out->map_bytes = heap.narenas * (PAGE_SIZE << heap_map_order()) +
+			 (heap.index ? PAGE_SIZE << heap.index_order : 0);
+	out->index_pages = heap.index ? 1UL << heap.index_order : 0;
 	out->header_bytes = out->live * HEAP_HDR_SIZE;
 	for (int o = 0; o < HEAP_ORDERS; o++)
 		out->free_blocks[o] = heap.free_count[o];

@@ -15,6 +15,7 @@
 /* Sums over the blocks, compared against the counters at the end. */
 struct heap_sums {
 	size_t used, live, site_bytes, site_live;
+	size_t cached[NCPU][HEAP_CACHE_ORDERS];   /* blocks, by hart and order */
 	size_t free_blocks[HEAP_ORDERS];
 	uint64_t tag_bytes[TAG_MAX], tag_live[TAG_MAX], tag_req[TAG_MAX];
 };
@@ -47,7 +48,13 @@ static int heap_check_arena(const struct heap_arena *a, struct heap_sums *s)
 			if (heap_bit(a->used, j) || heap_bit(a->free, j))
 				HP_BAD("granule %zu inside block %p starts a block", j,
 				       (void *)blk);
-		if (used) {
+		if (used && heap_word_cached(((const union heap_word *)blk)->w)) {
+			unsigned hart = h->req & 0xfff;
+			if (order >= HEAP_CACHE_ORDERS || hart >= NCPU)
+				HP_BAD("cached block %p: order %u hart %u invalid",
+				       (void *)blk, order, hart);
+			s->cached[hart][order]++;
+		} else if (used) {
 			if (!tag_in_use(h->tag) || h->site > alloc_site_count() ||
 			    h->req > bytes - HEAP_HDR_SIZE)
 				HP_BAD("block %p: tag %u site %u req %u invalid",
@@ -77,6 +84,25 @@ static int heap_check_arena(const struct heap_arena *a, struct heap_sums *s)
 	return 0;
 }
 
+/* The arena index names exactly the arenas, each at its base. */
+static int heap_check_index(unsigned arenas)
+{
+	unsigned named = 0;
+
+	for (size_t i = 0; i < heap.index_len; i++) {
+		unsigned slot = heap.index[i];
+		if (!slot)
+			continue;
+		named++;
+		if (slot > HEAP_MAX_ARENAS || heap.arena[slot - 1].base !=
+		    heap.index_base + (i << HEAP_ARENA_SHIFT))
+			HP_BAD("arena index entry %zu names slot %u, not its arena", i, slot);
+	}
+	if (named != arenas)
+		HP_BAD("arena index names %u arenas, the heap has %u", named, arenas);
+	return 0;
+}
+
 /* Walk each free list: links, arena membership, order, length. */
 static int heap_check_lists(void)
 {
@@ -85,11 +111,7 @@ static int heap_check_lists(void)
 		const struct heap_free *prev = NULL;
 		for (const struct heap_free *f = heap.free_list[o]; f;
 		     prev = f, f = f->next) {
-			const struct heap_arena *a = NULL;
-			for (int i = 0; i < HEAP_MAX_ARENAS && !a; i++)
-				if (heap.arena[i].base && (uintptr_t)f >= heap.arena[i].base &&
-				    (uintptr_t)f - heap.arena[i].base < HEAP_ARENA_SIZE)
-					a = &heap.arena[i];
+			const struct heap_arena *a = heap_arena_of((uintptr_t)f);
 			if (++len > heap.free_count[o])
 				HP_BAD("order %u list longer than its count %zu", o,
 				       heap.free_count[o]);
@@ -108,6 +130,37 @@ static int heap_check_lists(void)
 	return 0;
 }
 
+/* Walk each hart's cache: every entry a block of the arenas that the
+ * walk counted as cached by this hart at this order, each bin as long as
+ * its count and no longer than its max, the counts the walk's. Caller
+ * holds every cache lock and heap.lock. */
+static int heap_check_caches(const struct heap_sums *s)
+{
+	for (int c = 0; c < NCPU; c++) {
+		for (unsigned o = 0; o < HEAP_CACHE_ORDERS; o++) {
+			const struct heap_bin *b = &heap_cache[c].bin[o];
+			size_t len = 0;
+			for (uintptr_t blk = b->head; blk; blk = *(const uintptr_t *)
+			     (blk + HEAP_HDR_SIZE)) {
+				const struct heap_arena *a = heap_arena_of(blk);
+				if (++len > b->count)
+					HP_BAD("hart %d order %u bin longer than its count %u",
+					       c, o, b->count);
+				if (!a || (blk - a->base) % (HEAP_MIN_BLOCK << o) ||
+				    !heap_bit(a->used, (blk - a->base) >> HEAP_MIN_SHIFT) ||
+				    ((const union heap_word *)blk)->w != heap_cached_word(o, c))
+					HP_BAD("hart %d order %u bin holds %p, not a block "
+					       "cached there", c, o, (void *)blk);
+			}
+			if (len != b->count || len != s->cached[c][o] || len > b->max)
+				HP_BAD("hart %d order %u: bin has %zu blocks, count %u, "
+				       "max %u, the arenas %zu", c, o, len, b->count,
+				       b->max, s->cached[c][o]);
+		}
+	}
+	return 0;
+}
+
 /* Verify every heap invariant. */
 int heap_check(void)
 {
@@ -118,6 +171,10 @@ int heap_check(void)
 	struct tag_stat ts;
 	int rc = 0;
 
+	unsigned long irq = intr_save();
+
+	for (int c = 0; c < NCPU; c++)          /* in hart order: lockrank.h */
+		spin_lock_raw(&heap_cache[c].lock);
 	spin_lock(&heap.lock);
 	memset(&s, 0, sizeof(s));
 	for (int i = 0; !rc && i < HEAP_MAX_ARENAS; i++) {
@@ -128,6 +185,10 @@ int heap_check(void)
 	}
 	if (!rc)
 		rc = heap_check_lists();
+	if (!rc)
+		rc = heap_check_caches(&s);
+	if (!rc)
+		rc = heap_check_index(arenas);
 	heap_totals(&used, &live);
 	if (!rc && (arenas != heap.narenas || s.used != used || s.live != live)) {
 		kprintf("heap_check: counted %u arenas, %zu bytes in %zu blocks; "
@@ -163,5 +224,8 @@ int heap_check(void)
 		}
 	}
 	spin_unlock(&heap.lock);
+	for (int c = NCPU - 1; c >= 0; c--)
+		spin_unlock_raw(&heap_cache[c].lock);
+	intr_restore(irq);
 	return rc;
 }

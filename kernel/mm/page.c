@@ -324,3 +324,9 @@ size_t page_ram_bytes(void)
 {
 	return (size_t)pg.npages * PAGE_SIZE;
 }
+
+/* The descriptors' first page. */
+paddr_t page_ram_base(void)
+{
+	return pg.base;
+}

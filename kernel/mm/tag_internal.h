@@ -26,8 +26,8 @@
 #include <kernel/cpu.h>
 #include <kernel/pcpu.h>
 
-/* A tag's shared counters. The peaks are written by the charging hart
- * (under heap.lock or pg.lock), the failures by an atomic add: failing
+/* A tag's shared counters. The peaks are raised by the charging hart
+ * with a compare-and-swap (tag_peak_raise), the failures by an atomic add: failing
  * is not the fast path, so one shared line is cheap enough there. A
  * cache line of its own, so a row is a shift away and raising one tag's
  * peak does not take another tag's line from the harts. */
@@ -81,23 +81,26 @@ static inline uint64_t tag_cpu_sum(const uint64_t *c0)
 	return tag_cpu_sum_n(c0, pcpu_read_int(&tag_harts));
 }
 
-/* Charging, for heap.c (caller holds heap.lock) and page.c (the page
- * functions; caller holds pg.lock) only. tag must be valid. */
+/* Charging, for the heap (heap.c, heap_cache.c) and the page allocator
+ * only, with the hart pinned. tag must be valid. */
 #ifndef MM_NO_ACCOUNTING
 int tag_harts_raise(int hart);
 
-/* This hart's row of tag, and in *n the harts a sum must cover. The hart
- * joins the summed ones before its first charge, so a sum taken under
- * the same lock sees every count. The caller holds a spinlock, so the
- * hart cannot change under it. */
-static inline struct tag_cpu *tag_cpu_row(int tag, int *n)
+/* Hart c's row of tag, and in *n the harts a sum must cover. The hart
+ * joins the summed ones before its first charge, so a sum taken after
+ * it sees every count. The caller keeps the hart from changing under it
+ * (a spinlock, or interrupts off). */
+static inline struct tag_cpu *tag_cpu_row_on(int c, int tag, int *n)
 {
-	int c = cpu_id();
-
 	*n = pcpu_read_int(&tag_harts);
 	if (__builtin_expect(c >= *n, 0))
 		*n = tag_harts_raise(c);
 	return &tag_cpu[tag][c];
+}
+
+static inline struct tag_cpu *tag_cpu_row(int tag, int *n)
+{
+	return tag_cpu_row_on(cpu_id(), tag, n);
 }
 
 /* A counter's sum over the n harts just after this hart set its own to
@@ -108,21 +111,29 @@ static inline uint64_t tag_cpu_total(const uint64_t *c0, int n, uint64_t mine)
 	return n == 1 ? mine : tag_cpu_sum_n(c0, n);
 }
 
-/* Raise a peak to now, the sum just after this hart's charge. Exact
- * while the lock the caller holds serialises every charge of the
- * counter (tag.h). */
+/* Raise a peak to now, the sum just after this hart's charge. Harts
+ * charge under locks of their own (the heap and page caches), so two may
+ * raise one peak at once: a compare-and-swap keeps the larger, and a
+ * lower figure never overwrites a higher one. The sum is read while other
+ * harts may be charging, so a peak can be off by what they have in
+ * flight (include/kernel/tag.h); at one hart it is exact. Only a new
+ * peak writes the shared line. */
 static inline void tag_peak_raise(uint64_t *peak, uint64_t now)
 {
-	if (now > *peak)
-		pcpu_set(peak, now);
+	uint64_t old = pcpu_read(peak);
+
+	while (now > old &&
+	       !__atomic_compare_exchange_n(peak, &old, now, true, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED))
+		;
 }
 
-/* Charge a heap block of block bytes (req asked for) to tag. Inline:
- * this is on every kmalloc. Caller holds heap.lock. */
-static inline void tag_charge_alloc(int tag, size_t block, size_t req)
+/* Charge a heap block of block bytes (req asked for) to tag, on hart c
+ * (the caller's, pinned), which the caller knows is below n, the harts
+ * summed (tag_harts): a leaf, for kmalloc's fast path. */
+static inline void tag_charge_alloc_n(int c, int n, int tag, size_t block, size_t req)
 {
-	int n;
-	struct tag_cpu *t = tag_cpu_row(tag, &n);
+	struct tag_cpu *t = &tag_cpu[tag][c];
 	uint64_t mine = t->bytes + block;
 
 	pcpu_set(&t->bytes, mine);
@@ -131,15 +142,42 @@ static inline void tag_charge_alloc(int tag, size_t block, size_t req)
 	tag_peak_raise(&tag_table[tag].peak, tag_cpu_total(&tag_cpu[tag][0].bytes, n, mine));
 }
 
-/* Return a heap block's bytes to tag. Caller holds heap.lock. */
-static inline void tag_charge_free(int tag, size_t block, size_t req)
+/* The same on hart c, joining the summed harts if it is new. */
+static inline void tag_charge_alloc_on(int c, int tag, size_t block, size_t req)
 {
 	int n;
-	struct tag_cpu *t = tag_cpu_row(tag, &n);
+
+	tag_cpu_row_on(c, tag, &n);
+	tag_charge_alloc_n(c, n, tag, block, req);
+}
+
+static inline void tag_charge_alloc(int tag, size_t block, size_t req)
+{
+	tag_charge_alloc_on(cpu_id(), tag, block, req);
+}
+
+/* Return a heap block's bytes to tag, on hart c below tag_harts. */
+static inline void tag_charge_free_n(int c, int tag, size_t block, size_t req)
+{
+	struct tag_cpu *t = &tag_cpu[tag][c];
 
 	pcpu_add(&t->bytes, -(uint64_t)block);
 	pcpu_add(&t->req, -(uint64_t)req);
 	pcpu_add(&t->frees, 1);
+}
+
+/* The same on hart c, joining the summed harts if it is new. */
+static inline void tag_charge_free_on(int c, int tag, size_t block, size_t req)
+{
+	int n;
+
+	tag_cpu_row_on(c, tag, &n);
+	tag_charge_free_n(c, tag, block, req);
+}
+
+static inline void tag_charge_free(int tag, size_t block, size_t req)
+{
+	tag_charge_free_on(cpu_id(), tag, block, req);
 }
 
 /* Heap bytes and blocks held, summed over every tag and hart: the heap's
@@ -152,6 +190,14 @@ static inline void tag_charge_alloc(int tag, size_t block, size_t req)
 { (void)tag; (void)block; (void)req; }
 static inline void tag_charge_free(int tag, size_t block, size_t req)
 { (void)tag; (void)block; (void)req; }
+static inline void tag_charge_alloc_on(int c, int tag, size_t block, size_t req)
+{ (void)c; (void)tag; (void)block; (void)req; }
+static inline void tag_charge_free_on(int c, int tag, size_t block, size_t req)
+{ (void)c; (void)tag; (void)block; (void)req; }
+static inline void tag_charge_alloc_n(int c, int n, int tag, size_t block, size_t req)
+{ (void)c; (void)n; (void)tag; (void)block; (void)req; }
+static inline void tag_charge_free_n(int c, int tag, size_t block, size_t req)
+{ (void)c; (void)tag; (void)block; (void)req; }
 #endif
 
 #endif

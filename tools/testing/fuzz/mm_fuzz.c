@@ -33,6 +33,7 @@
 #define CHECK_EVERY   32
 
 extern int host_quiet;          /* tools/testing/host/shim.c */
+void host_set_cpu(int id);      /* ... run the following as hart id */
 
 struct pblk { uint8_t *p; unsigned order; int pidx; int tag; uint64_t stamp; };
 struct hblk { uint8_t *p; size_t size; int tag; uint64_t stamp; };
@@ -375,7 +376,7 @@ static void compare(void)
 	page_stats(&ps);
 	heap_stats(&hs);
 	for (int i = 0; i <= NPIDS; i++) {
-		long want = m.pid_pages[i] + (i == 0 ? (long)hs.arenas * ARENA_PAGES : 0);
+		long want = m.pid_pages[i] + (i == 0 ? (long)(hs.arenas * ARENA_PAGES + hs.index_pages) : 0);
 		MUST(page_owner_pages(m.pid[i]) == want, "pid %d holds %ld pages, model %ld",
 		     (int)m.pid[i], page_owner_pages(m.pid[i]), want);
 		held += want;
@@ -389,7 +390,7 @@ static void compare(void)
 	     "heap live %zu used %zu, model %d and %zu", hs.live, hs.used, m.nhb, m.heap_used);
 	for (int t = 0; t < tag_count(); t++) {
 		struct tag_stat ts;
-		uint64_t pages = m.pages[t] + (t == TAG_HEAP ? hs.arenas * ARENA_PAGES : 0);
+		uint64_t pages = m.pages[t] + (t == TAG_HEAP ? hs.arenas * ARENA_PAGES + hs.index_pages : 0);
 		MUST(tag_stat_get(t, &ts) == 0, "tag %d", t);
 		MUST(ts.bytes == m.bytes[t] && ts.live == m.live[t] && ts.pages == pages &&
 		     ts.fails == m.fails[t], "tag %d: bytes %lu live %lu pages %lu fails %lu",
@@ -407,6 +408,7 @@ static void compare(void)
 static void setup(void)
 {
 	unsigned b = in8();
+	host_set_cpu(0);
 	m.ram_size = (1UL << 20) << (b % 4);               /* 1..8 MiB */
 	tag_init();
 	MUST(page_init((paddr_t)ram, m.ram_size, meta) == 0, "page_init");
@@ -429,6 +431,22 @@ static void setup(void)
 	}
 }
 
+/* The per-hart heap caches: run as another hart (so blocks are freed
+ * into other caches than they came from), change the depth (0 is off;
+ * trimming spills), or drain them all. Nothing a model counts moves. */
+static void op_heap_cache(void)
+{
+	static const unsigned depths[] = { 0, 1, 2, 32, HEAP_CACHE_DEPTH_MAX };
+	unsigned b = in8();
+
+	if (b < 200)
+		host_set_cpu((int)(b % 4));
+	else if (b < 250)
+		heap_cache_set_depth(depths[b % 5]);
+	else
+		heap_cache_drain();
+}
+
 /* Free everything; every page must come back but the heap's last arena. */
 static void teardown(void)
 {
@@ -441,12 +459,16 @@ static void teardown(void)
 	}
 	for (int i = 1; i <= NPIDS; i++)
 		MUST(page_reclaim(m.pid[i], NULL) == 0, "nothing left to reclaim");
+	MUST(heap_check() == 0, "heap_check with the caches full");
+	heap_cache_drain();
+	host_set_cpu(0);
+	heap_cache_set_depth(HEAP_CACHE_DEPTH);
 	struct page_stats ps;
 	struct heap_stats hs;
 	page_stats(&ps);
 	heap_stats(&hs);
 	MUST(hs.arenas <= 1 && hs.live == 0 && hs.used == 0, "heap empty: %u arenas", hs.arenas);
-	MUST(ps.free == m.total - hs.arenas * ARENA_PAGES, "every page back: %zu of %zu",
+	MUST(ps.free == m.total - hs.arenas * ARENA_PAGES - hs.index_pages, "every page back: %zu of %zu",
 	     ps.free, m.total);
 	MUST(page_check() == 0 && heap_check() == 0, "checks at the end");
 }
@@ -473,7 +495,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.len = size;
 	setup();
 	for (m.op = 0; m.pos < m.len; m.op++) {
-		switch (in8() % 12) {
+		switch (in8() % 13) {
 		case 0: case 1: op_page_alloc(); break;
 		case 2:         op_page_free(); break;
 		case 3:         op_page_misuse(); break;
@@ -483,6 +505,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 8:         op_kfree(); break;
 		case 9:         op_heap_misuse(); break;
 		case 10:        op_tag_register(); break;
+		case 11:        op_heap_cache(); break;
 		default:        compare(); break;
 		}
 		if (m.op % CHECK_EVERY == CHECK_EVERY - 1)

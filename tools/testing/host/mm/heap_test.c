@@ -149,6 +149,7 @@ static void heap_merge_back(void)
 	unsigned seed = 7;
 
 	kfree(kmalloc(1, TAG_TEST));                /* first arena exists */
+	heap_cache_drain();
 	heap_stats(&start);
 	for (int i = 0; i < 2000; i++) {
 		seed = seed * 1103515245 + 12345;
@@ -163,18 +164,25 @@ static void heap_merge_back(void)
 	EXPECT_EQ(heap_check(), 0);
 	for (int i = 1999; i > 0; i -= 2)
 		kfree(p[i]);
+	EXPECT_EQ(heap_check(), 0);
+	heap_cache_drain();                         /* the cached blocks too */
 	heap_stats(&hs);
+	EXPECT_EQ(hs.cached, 0);
 	EXPECT(heap_same(&start, &hs));
 	EXPECT_EQ(hs.used, 0);
 	EXPECT_EQ(hs.arenas, 1);
 }
 
-/* heap_check notices damage: a lost free magic, a counter off by one. */
+/* heap_check notices damage: a lost free magic, a counter off by one.
+ * (Damage to cached blocks: heap_cache_test.c.) */
 static void heap_check_detects(void)
 {
-	uint8_t *p = kmalloc(100, TAG_TEST), *q = kmalloc(100, TAG_TEST);
+	uint8_t *p, *q;
 	uint32_t *magic;
 
+	heap_cache_set_depth(0);                    /* q goes to the buddy heap */
+	p = kmalloc(100, TAG_TEST);
+	q = kmalloc(100, TAG_TEST);
 	kfree(q);                                   /* q's block now free */
 	magic = (uint32_t *)((q - 8) + 16);
 	EXPECT_EQ(heap_check(), 0);
@@ -187,6 +195,7 @@ static void heap_check_detects(void)
 	tag_charge_free(TAG_TEST, 32, 1);
 	EXPECT_EQ(heap_check(), 0);
 	kfree(p);
+	heap_cache_set_depth(32);
 }
 
 const struct mm_test heap_tests[] = {

@@ -58,7 +58,8 @@ static int run_group(const struct mm_test *t)
 int main(void)
 {
 	int tests = 0, failed = 0;
-	const struct mm_test *groups[] = { tag_tests, page_tests, heap_tests, stress_tests };
+	const struct mm_test *groups[] = { tag_tests, page_tests, heap_tests, heap_cache_tests,
+					   stress_tests };
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {

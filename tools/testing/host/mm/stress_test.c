@@ -29,6 +29,7 @@ static struct {
 	struct tag_stat tag[TAG_MAX];
 	struct { struct alloc_site *rec; uint64_t bytes, live, calls; } site[NSITES];
 	unsigned arenas;
+	size_t index_pages;                    /* the heap's arena index, once */
 	size_t heap_used;
 	uint64_t page_fails, page_misuse, heap_fails, heap_misuse;
 	size_t total_pages;
@@ -73,6 +74,14 @@ static void model_arenas(void)
 	struct tag_stat *t = &m.tag[TAG_HEAP];
 
 	heap_stats(&hs);
+	if (m.index_pages != hs.index_pages) {  /* taken with the first arena */
+		t->pages += hs.index_pages - m.index_pages;
+		t->page_allocs++;
+		m.pid_pages[0] += (long)(hs.index_pages - m.index_pages);
+		m.index_pages = hs.index_pages;
+		if (t->pages > t->pages_peak)
+			t->pages_peak = t->pages;
+	}
 	while (m.arenas < hs.arenas) {
 		m.arenas++;
 		t->pages += ARENA_PAGES;
@@ -125,9 +134,42 @@ static int op_kmalloc(void)
 		maps_ok = k != HEAP_ARENA_ORDER && ps.free_blocks[k] > 0;
 	bool expect_ok = heap_has || (hs.arenas < HEAP_MAX_ARENAS && maps_ok);
 
+	/* The caches: this hart's bin may serve it; when nothing else can,
+	 * every cache is drained into the buddy heap and it tries again, so
+	 * it may succeed then, and if it fails the drained heap must have
+	 * had nothing for it. */
+	struct tag_stat hb;
+	tag_stat_get(TAG_HEAP, &hb);
 	uint8_t *p = stress_kmalloc(site, n, tag);
-	MUST((p != NULL) == expect_ok, "kmalloc(%zu) gave %p (heap_has %d arenas %u "
-	     "arena_ok %d maps_ok %d)", n, (void *)p, heap_has, hs.arenas, arena_ok, maps_ok);
+	if (p && !expect_ok) {
+		/* served by a cache: either this hart's bin (no growth tried)
+		 * or a drain after one failed growth (a drain grows no more) */
+		struct tag_stat ha;
+		tag_stat_get(TAG_HEAP, &ha);
+		MUST(ha.page_fails - hb.page_fails <= 1, "one kmalloc, %lu page fails",
+		     (unsigned long)(ha.page_fails - hb.page_fails));
+		if (ha.page_fails != hb.page_fails) {
+			MUST(!heap_has && hs.arenas < HEAP_MAX_ARENAS, "growth tried");
+			m.tag[TAG_HEAP].page_fails++;
+			m.page_fails++;
+			if (arena_ok) {
+				m.tag[TAG_HEAP].page_allocs++;
+				m.tag[TAG_HEAP].page_frees++;
+			}
+		}
+	}
+	if (!p && !expect_ok && hs.cached) {
+		struct heap_stats after;
+		heap_stats(&after);
+		MUST(after.cached == 0, "a failed kmalloc left %zu B cached", after.cached);
+		for (o = order; o < HEAP_ORDERS; o++)
+			MUST(!after.free_blocks[o], "kmalloc(%zu) failed with a free "
+			     "block of order %u after the drain", n, o);
+	} else {
+		MUST((p != NULL) == expect_ok || (p && hs.cached), "kmalloc(%zu) gave %p "
+		     "(heap_has %d arenas %u arena_ok %d maps_ok %d cached %zu)", n,
+		     (void *)p, heap_has, hs.arenas, arena_ok, maps_ok, hs.cached);
+	}
 	if (!p) {
 		m.heap_fails++;
 		m.tag[tag].fails++;
@@ -396,6 +438,7 @@ static int compare_counters(void)
  * must be the one we started from. */
 static void stress_million(void)
 {
+	static const unsigned depths[] = { 0, 1, 2, 3, 4, 8, 16, 32, 64, HEAP_CACHE_DEPTH_MAX };
 	const char *seed_env = getenv("MM_STRESS_SEED"), *ops_env = getenv("MM_STRESS_OPS");
 	uint64_t seed = seed_env ? strtoull(seed_env, NULL, 0) : 0x5eed2024;
 	long ops = ops_env ? strtol(ops_env, NULL, 0) : STRESS_OPS;
@@ -414,12 +457,20 @@ static void stress_million(void)
 		page_owner_open(m.pid[i]);
 	}
 	page_stats(&start);
-	printf("  stress: seed 0x%llx, %ld operations\n", (unsigned long long)seed, ops);
+	printf("  stress: seed 0x%llx, %ld operations, heap cache depths 0 to %u\n",
+	       (unsigned long long)seed, ops, depths[ARRAY_SIZE(depths) - 1]);
 	for (op = 0; op < ops && !rc; op++) {
 		/* alternate phases that fill memory to exhaustion and drain
 		 * it, so both full-heap and merge-back paths run often */
 		bool fill = (op / PHASE_OPS) % 2 == 0;
 		unsigned r = rnd_below(100);
+
+		/* each phase at another cache depth, 0 (off) up; each op on
+		 * one of four harts, so blocks are freed into other harts'
+		 * caches than the ones they came from */
+		if (op % PHASE_OPS == 0)
+			heap_cache_set_depth(depths[(op / PHASE_OPS) % ARRAY_SIZE(depths)]);
+		host_set_cpu((int)rnd_below(4));
 		rc = r < (fill ? 40 : 20) ? op_kmalloc() : r < 60 ? op_kfree()
 		     : r < (fill ? 80 : 70) ? op_page_alloc() : r < 94 ? op_page_free()
 		     : r < 99 || rnd_below(10) ? op_page_give() : op_reclaim();
@@ -448,6 +499,11 @@ static void stress_million(void)
 		rc = op_kfree();
 	while (m.npb && !rc)
 		rc = op_page_free();
+	EXPECT_EQ(heap_check(), 0);
+	heap_cache_drain();                     /* the cached blocks, then arenas */
+	model_arenas();
+	host_set_cpu(0);
+	heap_cache_set_depth(32);
 	EXPECT_EQ(page_check(), 0);
 	EXPECT_EQ(heap_check(), 0);
 	page_stats(&end);
@@ -455,8 +511,8 @@ static void stress_million(void)
 	 * page_check() proving no free buddies are left unmerged, the free
 	 * layout is the canonical one for that set of pages. */
 	EXPECT_EQ(m.arenas, 1);
-	EXPECT_EQ(end.free + ARENA_PAGES, start.free);
-	EXPECT_EQ(end.kernel, ARENA_PAGES);
+	EXPECT_EQ(end.free + ARENA_PAGES + m.index_pages, start.free);
+	EXPECT_EQ(end.kernel, ARENA_PAGES + m.index_pages);
 }
 
 const struct mm_test stress_tests[] = {

@@ -1,0 +1,502 @@
+/* Per-hart heap caches and kmalloc/kfree's fast paths (docs/memory.md,
+ * "Per-hart heap caches").
+ *
+ * Each hart keeps, for each block order it caches (32 B .. 4 KiB blocks),
+ * a bin: a list of free blocks of that order, at most max long. kmalloc
+ * of a cached size pops a block from its hart's bin and kfree pushes one,
+ * with interrupts off and the hart's own lock, which only a drain or
+ * heap_check from another hart ever contends: no shared lock and no
+ * shared cache line is written, accounting included (the tag and call
+ * site counters are per hart). An empty bin takes a batch of max/2 blocks
+ * from the buddy heap under heap.lock; a bin past max gives all but max/2
+ * back. When the buddy heap cannot serve an allocation, every cache is
+ * drained into it and the allocation retried (heap_alloc_slow), so
+ * cached blocks never make an allocation fail.
+ *
+ * To the buddy heap a cached block is still handed out (its used bit is
+ * set), and its header says whose cache holds it (heap_cached_word): a
+ * kfree of it is a double free, heap_check counts it as cached. The fast
+ * paths check what is cheap and certain and send anything else to the
+ * slow paths in heap.c, which check everything under heap.lock and make
+ * every report (docs/memory.md, "What is caught where").
+ */
+#include "heap_internal.h"
+#include <kernel/heap.h>
+#include <kernel/tag.h>
+#include <kernel/mm.h>
+#include <kernel/printf.h>
+#include <lib/string.h>
+#include <uapi/errno.h>
+
+struct heap_cache heap_cache[NCPU] = {
+	[0 ... NCPU - 1] = { .lock = SPINLOCK_INIT("heap_cache", LOCK_RANK_HEAP_CACHE) },
+};
+
+/* Largest request a cache serves: a 4 KiB block less its header. */
+#define HEAP_CACHE_MAX_REQ ((HEAP_MIN_BLOCK << (HEAP_CACHE_ORDERS - 1)) - HEAP_HDR_SIZE)
+
+/* The order of a request of size <= HEAP_CACHE_MAX_REQ bytes is
+ * heap_class[(size + HEAP_HDR_SIZE + HEAP_MIN_BLOCK - 1) >> HEAP_MIN_SHIFT]:
+ * the index is the block size in granules, rounded up, and the entry its
+ * log2 rounded up (a load, where a loop or clz would cost more). */
+static const uint8_t heap_class[129] = {
+	[0 ... 1] = 0, [2] = 1, [3 ... 4] = 2, [5 ... 8] = 3, [9 ... 16] = 4,
+	[17 ... 32] = 5, [33 ... 64] = 6, [65 ... 128] = 7,
+};
+
+_Static_assert(HEAP_CACHE_ORDERS == 8 && HEAP_MIN_SHIFT == 5,
+	       "heap_class is written for 8 orders of 32 B granules");
+
+/* The header word of the block at blk. */
+static inline union heap_word *heap_word_at(uintptr_t blk)
+{
+	return (union heap_word *)blk;
+}
+
+/* The link to the next block of a bin, in a cached block's second word. */
+static inline uintptr_t *heap_link(uintptr_t blk)
+{
+	return (uintptr_t *)(blk + HEAP_HDR_SIZE);
+}
+
+/* Fill c's empty bin of order from the buddy heap: a batch of max/2
+ * blocks (at least one), fewer if the heap runs dry. Returns the first
+ * block, 0 if none could be had or the bin is off. It does not grow the
+ * heap: heap_alloc_slow does, once, and counts a failure once. This allocation then
+ * counts as a miss, not a hit. Caller holds c's lock (interrupts off). */
+static __attribute__((noinline)) uintptr_t
+heap_cache_refill(struct heap_cache *c, int hart, unsigned order)
+{
+	struct heap_bin *b = &c->bin[order];
+	unsigned n = b->max / 2 ? b->max / 2 : b->max;
+	struct heap_arena *a;
+	uintptr_t blk;
+
+	if (!n)
+		return 0;
+	spin_lock(&heap.lock);
+	while (n-- && (blk = heap_take(order, false, &a))) {
+		heap_word_at(blk)->w = heap_cached_word(order, hart);
+		*heap_link(blk) = b->head;
+		b->head = blk;
+		b->count++;
+	}
+	spin_unlock(&heap.lock);
+	pcpu_add(&c->misses, 1);
+	pcpu_add(&c->hits, -1ULL);      /* the fast path counts it again */
+	return b->head;
+}
+
+/* Give c's bin of order back to the buddy heap down to keep blocks.
+ * Caller holds c's lock (interrupts off). */
+static void heap_cache_spill(struct heap_cache *c, unsigned order, unsigned keep)
+{
+	struct heap_bin *b = &c->bin[order];
+
+	spin_lock(&heap.lock);
+	while (b->count > keep) {
+		uintptr_t blk = b->head;
+		b->head = *heap_link(blk);
+		b->count--;
+		heap_release(heap_arena_of(blk), blk, order);
+	}
+	spin_unlock(&heap.lock);
+}
+
+/* A bin's head whose header is not the cached pattern: the block was
+ * written after it was freed (or the list is corrupt). Report it, and
+ * drop the bin: its blocks stay handed out to the buddy heap, lost but
+ * harmless, and heap_check will name them. Caller holds c's lock. */
+static __attribute__((noinline)) void
+heap_cache_smashed(struct heap_cache *c, unsigned order, uintptr_t blk)
+{
+	struct heap_bin *b = &c->bin[order];
+
+	kprintf("heap: cached block %p (order %u) was written after kfree: "
+		"header %lx; its bin of %u blocks is dropped\n", (void *)blk, order,
+		(unsigned long)heap_word_at(blk)->w, b->count);
+	__atomic_add_fetch(&heap.misuse, 1, __ATOMIC_RELAXED);
+	b->head = 0;
+	b->count = 0;
+	b->max = 0;                     /* this size goes to the buddy heap */
+}
+
+/* Order of a request of size <= HEAP_CACHE_MAX_REQ bytes. */
+static inline unsigned heap_cache_order(size_t size)
+{
+	return heap_class[(size + HEAP_HDR_SIZE + HEAP_MIN_BLOCK - 1) >> HEAP_MIN_SHIFT];
+}
+
+/* Hand out blk, the head of bin b of hart's cache c: unlink it, write
+ * its header, charge it. Caller holds c's lock; hart is below n, the
+ * harts the tag table sums. */
+static __attribute__((always_inline)) inline void *
+heap_cache_pop(struct heap_cache *c, struct heap_bin *b, uintptr_t blk, int hart, int n,
+	       size_t size, int tag, struct alloc_site *site, unsigned order)
+{
+	size_t bsize = HEAP_MIN_BLOCK << order;
+
+	(void)n;
+	b->head = *heap_link(blk);
+	b->count--;
+	heap_word_at(blk)->w = heap_hdr_word(alloc_site_charge_on(hart, site, tag, bsize),
+					     (unsigned)tag, order, (uint32_t)size);
+	tag_charge_alloc_n(hart, n, tag, bsize, size);
+#ifdef MM_NO_ACCOUNTING
+	pcpu_add(&c->used, bsize);
+	pcpu_add(&c->live, 1);
+#endif
+	pcpu_add(&c->hits, 1);
+	return (void *)(blk + HEAP_HDR_SIZE);
+}
+
+/* kmalloc of a cached size, all of it: waits for the hart's lock if a
+ * drain holds it, joins the tag table's summed harts, refills an empty
+ * bin, drops a smashed one. The leaf fast path sends here whatever it
+ * does not finish itself; what this cannot serve goes to
+ * heap_alloc_slow, which reports for the caller ra. */
+static __attribute__((noinline)) void *
+heap_alloc_cached(size_t size, int tag, struct alloc_site *site, uintptr_t ra)
+{
+	unsigned order = heap_cache_order(size);
+	unsigned long s = intr_save();
+	int hart = cpu_id(), n = hart + 1;
+	struct heap_cache *c = &heap_cache[hart];
+	struct heap_bin *b = &c->bin[order];
+	uintptr_t blk;
+	void *p;
+
+#ifndef MM_NO_ACCOUNTING
+	tag_cpu_row_on(hart, tag, &n);
+#endif
+	spin_lock_raw(&c->lock);
+	blk = b->head;
+	if (!blk && !(blk = heap_cache_refill(c, hart, order)))
+		goto slow;
+	if (heap_word_at(blk)->w != heap_cached_word(order, hart)) {
+		heap_cache_smashed(c, order, blk);
+		goto slow;
+	}
+	p = heap_cache_pop(c, b, blk, hart, n, size, tag, site, order);
+	spin_unlock_raw(&c->lock);
+	intr_restore(s);
+	return p;
+slow:
+	spin_unlock_raw(&c->lock);
+	intr_restore(s);
+	return heap_alloc_slow(size, tag, site, ra);
+}
+
+/* kmalloc's fast path, a leaf: a block of a cached size from this
+ * hart's bin, when its lock is free, the bin not empty and its head
+ * sound. Anything else goes on (as a tail call) to heap_alloc_cached or,
+ * for sizes the caches do not hold and unknown tags, heap_alloc_slow. */
+static __attribute__((always_inline)) inline void *
+heap_alloc_quick(size_t size, int tag, struct alloc_site *site, uintptr_t ra)
+{
+	struct heap_cache *c;
+	struct heap_bin *b;
+	unsigned long s;
+	unsigned order;
+	uintptr_t blk;
+	int hart, n;
+	void *p;
+
+	if (size > HEAP_CACHE_MAX_REQ || !tag_in_use(tag))
+		return heap_alloc_slow(size, tag, site, ra);
+	order = heap_cache_order(size);
+	s = intr_save();
+	hart = cpu_id();
+	c = &heap_cache[hart];
+	b = &c->bin[order];
+	n = pcpu_read_int(&tag_harts);
+#ifndef MM_NO_ACCOUNTING
+	if (__builtin_expect(hart >= n, 0))
+		goto cached;
+#endif
+	if (__atomic_exchange_n(&c->lock.locked, 1, __ATOMIC_ACQUIRE))
+		goto cached;
+	blk = b->head;
+	if (__builtin_expect(!blk || heap_word_at(blk)->w != heap_cached_word(order, hart), 0)) {
+		spin_unlock_raw(&c->lock);
+		goto cached;
+	}
+	p = heap_cache_pop(c, b, blk, hart, n, size, tag, site, order);
+	spin_unlock_raw(&c->lock);
+	intr_restore(s);
+	return p;
+cached:
+	intr_restore(s);
+	return heap_alloc_cached(size, tag, site, ra);
+}
+
+/* Allocate size bytes under tag for call site site. */
+void *heap_alloc(size_t size, int tag, struct alloc_site *site)
+{
+	return heap_alloc_quick(size, tag, site, (uintptr_t)__builtin_return_address(0));
+}
+
+/* Allocate size zeroed bytes under tag for call site site. */
+void *heap_zalloc(size_t size, int tag, struct alloc_site *site)
+{
+	void *p = heap_alloc_quick(size, tag, site,
+				   (uintptr_t)__builtin_return_address(0));
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+/* Is the block at blk (order n granules long, in a) one the bitmaps say
+ * is handed out whole? The bitmaps are read without heap.lock: other
+ * blocks' bits may change under us, so a "no" is only a doubt (the slow
+ * path decides), while a "yes" for a live block is certain, as nothing
+ * changes a live block's own bits but its free. */
+static inline bool heap_bits_whole(const uint64_t *used, const uint64_t *fr,
+				   size_t g, size_t n)
+{
+	if ((g & (n - 1)) || !heap_bit(used, g))
+		return false;
+	if (n > 1 && (heap_bit(used, g + n / 2) || heap_bit(fr, g + n / 2)))
+		return false;
+	return g + n >= HEAP_GRANULES || heap_bit(used, g + n) || heap_bit(fr, g + n);
+}
+
+/* What kfree's fast paths learn of a block they may cache. */
+struct heap_freeing {
+	uint64_t w;                     /* its header word */
+	unsigned order, tag, site;
+	uint32_t req;
+	size_t bsize;
+};
+
+/* Is p a live block of a cached order whose header and bitmaps agree,
+ * and of want_tag if that is >= 0? Reads without any lock; false is only
+ * a doubt (heap_free_slow decides and reports). */
+static __attribute__((always_inline)) inline bool
+heap_free_sound(void *p, int want_tag, struct heap_freeing *f)
+{
+	uintptr_t blk = (uintptr_t)p - HEAP_HDR_SIZE, base;
+	struct heap_arena *a = heap_arena_of(blk);
+	const uint64_t *used;
+
+	if (!a || (blk & (HEAP_MIN_BLOCK - 1)))
+		return false;
+	base = a->base;
+	used = a->used;
+	if (!used || blk - base >= HEAP_ARENA_SIZE)
+		return false;                   /* the arena is going away */
+	f->w = __atomic_load_n(&heap_word_at(blk)->w, __ATOMIC_RELAXED);
+	f->site = f->w & 0xffff;
+	f->tag = (f->w >> 16) & 0xff;
+	f->order = (f->w >> 24) & 0xff;
+	f->req = (uint32_t)(f->w >> 32);
+	f->bsize = HEAP_MIN_BLOCK << (f->order & 63);
+	return f->order < HEAP_CACHE_ORDERS && tag_in_use((int)f->tag) &&
+	       (want_tag < 0 || f->tag == (unsigned)want_tag) &&
+	       f->site <= alloc_site_count() && f->req <= f->bsize - HEAP_HDR_SIZE &&
+	       heap_bits_whole(used, used + HEAP_MAP_WORDS, (blk - base) >> HEAP_MIN_SHIFT,
+			       (size_t)1 << f->order);
+}
+
+/* Claim the sound block at p for hart's cache c (swap its header for
+ * the cached pattern: of two harts freeing one block at once one wins,
+ * the other finds it cached, a double free the slow path reports),
+ * uncharge it and push it. False if the swap lost. Caller holds c's
+ * lock, the bin has room, hart is below the tag table's summed harts. */
+static __attribute__((always_inline)) inline bool
+heap_cache_push(struct heap_cache *c, struct heap_bin *b, void *p, int hart,
+		struct heap_freeing *f)
+{
+	uintptr_t blk = (uintptr_t)p - HEAP_HDR_SIZE;
+	uint64_t w = f->w;      /* a local: f stays in registers */
+
+	if (!__atomic_compare_exchange_n(&heap_word_at(blk)->w, &w,
+					 heap_cached_word(f->order, hart), false,
+					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		return false;
+	tag_charge_free_n(hart, (int)f->tag, f->bsize, f->req);
+	if (f->site)
+		alloc_site_uncharge_on(hart, alloc_site_at(f->site), f->bsize);
+#ifdef MM_NO_ACCOUNTING
+	pcpu_add(&c->used, -(uint64_t)f->bsize);
+	pcpu_add(&c->live, -1ULL);
+#endif
+	*heap_link(blk) = b->head;
+	b->head = blk;
+	b->count++;
+	pcpu_add(&c->hits, 1);
+	return true;
+}
+
+/* kfree of a block a cache may take, all of it: waits for the hart's
+ * lock, joins the summed harts, spills a full bin first. */
+static __attribute__((noinline)) int
+heap_free_cached(void *p, int want_tag, const char *what, uintptr_t ra)
+{
+	struct heap_freeing f;
+	struct heap_cache *c;
+	struct heap_bin *b;
+	unsigned long s;
+	int hart, n;
+
+	(void)n;
+	if (!heap_free_sound(p, want_tag, &f))
+		return heap_free_slow(p, want_tag, what, ra);
+	s = intr_save();
+	hart = cpu_id();
+	c = &heap_cache[hart];
+	b = &c->bin[f.order];
+#ifndef MM_NO_ACCOUNTING
+	tag_cpu_row_on(hart, (int)f.tag, &n);
+#endif
+	spin_lock_raw(&c->lock);
+	if (!b->max)
+		goto slow;
+	if (b->count >= b->max) {
+		heap_cache_spill(c, f.order, b->max / 2);
+		pcpu_add(&c->misses, 1);
+		pcpu_add(&c->hits, -1ULL);      /* heap_cache_push counts one */
+	}
+	if (!heap_cache_push(c, b, p, hart, &f))
+		goto slow;
+	spin_unlock_raw(&c->lock);
+	intr_restore(s);
+	return 0;
+slow:
+	spin_unlock_raw(&c->lock);
+	intr_restore(s);
+	return heap_free_slow(p, want_tag, what, ra);
+}
+
+/* kfree's fast path, a leaf: a sound block of a cached order onto this
+ * hart's bin, when its lock is free and the bin has room. Anything else
+ * goes on (a tail call) to heap_free_cached, or heap_free_slow. */
+static __attribute__((always_inline)) inline int
+heap_free_quick(void *p, int want_tag, const char *what, uintptr_t ra)
+{
+	struct heap_freeing f;
+	struct heap_cache *c;
+	struct heap_bin *b;
+	unsigned long s;
+	int hart;
+
+	if (!heap_free_sound(p, want_tag, &f))
+		return heap_free_slow(p, want_tag, what, ra);
+	s = intr_save();
+	hart = cpu_id();
+	c = &heap_cache[hart];
+	b = &c->bin[f.order];
+#ifndef MM_NO_ACCOUNTING
+	if (__builtin_expect(hart >= pcpu_read_int(&tag_harts), 0))
+		goto cached;
+#endif
+	if (__atomic_exchange_n(&c->lock.locked, 1, __ATOMIC_ACQUIRE))
+		goto cached;
+	if (__builtin_expect(b->count >= b->max, 0)) {
+		spin_unlock_raw(&c->lock);
+		goto cached;
+	}
+	if (!heap_cache_push(c, b, p, hart, &f)) {
+		spin_unlock_raw(&c->lock);
+		intr_restore(s);
+		return heap_free_slow(p, want_tag, what, ra);
+	}
+	spin_unlock_raw(&c->lock);
+	intr_restore(s);
+	return 0;
+cached:
+	intr_restore(s);
+	return heap_free_cached(p, want_tag, what, ra);
+}
+
+/* Free a block from kmalloc. */
+int kfree(void *p)
+{
+	return heap_free_quick(p, -1, "kfree", (uintptr_t)__builtin_return_address(0));
+}
+
+/* Free a block from kmalloc whose tag the caller states. */
+int kfree_tagged(void *p, int tag)
+{
+	return heap_free_quick(p, tag < 0 ? TAG_MAX : tag, "kfree_tagged",
+			       (uintptr_t)__builtin_return_address(0));
+}
+
+/* Bytes in hart h's cache: read without its lock, a snapshot. */
+size_t heap_cache_bytes(int h)
+{
+	size_t bytes = 0;
+
+	for (unsigned o = 0; o < HEAP_CACHE_ORDERS; o++)
+		bytes += (size_t)__atomic_load_n(&heap_cache[h].bin[o].count,
+						 __ATOMIC_RELAXED) << (o + HEAP_MIN_SHIFT);
+	return bytes;
+}
+
+/* Give back every cached block, one hart's cache at a time. */
+void heap_cache_drain_all(void)
+{
+	for (int h = 0; h < NCPU; h++) {
+		struct heap_cache *c = &heap_cache[h];
+		unsigned long s = intr_save();
+
+		spin_lock_raw(&c->lock);
+		for (unsigned o = 0; o < HEAP_CACHE_ORDERS; o++)
+			if (c->bin[o].count)
+				heap_cache_spill(c, o, 0);
+		spin_unlock_raw(&c->lock);
+		intr_restore(s);
+	}
+}
+
+/* Give back every cached block (heap.h). */
+void heap_cache_drain(void)
+{
+	heap_cache_drain_all();
+}
+
+/* Bytes in every hart's cache. */
+size_t heap_cache_bytes_all(void)
+{
+	size_t bytes = 0;
+
+	for (int h = 0; h < NCPU; h++)
+		bytes += heap_cache_bytes(h);
+	return bytes;
+}
+
+/* Set every hart's bins to depth blocks (0: no caching). */
+void heap_cache_set_depth(unsigned depth)
+{
+	if (depth > HEAP_CACHE_DEPTH_MAX)
+		depth = HEAP_CACHE_DEPTH_MAX;
+	for (int h = 0; h < NCPU; h++) {
+		struct heap_cache *c = &heap_cache[h];
+		unsigned long s = intr_save();
+
+		spin_lock_raw(&c->lock);
+		for (unsigned o = 0; o < HEAP_CACHE_ORDERS; o++) {
+			c->bin[o].max = depth;      /* a bin dropped as smashed too */
+			if (c->bin[o].count > depth)
+				heap_cache_spill(c, o, depth);
+		}
+		spin_unlock_raw(&c->lock);
+		intr_restore(s);
+	}
+}
+
+/* Empty every cache without a word to the buddy heap (its arenas are
+ * being forgotten) and start each at the default depth. */
+void heap_cache_reset(void)
+{
+	for (int h = 0; h < NCPU; h++) {
+		struct heap_cache *c = &heap_cache[h];
+		for (unsigned o = 0; o < HEAP_CACHE_ORDERS; o++)
+			c->bin[o] = (struct heap_bin){ .max = HEAP_CACHE_DEPTH };
+		c->hits = c->misses = 0;
+#ifdef MM_NO_ACCOUNTING
+		c->used = c->live = 0;
+#endif
+	}
+}
