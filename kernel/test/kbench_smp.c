@@ -229,7 +229,7 @@ static uint64_t kb_smp_mm_report(struct kb_smp *s, const char *name)
 					(unsigned long)(med * 10 / KB_BATCH / 10),
 					(unsigned long)(med * 10 / KB_BATCH % 10), stalled);
 	}
-	kprintf("%s of %d rounds (ns of virtual time)\n", line, KB_ROUNDS);
+	kprintf("%s of %d rounds, in ns of virtual time (2 per instruction at shift=1)\n", line, KB_ROUNDS);
 	kb_figure(name, sum, (uint64_t)s->n * KB_BATCH);
 	unsigned pm = (unsigned)(stalled_all * 1000 / (s->n * KB_ROUNDS));
 	kprintf("@BENCH %s_stalled_pct=%u.%u %%\n", name, pm / 10, pm % 10);
