@@ -206,12 +206,13 @@ static bool kb_smp_run(struct kb_smp *s, const char *name)
  * and count the rounds where instret and time disagree. */
 static uint64_t kb_smp_mm_report(struct kb_smp *s, const char *name)
 {
-	char line[160];
+	char line[200];
 	size_t len = 0;
 	uint64_t sum = 0;
 	int stalled_all = 0;
 
-	len += snprintf(line + len, sizeof(line) - len, "bench: %s: median round per pair, per hart:", name);
+	len += snprintf(line + len, sizeof(line) - len,
+			"bench: %s: median round per pair, per hart:", name);
 	for (int i = 0; i < s->n; i++) {
 		struct kb_thread *t = &s->t[i];
 		uint64_t med = kb_median(t->instr, KB_ROUNDS);
@@ -229,7 +230,8 @@ static uint64_t kb_smp_mm_report(struct kb_smp *s, const char *name)
 					(unsigned long)(med * 10 / KB_BATCH / 10),
 					(unsigned long)(med * 10 / KB_BATCH % 10), stalled);
 	}
-	kprintf("%s of %d rounds, in ns of virtual time (2 per instruction at shift=1)\n", line, KB_ROUNDS);
+	kprintf("%s of %d rounds, in ns of virtual time (2 per instruction at shift=1)\n",
+		line, KB_ROUNDS);
 	kb_figure(name, sum, (uint64_t)s->n * KB_BATCH);
 	unsigned pm = (unsigned)(stalled_all * 1000 / (s->n * KB_ROUNDS));
 	kprintf("@BENCH %s_stalled_pct=%u.%u %%\n", name, pm / 10, pm % 10);
