@@ -152,6 +152,38 @@ static const char *size_text(char buf[SIZE_TEXT_LEN], uint64_t bytes, uint64_t m
 #define NAME_BUF(field)  (sizeof(field) + 1)
 #define TAG_BUF          (TAG_NAME_LEN + 1)
 
+/* Hits per thousand cache operations as "97.5%", or "-" before any. */
+static const char *hit_text(char buf[SIZE_TEXT_LEN], uint64_t hits, uint64_t misses)
+{
+	uint64_t ops = hits + misses;
+	if (!ops) {
+		snprintf(buf, SIZE_TEXT_LEN, "-");
+		return buf;
+	}
+	unsigned long pm = (unsigned long)((hits * 1000 + ops / 2) / ops);
+	snprintf(buf, SIZE_TEXT_LEN, "%lu.%lu%%", pm / 10, pm % 10);
+	return buf;
+}
+
+/* The caches block: what the harts' allocator caches hold (free memory
+ * that is neither in the buddy allocators nor used), and how often the
+ * heap's caches served a kmalloc or kfree. */
+static void show_caches(void)
+{
+	struct si_heap *hp = &ms.heap;
+	char b[SIZE_TEXT_LEN], r[SIZE_TEXT_LEN];
+
+	printf("caches: %s heap, %lu pages; heap hit rate %s (%lu hits, %lu misses)\n",
+	       size_text(b, hp->cached, 10), (unsigned long)ms.pages.cached,
+	       hit_text(r, hp->cache_hits, hp->cache_misses),
+	       (unsigned long)hp->cache_hits, (unsigned long)hp->cache_misses);
+	for (int i = 0; i < ms.harts.n; i++) {
+		const struct si_hart *h = &ms.harts.hart[i];
+		printf("  cache hart %lu: %s heap, %lu pages\n", (unsigned long)h->hartid,
+		       size_text(b, h->heap_cached, 10), (unsigned long)h->pages_cached);
+	}
+}
+
 /* The default screen. */
 static int show_summary(void)
 {
@@ -187,6 +219,7 @@ static int show_summary(void)
 	       (unsigned long)pg->free, (unsigned long)pg->free * kib,
 	       (unsigned long)pg->kernel, (unsigned long)pg->kernel * kib);
 	si_harts_print(&ms.harts, 1);
+	show_caches();
 	printf("\n  PID  NAME               PAGES      KiB    LIMIT   IPC_BYTES   IPC_LIMIT\n");
 	for (int i = 0; i < ms.nprocs; i++) {
 		struct si_proc *p = &ms.procs[i];
@@ -219,6 +252,15 @@ static int show_raw(void)
 	printf("pages total=%lu free=%lu kernel=%lu owners=%lu fails=%lu page_size=%u\n",
 	       (unsigned long)pg->total, (unsigned long)pg->free, (unsigned long)pg->kernel,
 	       (unsigned long)pg->owners, (unsigned long)pg->fails, pg->page_size);
+	printf("cache heap=%lu hits=%lu misses=%lu pages=%lu\n", (unsigned long)hp->cached,
+	       (unsigned long)hp->cache_hits, (unsigned long)hp->cache_misses,
+	       (unsigned long)pg->cached);
+	for (int i = 0; i < ms.harts.n; i++) {
+		const struct si_hart *h = &ms.harts.hart[i];
+		printf("cache_hart index=%u hartid=%lu heap=%lu pages=%lu\n", h->index,
+		       (unsigned long)h->hartid, (unsigned long)h->heap_cached,
+		       (unsigned long)h->pages_cached);
+	}
 	for (int i = 0; i < ms.ntags; i++) {
 		struct si_tag *t = &ms.tags[i];
 		char name[TAG_BUF];
@@ -241,8 +283,10 @@ static int show_raw(void)
 		       (unsigned long)p->page_limit, (unsigned long)p->ipc_bytes,
 		       (unsigned long)p->ipc_limit);
 	}
-	/* what reclaim must restore, on one line, for before/after checks */
-	printf("current free=%lu", (unsigned long)pg->free);
+	/* what reclaim must restore, on one line, for before/after checks:
+	 * the pages free to allocate, in the buddy or on a hart's list
+	 * (which pages the lists hold moves with the harts' traffic) */
+	printf("current free=%lu", (unsigned long)(pg->free + pg->cached));
 	for (int i = 0; i < ms.ntags; i++) {
 		char name[TAG_BUF];
 		si_name(name, ms.tags[i].name, TAG_NAME_LEN);

@@ -89,6 +89,11 @@ struct si_heap {
 	uint64_t map_bytes;            /* the arenas' bitmaps */
 	uint32_t arenas;
 	uint32_t min_block;            /* bytes of a heap order-0 block */
+	/* appended (rec_size 96 from here on): the harts' caches in front
+	 * of the buddy heap; total = used + free + cached */
+	uint64_t cached;               /* bytes in all harts' caches */
+	uint64_t cache_hits;           /* kmallocs and kfrees a cache served */
+	uint64_t cache_misses;         /* ... that went to the buddy heap */
 };
 
 /* Physical pages (struct page_stats). */
@@ -101,6 +106,8 @@ struct si_pages {
 	uint64_t misuse;
 	uint32_t page_size;
 	uint32_t max_order;
+	/* appended (rec_size 64 from here on): */
+	uint64_t cached;               /* free pages on the harts' lists, not in free */
 };
 
 /* One allocation tag's counters (struct tag_stat). */
@@ -193,19 +200,22 @@ struct si_hart {
 	uint64_t hartid;               /* as the device tree numbers it */
 	uint64_t ticks;                /* timer ticks it took */
 	uint64_t idle_ticks;           /* of those, ticks with nothing to run */
+	/* appended (rec_size 48 from here on): what its caches hold */
+	uint64_t heap_cached;          /* bytes in its heap cache */
+	uint64_t pages_cached;         /* pages on its page list */
 };
 
 /* The layouts are ABI: a change here must be an append (or a new version). */
 _Static_assert(sizeof(struct si_request) == 16, "si_request layout");
 _Static_assert(sizeof(struct si_msg_hdr) == 16, "si_msg_hdr layout");
 _Static_assert(sizeof(struct si_end) == 16, "si_end layout");
-_Static_assert(sizeof(struct si_heap) == 72, "si_heap layout");
-_Static_assert(sizeof(struct si_pages) == 56, "si_pages layout");
+_Static_assert(sizeof(struct si_heap) == 96, "si_heap layout");
+_Static_assert(sizeof(struct si_pages) == 64, "si_pages layout");
 _Static_assert(sizeof(struct si_tag) == 104, "si_tag layout");
 _Static_assert(sizeof(struct si_proc) == 112, "si_proc layout");
 _Static_assert(sizeof(struct si_site) == 104, "si_site layout");
 _Static_assert(sizeof(struct si_buddy) == 24, "si_buddy layout");
 _Static_assert(sizeof(struct si_ptag) == 16, "si_ptag layout");
-_Static_assert(sizeof(struct si_hart) == 32, "si_hart layout");
+_Static_assert(sizeof(struct si_hart) == 48, "si_hart layout");
 
 #endif

@@ -41,36 +41,56 @@ static void si_tagname(char out[4], int tag)
 	memcpy(out, name, 4);
 }
 
-/* Heap and physical page totals. */
-static void si_totals(struct si_stream *st)
-{
-	struct heap_stats hs;
-	struct page_stats ps;
-	struct si_heap h = { 0 };
-	struct si_pages pg = { 0 };
+/* The heap's and the page allocator's counters, read once per reply so
+ * that the totals and the per-hart cache figures of a MEMSTAT agree.
+ * Zeroed first: an allocator that has no caches leaves their fields. */
+struct si_mm {
+	struct heap_stats heap;
+	struct page_stats pages;
+};
 
-	heap_stats(&hs);
-	h.total = hs.total;
-	h.used = hs.used;
-	h.free = hs.free;
-	h.live = hs.live;
-	h.fails = hs.fails;
-	h.misuse = hs.misuse;
-	h.header_bytes = hs.header_bytes;
-	h.map_bytes = hs.map_bytes;
-	h.arenas = hs.arenas;
+/* Fill mm from heap_stats and page_stats. */
+static void si_mm_read(struct si_mm *mm)
+{
+	memset(mm, 0, sizeof(*mm));
+	heap_stats(&mm->heap);
+	page_stats(&mm->pages);
+}
+
+/* Heap and physical page totals. */
+static void si_totals(struct si_stream *st, const struct si_mm *mm)
+{
+	const struct heap_stats *hs = &mm->heap;
+	const struct page_stats *ps = &mm->pages;
+	struct si_heap h;
+	struct si_pages pg;
+
+	memset(&h, 0, sizeof(h));
+	h.total = hs->total;
+	h.used = hs->used;
+	h.free = hs->free;
+	h.live = hs->live;
+	h.fails = hs->fails;
+	h.misuse = hs->misuse;
+	h.header_bytes = hs->header_bytes;
+	h.map_bytes = hs->map_bytes;
+	h.arenas = hs->arenas;
 	h.min_block = HEAP_MIN_BLOCK;
+	h.cached = hs->cached;
+	h.cache_hits = hs->cache_hits;
+	h.cache_misses = hs->cache_misses;
 	si_put(st, SI_REC_HEAP, &h, sizeof(h));
 
-	page_stats(&ps);
-	pg.total = ps.total;
-	pg.free = ps.free;
-	pg.kernel = ps.kernel;
-	pg.owners = ps.owners;
-	pg.fails = ps.fails;
-	pg.misuse = ps.misuse;
+	memset(&pg, 0, sizeof(pg));
+	pg.total = ps->total;
+	pg.free = ps->free;
+	pg.kernel = ps->kernel;
+	pg.owners = ps->owners;
+	pg.fails = ps->fails;
+	pg.misuse = ps->misuse;
 	pg.page_size = PAGE_SIZE;
 	pg.max_order = PAGE_MAX_ORDER;
+	pg.cached = ps->cached;
 	si_put(st, SI_REC_PAGES, &pg, sizeof(pg));
 }
 
@@ -161,15 +181,24 @@ static int si_procs(struct si_stream *st, pid_t pid)
 }
 
 /* Every hart that runs: the boot hart, whether or not bring-up has
- * marked it online yet, and every hart that joined the scheduler. */
-static void si_harts(struct si_stream *st)
+ * marked it online yet, and every hart that joined the scheduler; with
+ * what its caches hold when mm is given (MEMSTAT), 0 otherwise (PS). */
+static void si_harts(struct si_stream *st, const struct si_mm *mm)
 {
 	for (int i = 0; i < NCPU; i++) {
 		struct cpu *c = &cpus[i];
 		if (i != 0 && !c->online)
 			continue;
-		struct si_hart r = { .index = (uint32_t)i, .hartid = c->hartid,
-				     .ticks = c->ticks, .idle_ticks = c->idle_ticks };
+		struct si_hart r;
+		memset(&r, 0, sizeof(r));
+		r.index = (uint32_t)i;
+		r.hartid = c->hartid;
+		r.ticks = c->ticks;
+		r.idle_ticks = c->idle_ticks;
+		if (mm) {
+			r.heap_cached = mm->heap.cached_hart[i];
+			r.pages_cached = mm->pages.cached_hart[i];
+		}
 		si_put(st, SI_REC_HART, &r, sizeof(r));
 	}
 }
@@ -203,24 +232,23 @@ static void si_sites(struct si_stream *st)
 /* Free blocks per order, of the page allocator then of the heap. */
 static void si_buddy(struct si_stream *st)
 {
-	struct page_stats ps;
-	struct heap_stats hs;
-	struct si_buddy r = { 0 };
+	struct si_mm mm;
+	struct si_buddy r;
 
-	page_stats(&ps);
-	heap_stats(&hs);
+	si_mm_read(&mm);
+	memset(&r, 0, sizeof(r));
 	r.pool = SI_POOL_PAGES;
 	for (int k = 0; k <= PAGE_MAX_ORDER; k++) {
 		r.order = (uint8_t)k;
 		r.block_bytes = PAGE_SIZE << k;
-		r.free_blocks = ps.free_blocks[k];
+		r.free_blocks = mm.pages.free_blocks[k];
 		si_put(st, SI_REC_BUDDY, &r, sizeof(r));
 	}
 	r.pool = SI_POOL_HEAP;
 	for (unsigned k = 0; k < HEAP_ORDERS; k++) {
 		r.order = (uint8_t)k;
 		r.block_bytes = HEAP_MIN_BLOCK << k;
-		r.free_blocks = hs.free_blocks[k];
+		r.free_blocks = mm.heap.free_blocks[k];
 		si_put(st, SI_REC_BUDDY, &r, sizeof(r));
 	}
 }
@@ -248,6 +276,7 @@ static int si_proc_pages(struct si_stream *st, pid_t pid)
 void si_answer(struct si_stream *st, const void *buf, size_t len)
 {
 	struct si_request rq;
+	struct si_mm mm;                   /* MEMSTAT's one snapshot */
 	int status = 0;
 
 	if (len != sizeof(rq)) {
@@ -265,14 +294,15 @@ void si_answer(struct si_stream *st, const void *buf, size_t len)
 		sysinfo_test_records(st);
 	switch (rq.kind) {
 	case SI_REQ_MEMSTAT:
-		si_totals(st);
+		si_mm_read(&mm);
+		si_totals(st, &mm);
 		si_tags(st);
 		si_procs(st, 0);
-		si_harts(st);
+		si_harts(st, &mm);
 		break;
 	case SI_REQ_PS:
 		si_procs(st, 0);
-		si_harts(st);
+		si_harts(st, NULL);
 		break;
 	case SI_REQ_SITES:
 		si_sites(st);

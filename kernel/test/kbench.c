@@ -10,6 +10,7 @@
  * does not matter; the loop's own few instructions are included.
  */
 #include "kbench.h"
+#include "kbench_internal.h"
 #include "ktest.h"
 #include <kernel/types.h>
 #include <kernel/cpu.h>
@@ -29,9 +30,12 @@
 #include <kernel/spinlock.h>
 #include <uapi/wait.h>
 
-#define KB_BATCH          32        /* blocks held at once in the mm loops */
-#define KB_ROUNDS         200       /* batches per figure */
 #define KB_RECLAIM_PAGES  1000      /* pages the reclaimed process holds */
+#define KB_MIXED_LIVE     1000      /* blocks the mixed workload holds */
+#define KB_MIXED_ROUNDS   20        /* times each is freed and replaced, on average */
+#define KB_MIXED_MIN      16        /* its sizes, uniform in bytes */
+#define KB_MIXED_MAX      2048
+#define KB_MIXED_SEED     0x9e3779b97f4a7c15ull
 
 enum kb_mode { KB_ICOUNT, KB_WALL, KB_NOACCT };
 
@@ -39,14 +43,14 @@ static enum kb_mode kb_mode;
 static uint64_t kb_ns_per_tick;     /* of the time CSR */
 
 /* Nanoseconds of virtual time since reset (instructions under icount). */
-static uint64_t kb_ns(void)
+uint64_t kb_ns(void)
 {
 	return rdtime() * kb_ns_per_tick;
 }
 
 /* Print one figure: total nanoseconds over ops operations, as the mean
  * with one decimal, named and labelled for the mode. */
-static void kb_figure(const char *name, uint64_t total, uint64_t ops)
+void kb_figure(const char *name, uint64_t total, uint64_t ops)
 {
 	uint64_t x10 = (total * 10 + ops / 2) / ops;
 
@@ -102,7 +106,7 @@ static void kb_counters(void)
 /* One round of kmalloc+kfree pairs: KB_BATCH blocks of size bytes held
  * at once (so a pair splits and merges about one level, as in steady
  * use). */
-static void kb_heap_round(size_t size)
+void kb_heap_round(size_t size)
 {
 	void *p[KB_BATCH];
 
@@ -115,7 +119,7 @@ static void kb_heap_round(size_t size)
 
 /* One round of page_alloc+page_free pairs of single pages, KB_BATCH
  * held at once, owner the kernel. */
-static void kb_page_round(void)
+void kb_page_round(void)
 {
 	void *p[KB_BATCH];
 
@@ -156,6 +160,72 @@ static void kb_pages(void)
 		kb_page_round();
 	}
 	kb_figure("page_alloc_free", kb_ns() - t0, (uint64_t)KB_ROUNDS * KB_BATCH);
+}
+
+/* The mixed workload's generator (xorshift64*): the same sequence every
+ * run, so every kernel is measured on the same blocks. */
+static uint64_t kb_rand(uint64_t *x)
+{
+	*x ^= *x >> 12;
+	*x ^= *x << 25;
+	*x ^= *x >> 27;
+	return *x * 0x2545f4914f6cdd1dull;
+}
+
+/* A size of the mixed workload. */
+static size_t kb_mixed_size(uint64_t *x)
+{
+	return KB_MIXED_MIN + kb_rand(x) % (KB_MIXED_MAX - KB_MIXED_MIN + 1);
+}
+
+/* The heap's cache hits and misses so far (0 and 0 before caches). */
+static void kb_cache_ops(uint64_t *hits, uint64_t *misses)
+{
+	static struct heap_stats hs;     /* too big for a thread's stack frame */
+
+	memset(&hs, 0, sizeof(hs));
+	heap_stats(&hs);
+	*hits = hs.cache_hits;
+	*misses = hs.cache_misses;
+}
+
+/* Mixed use: KB_MIXED_LIVE blocks of random sizes held, then, in a
+ * random order, one freed and a block of another random size taken in
+ * its place, KB_MIXED_LIVE * KB_MIXED_ROUNDS times: per kmalloc+kfree
+ * pair, and the share of those calls a heap cache served. */
+static void kb_mixed(void)
+{
+	static void *live[KB_MIXED_LIVE];
+	uint64_t x = KB_MIXED_SEED, ops = (uint64_t)KB_MIXED_LIVE * KB_MIXED_ROUNDS;
+	uint64_t h0, m0, h1, m1;
+
+	for (int i = 0; i < KB_MIXED_LIVE; i++)
+		if (!(live[i] = kmalloc(kb_mixed_size(&x), TAG_TEST)))
+			panic("kbench: mixed: kmalloc failed filling");
+	kb_cache_ops(&h0, &m0);
+	uint64_t t0 = kb_ns();
+	for (uint64_t n = 0; n < ops; n++) {
+		size_t i = kb_rand(&x) % KB_MIXED_LIVE;
+		kfree(live[i]);
+		if (!(live[i] = kmalloc(kb_mixed_size(&x), TAG_TEST)))
+			panic("kbench: mixed: kmalloc failed");
+	}
+	uint64_t t = kb_ns() - t0;
+	kb_cache_ops(&h1, &m1);
+	for (int i = 0; i < KB_MIXED_LIVE; i++)
+		kfree(live[i]);
+	kb_figure("mixed_pair", t, ops);
+	uint64_t hits = h1 - h0, calls = hits + (m1 - m0);
+	const char *sfx = kb_mode == KB_NOACCT ? "_noacct" : "";
+	if (kb_mode == KB_WALL)
+		return;                     /* the same blocks as icount's: the same rate */
+	if (!calls) {
+		kprintf("bench: mixed_hit_pct%s: no cache hits or misses counted "
+			"(the heap has no caches)\n", sfx);
+		return;
+	}
+	uint64_t pm = (hits * 1000 + calls / 2) / calls;
+	kprintf("@BENCH mixed_hit_pct%s=%lu.%lu %%\n", sfx, pm / 10, pm % 10);
 }
 
 /* spin_lock+spin_unlock pairs of proc_lock, uncontended: the floor under
@@ -231,190 +301,6 @@ static void kb_metadata(void)
 	kprintf("@BENCH mm_metadata_page_desc=%lu B\n", b.page_desc);
 }
 
-/* The SMP figures (bench=smp, a boot of its own at -smp 4). Under
- * icount QEMU runs the harts in turn on one host thread, and time, cycle
- * and instret all read one clock: the instructions that every hart has
- * executed. A hart cannot count only its own, so a figure is all the
- * instructions executed from the release of the start barrier to the
- * last hart's end, over all harts' operations: per operation per hart,
- * with any spinning on a lock another hart holds included. Harts left
- * out of a run idle in wfi and add only their ticks. */
-
-#define KB_SMP_MAX     4          /* harts in the largest run */
-#define KB_TRIPS       2000       /* channel round trips per figure */
-#define KB_TRIPS_WARM  100
-#define KB_MSG_BYTES   64         /* as user/test/bench.c's round trip */
-
-struct kb_smp;
-
-/* One thread of a run: fn(run) on the hart cpus[cpu]. */
-struct kb_thread {
-	struct kb_smp *run;
-	void (*fn)(struct kb_smp *);
-	int cpu;
-};
-
-/* One run: n pinned kernel threads, started together by a barrier. */
-struct kb_smp {
-	struct spinlock lock;           /* done, t0, t1 */
-	int n;
-	struct kb_thread t[KB_SMP_MAX];
-	int arrived;                    /* at the start barrier (atomic) */
-	int done;                       /* threads finished */
-	uint64_t t0, t1;                /* first timed start, last end */
-	size_t size;                    /* kb_smp_mm: bytes, or 0: pages */
-	struct chan_end *end[2];        /* kb_smp_ping's and kb_smp_pong's */
-};
-
-/* Wait for every thread of the run; the time once all are here. */
-static uint64_t kb_smp_start(struct kb_smp *s)
-{
-	__atomic_add_fetch(&s->arrived, 1, __ATOMIC_ACQ_REL);
-	while (__atomic_load_n(&s->arrived, __ATOMIC_ACQUIRE) < s->n)
-		;
-	return kb_ns();
-}
-
-/* A thread timed [t0, now): widen the run's interval to cover it. */
-static void kb_smp_timed(struct kb_smp *s, uint64_t t0)
-{
-	uint64_t t1 = kb_ns();
-
-	spin_lock(&s->lock);
-	if (t0 < s->t0)
-		s->t0 = t0;
-	if (t1 > s->t1)
-		s->t1 = t1;
-	spin_unlock(&s->lock);
-}
-
-/* KB_ROUNDS rounds of pairs (s->size bytes, or single pages) after one
- * to warm up, timed from the barrier. */
-static void kb_smp_mm(struct kb_smp *s)
-{
-	s->size ? kb_heap_round(s->size) : kb_page_round();
-	uint64_t t0 = kb_smp_start(s);
-	for (int r = 0; r < KB_ROUNDS; r++)
-		s->size ? kb_heap_round(s->size) : kb_page_round();
-	kb_smp_timed(s, t0);
-}
-
-/* KB_TRIPS timed round trips of KB_MSG_BYTES through end[0], then close. */
-static void kb_smp_ping(struct kb_smp *s)
-{
-	char msg[KB_MSG_BYTES] = { 0 }, reply[KB_MSG_BYTES];
-	uint64_t t0 = 0;
-	int nh;
-
-	kb_smp_start(s);
-	for (int i = -KB_TRIPS_WARM; i < KB_TRIPS; i++) {
-		if (i == 0)
-			t0 = kb_ns();
-		if (chan_ksend(s->end[0], msg, sizeof(msg), NULL, 0, 0) < 0 ||
-		    chan_krecv(s->end[0], reply, sizeof(reply), NULL, &nh, 0) != KB_MSG_BYTES)
-			panic("kbench: channel round trip failed");
-	}
-	kb_smp_timed(s, t0);
-	chan_kclose(s->end[0]);
-}
-
-/* Echo at end[1] until the other end closes. */
-static void kb_smp_pong(struct kb_smp *s)
-{
-	char buf[KB_MSG_BYTES];
-	long n;
-	int nh;
-
-	kb_smp_start(s);
-	while ((n = chan_krecv(s->end[1], buf, sizeof(buf), NULL, &nh, 0)) >= 0)
-		if (chan_ksend(s->end[1], buf, (size_t)n, NULL, 0, 0) < 0)
-			break;
-	chan_kclose(s->end[1]);
-}
-
-/* A run's kernel thread: its part, then count it done. */
-static void kb_smp_thread(void *arg)
-{
-	struct kb_thread *t = arg;
-	struct kb_smp *s = t->run;
-
-	t->fn(s);
-	spin_lock(&s->lock);
-	if (++s->done == s->n)
-		wakeup(s);
-	spin_unlock(&s->lock);
-}
-
-/* Start s's threads on their harts and wait until all have finished;
- * false (and a line saying why, not a figure) if a hart is not online. */
-static bool kb_smp_run(struct kb_smp *s, const char *name)
-{
-	for (int i = 0; i < s->n; i++)
-		if (!cpus[s->t[i].cpu].online) {
-			kprintf("bench: %s skipped: hart %d of %d is not online "
-				"(%d online)\n", name, s->t[i].cpu, s->n, ncpu_online);
-			return false;
-		}
-	s->lock = (struct spinlock)SPINLOCK_INIT("kbench", LOCK_RANK_TEST_SLEEP);
-	s->arrived = s->done = 0;
-	s->t0 = UINT64_MAX;
-	s->t1 = 0;
-	for (int i = 0; i < s->n; i++) {
-		s->t[i].run = s;
-		if (kthread_start_on("kbench", kb_smp_thread, &s->t[i], s->t[i].cpu) < 0)
-			panic("kbench: cannot start a thread on hart %d", s->t[i].cpu);
-	}
-	spin_lock(&s->lock);
-	while (s->done < s->n)
-		sleep_on(s, &s->lock, "kbench");
-	spin_unlock(&s->lock);
-	return true;
-}
-
-/* kmalloc+kfree of 32 B and page pairs on 1, 2 and 4 harts at once. */
-static void kb_smp_mm_figures(void)
-{
-	static const int harts[] = { 1, 2, KB_SMP_MAX };
-	struct kb_smp s;
-	char name[40];
-
-	for (int k = 0; k < 2; k++)
-		for (size_t h = 0; h < ARRAY_SIZE(harts); h++) {
-			s.n = harts[h];
-			s.size = k == 0 ? 32 : 0;
-			for (int i = 0; i < s.n; i++)
-				s.t[i] = (struct kb_thread){ .fn = kb_smp_mm, .cpu = i };
-			snprintf(name, sizeof(name), "%s_%dhart%s",
-				 k == 0 ? "kmalloc_kfree_32" : "page_alloc_free",
-				 s.n, s.n == 1 ? "" : "s");
-			if (kb_smp_run(&s, name))
-				kb_figure(name, s.t1 - s.t0,
-					  (uint64_t)s.n * KB_ROUNDS * KB_BATCH);
-		}
-}
-
-/* Kernel-thread channel round trips, both ends on hart 0 and on harts 0
- * and 1. */
-static void kb_smp_chan_figures(void)
-{
-	static const char *const names[] = { "kchan_round_trip_same_hart",
-					     "kchan_round_trip_cross_hart" };
-	struct kb_smp s = { .n = 2 };
-
-	for (int cross = 0; cross < 2; cross++) {
-		if (chan_pair(&s.end[0], &s.end[1]) < 0)
-			panic("kbench: no memory for a channel");
-		s.t[0] = (struct kb_thread){ .fn = kb_smp_ping, .cpu = 0 };
-		s.t[1] = (struct kb_thread){ .fn = kb_smp_pong, .cpu = cross };
-		if (kb_smp_run(&s, names[cross]))
-			kb_figure(names[cross], s.t1 - s.t0, KB_TRIPS);
-		else {
-			chan_kclose(s.end[0]);
-			chan_kclose(s.end[1]);
-		}
-	}
-}
-
 /* Is pid asleep waiting for console input? */
 static bool kb_waits_for_input(pid_t pid)
 {
@@ -471,6 +357,7 @@ static void kb_single(const char *mode)
 	kb_spin();
 	kb_heap();
 	kb_pages();
+	kb_mixed();
 	if (kb_mode != KB_NOACCT) {
 		kb_reclaim(10);
 		kb_reclaim(10000);
@@ -485,10 +372,9 @@ void kbench_main(const char *mode)
 	kb_mode = !strcmp(mode, "wall") ? KB_WALL :
 		  !strcmp(mode, "noacct") ? KB_NOACCT : KB_ICOUNT;
 	kb_ns_per_tick = 1000000000 / timer_timebase();
-	if (!strcmp(mode, "smp")) {
-		kb_smp_mm_figures();
-		kb_smp_chan_figures();
-	} else
+	if (!strcmp(mode, "smp"))
+		kb_smp_main();
+	else
 		kb_single(mode);
 	kprintf("bench: done\n");
 	power_off();

@@ -7,8 +7,9 @@
  * instructions), "wall" (no icount: figures in nanoseconds of real time),
  * "noacct" (a kernel built with -DMM_NO_ACCOUNTING: only the heap and
  * page figures, whose tracking that build leaves out), or "smp" (under
- * icount at -smp 4: heap and page pairs on 1, 2 and 4 harts at once, a
- * kernel channel round trip on one hart and across two). Every figure is
+ * icount at -smp 4, kbench_smp.c: heap and page pairs on 1, 2 and 4
+ * harts at once, each hart's median round; a kernel channel round trip
+ * on one hart and across two). Every figure is
  * one console line "@BENCH name=value unit". Never run by `make test`.
  */
 #ifndef RVOS_KERNEL_TEST_KBENCH_H

@@ -102,15 +102,21 @@ Usage: rvos-mem [-r]. Sums per-hart counters, if the kernel has them."""
         pages = mm.Pages()
         heap = mm.Heap().totals(tags)
         plist = procs.procs(pages)
-        (self.raw if arg else self.summary)(heap, pages.totals(), tags, plist)
+        harts = procs.harts()
+        cache = mm.caches(harts)
+        (self.raw if arg else self.summary)(heap, pages.totals(), tags, plist, harts, cache)
 
     # `mem -r`: key=value lines, the format version first.
-    def raw(self, h, pg, tags, plist):
+    def raw(self, h, pg, tags, plist, harts, cache):
         print("mem-raw 1")
         print(f"heap total={h['total']} used={h['used']} free={h['free']} live={h['live']} "
               f"arenas={h['arenas']} fails={h['fails']} misuse={h['misuse']}")
         print(f"pages total={pg['total']} free={pg['free']} kernel={pg['kernel']} "
               f"owners={pg['owners']} fails={pg['fails']} page_size={pg['page_size']}")
+        print(f"cache heap={cache['heap']} hits={cache['hits']} misses={cache['misses']} "
+              f"pages={cache['pages']}")
+        for hart, hb, hp in zip(harts, cache["heap_hart"], cache["pages_hart"]):
+            print(f"cache_hart index={hart['index']} hartid={hart['hartid']} heap={hb} pages={hp}")
         for t in tags:
             print(f"tag name={t['name']} bytes={t['bytes']} peak={t['peak']} live={t['live']} "
                   f"allocs={t['allocs']} frees={t['frees']} "
@@ -124,11 +130,11 @@ Usage: rvos-mem [-r]. Sums per-hart counters, if the kernel has them."""
                   f"page_limit={p['page_limit']} "
                   f"ipc_bytes={0 if p['kthread'] else p['ipc_bytes']} "
                   f"ipc_limit={0 if p['kthread'] else ipc_limit}")
-        print(f"current free={pg['free']}" + "".join(f" {t['name']}={t['bytes']}" for t in tags))
+        print(f"current free={pg['free'] + cache['pages']}" + "".join(f" {t['name']}={t['bytes']}" for t in tags))
         print(f"end tags={len(tags)} procs={len(plist)}")
 
     # `mem`: heap line, tags in use largest first, physical, processes.
-    def summary(self, h, pg, tags, plist):
+    def summary(self, h, pg, tags, plist, harts, cache):
         pct = h["used"] * 100 // h["total"] if h["total"] else 0
         print(f"heap: {size_text(h['total'])} total, {size_text(h['used'])} used, "
               f"{size_text(h['free'])} free ({pct}% used), {h['live']} blocks, "
@@ -143,7 +149,8 @@ Usage: rvos-mem [-r]. Sums per-hart counters, if the kernel has them."""
         kib = pg["page_size"] // 1024
         print(f"\nphysical: {pg['total']} pages ({pg['total'] * kib} KiB), {pg['free']} free "
               f"({pg['free'] * kib} KiB), {pg['kernel']} kernel ({pg['kernel'] * kib} KiB)")
-        print_harts(procs.harts(), detail=True)
+        print_harts(harts, detail=True)
+        print_caches(harts, cache)
         print("\n  PID  NAME               PAGES      KiB    LIMIT   IPC_BYTES   IPC_LIMIT")
         ipc_limit = num(symbol("ipc_limit"))
         for p in plist:
@@ -162,6 +169,17 @@ def print_harts(harts, detail):
     for h in harts if detail else []:
         idle = h["idle_ticks"] * 100 // h["ticks"] if h["ticks"] else 0
         print(f"  hart {h['hartid']}: {h['ticks']} ticks, {h['idle_ticks']} idle ({idle}%)")
+
+
+# mem's caches block (user/mem.c show_caches).
+def print_caches(harts, c):
+    ops = c["hits"] + c["misses"]
+    pm = (c["hits"] * 1000 + ops // 2) // ops if ops else 0
+    rate = f"{pm // 10}.{pm % 10}%" if ops else "-"
+    print(f"caches: {size_text(c['heap'])} heap, {c['pages']} pages; heap hit rate {rate} "
+          f"({c['hits']} hits, {c['misses']} misses)")
+    for hart, hb, hp in zip(harts, c["heap_hart"], c["pages_hart"]):
+        print(f"  cache hart {hart['hartid']}: {size_text(hb)} heap, {hp} pages")
 
 
 # ps's %CPU: ticks run per tick lived, to a tenth of a percent (user/ps.c).

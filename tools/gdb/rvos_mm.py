@@ -210,6 +210,18 @@ class Pages:
         return out
 
 
+# What the harts' allocator caches hold, as heap_stats() and page_stats()
+# report it: heap bytes and pages in all caches, the heap caches' hits and
+# misses, and per hart (in harts' order) its heap bytes and pages. The
+# allocators this reader knows keep no per-hart caches (main before issue
+# 12), so every figure is 0; when kernel/mm grows them, they are read
+# here from their own structures, and gdb_figures.scn fails until they are
+# (gdb_compare.py compares the cache lines with mem -r's).
+def caches(harts):
+    return {"heap": 0, "hits": 0, "misses": 0, "pages": 0,
+            "heap_hart": [0 for _ in harts], "pages_hart": [0 for _ in harts]}
+
+
 # The elements of an array value.
 def _elems(arr):
     return [arr[i] for i in range(array_len(arr))]

@@ -77,6 +77,18 @@ def no_hart_ticks(lines):
     return [line for line in lines if not re.match(r"\s+hart \d+: ", line)]
 
 
+# mem -r lines taken at the heap_stats stop: the format line and the
+# heap, pages, cache and cache_hart lines.
+def first_stop_raw(line):
+    return line.split()[:1] in (["mem-raw"], ["heap"], ["pages"], ["cache"], ["cache_hart"])
+
+
+# mem screen lines taken at the heap_stats stop: the heap line (the
+# first) and the caches block.
+def first_stop_screen(line, lines):
+    return line is lines[0] or line.startswith("caches: ") or line.startswith("  cache hart ")
+
+
 # Compare every section; return the exit status.
 def main():
     with open(os.environ["RVOS_CONSOLE"], encoding="utf-8") as f:
@@ -85,18 +97,27 @@ def main():
         raw = f.read()
     gdb = gdb_sections(raw)
 
-    # mem -r: the heap line is read before the reply buffer exists, the
-    # rest after it; gdb stopped at both points.
+    # mem -r: the heap, pages and cache figures are read in one snapshot
+    # before the reply buffer exists (a cache hit or miss of its kmalloc
+    # moves them), the rest after it; gdb stopped at both points.
     memr = con.get("mem -r", [])
     heap_stop, tags_stop = gdb.get("mem -r heap", []), gdb.get("mem -r tags", [])
-    same("mem -r: format and heap line", memr[:2], heap_stop[:2])
-    same("mem -r: pages, tags, processes, current, end", memr[2:], tags_stop[2:])
+    same("mem -r: format, heap, pages and cache lines",
+         [l for l in memr if first_stop_raw(l)], [l for l in heap_stop if first_stop_raw(l)])
+    same("mem -r: tags, processes, current, end",
+         [l for l in memr if not first_stop_raw(l)], [l for l in tags_stop if not first_stop_raw(l)])
+    if not any(l.startswith("cache heap=") for l in memr):
+        same("mem -r: has a cache line", ["cache heap=..."], ["none"])
 
-    # mem: the heap line from the first stop, the tables from the second
+    # mem: the heap line and the caches block from the first stop, the
+    # tables from the second
     mem = con.get("mem", [])
-    same("mem: heap line", mem[:1], gdb.get("mem heap", [])[:1])
+    same("mem: heap line and caches", [l for l in mem if first_stop_screen(l, mem)],
+         [l for l in gdb.get("mem heap", []) if first_stop_screen(l, gdb.get("mem heap", []))])
     same("mem: tags, physical, harts, processes",
-         no_hart_ticks(mem[1:]), no_hart_ticks(gdb.get("mem tags", [])[1:]))
+         no_hart_ticks([l for l in mem[1:] if not first_stop_screen(l, mem)]),
+         no_hart_ticks([l for l in gdb.get("mem tags", [])[1:]
+                        if not first_stop_screen(l, gdb.get("mem tags", []))]))
 
     same("mem -s: call sites", con.get("mem -s", []), gdb.get("mem -s", []))
     schd = [line for line in con.get("mem -s", []) if "  SCHD  " in line]
