@@ -119,6 +119,11 @@ void heap_stats(struct heap_stats *out);
  * back to the page allocator); call with no heap lock held. */
 void heap_cache_drain(void);
 
+/* The same for this hart's cache only: the tick calls it on a hart that
+ * spent the tick idle, so an idle machine holds nothing in its caches
+ * and its arenas go back to the page allocator. */
+void heap_cache_drain_local(void);
+
 /* Cache at most depth blocks of each size per hart (0: none; at most
  * HEAP_CACHE_DEPTH_MAX), giving back what is over. Default HEAP_CACHE_DEPTH. */
 #define HEAP_CACHE_DEPTH     32

@@ -450,6 +450,22 @@ void heap_cache_drain_all(void)
 	}
 }
 
+/* Give back this hart's cached blocks (heap.h): an idle hart's. */
+void heap_cache_drain_local(void)
+{
+	unsigned long s = intr_save();
+	struct heap_cache *c = &heap_cache[cpu_id()];
+
+	if (heap_cache_bytes(cpu_id())) {
+		spin_lock_raw(&c->lock);
+		for (unsigned o = 0; o < HEAP_CACHE_ORDERS; o++)
+			if (c->bin[o].count)
+				heap_cache_spill(c, o, 0);
+		spin_unlock_raw(&c->lock);
+	}
+	intr_restore(s);
+}
+
 /* Give back every cached block (heap.h). */
 void heap_cache_drain(void)
 {

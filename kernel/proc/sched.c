@@ -13,6 +13,7 @@
  * swtch has saved every register of the process (docs/smp.md).
  */
 #include <kernel/proc.h>
+#include <kernel/heap.h>
 #include "proc_internal.h"
 #include <kernel/job.h>
 #include <kernel/cpu.h>
@@ -272,10 +273,12 @@ void proc_tick(void)
 	struct cpu *c = this_cpu();
 	struct proc *p = c->proc;
 
-	if (p)
+	if (p) {
 		p->cpu_ticks++;
-	else
+	} else {
 		c->idle_ticks++;     /* the tick came in the scheduler loop */
+		heap_cache_drain_local();   /* idle: the caches go back */
+	}
 	if (c == &cpus[0]) {
 		wakeup(&timer_chan);
 		job_intr_deliver();  /* a ^C taken in where proc_lock was held */

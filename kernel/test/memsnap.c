@@ -6,13 +6,15 @@
 #include <lib/string.h>
 #include <kernel/printf.h>
 
-/* Record free pages, misuse counts and every tag's counters now. */
+/* Record free pages, misuse counts and every tag's counters now, the heap
+ * caches drained first (memsnap.h). */
 void memsnap_take(struct mem_snap *s)
 {
 	struct page_stats ps;
 	struct heap_stats hs;
 
 	memset(s, 0, sizeof(*s));
+	heap_cache_drain();     /* a snapshot of a quiet machine: caches empty */
 	page_stats(&ps);
 	heap_stats(&hs);
 	s->free_pages = ps.free;

@@ -339,7 +339,8 @@ Usage: rvos-whatis ADDR. A heap block shows its tag, call site, size and state."
                        f"tag {mm.tag_name(b['tag'])}, asked {b['req']} bytes, "
                        f"site {where}, {inside}")
         elif b:
-            out.append(f"{addr:#x}: heap block {b['start']:#x}, {b['size']} bytes, free")
+            where = f", in hart index {b['cached']}'s heap cache" if b["cached"] is not None else ""
+            out.append(f"{addr:#x}: heap block {b['start']:#x}, {b['size']} bytes, free{where}")
         for p in procs.procs(pages):
             top = p["kstack"] + (PAGE_SIZE << pages.block(p["kstack"])[1]["order"]) \
                 if p["kstack"] else 0

@@ -19,6 +19,7 @@ TAG_SHARED = ("peak", "fails", "pages_peak", "page_fails")
 TAG_PER_HART = ("bytes", "req", "allocs", "frees", "pages", "page_allocs", "page_frees")
 PD_STATES = {0: "reserved", 1: "free", 2: "used", 3: "tail"}   # page_internal.h
 PAGE_NIL = 0xffffffff
+HEAP_TAG_CACHED, HEAP_CACHED_REQ = 0xFF, 0xCAC4E000   # kernel/mm/heap_internal.h
 HEAP_FREE_MAGIC = 0x45455246
 
 
@@ -84,7 +85,9 @@ class Heap:
         total = self.narenas * self.arena_size
         used = sum(t["bytes"] for t in tag_rows)
         live = sum(t["live"] for t in tag_rows)
-        return {"total": total, "used": used, "free": total - used, "live": live,
+        cached = sum(heap_cache_bytes(i) for i in range(array_len(symbol("heap_cache"))))
+        return {"total": total, "used": used, "free": total - min(total, used + cached),
+                "live": live,
                 "arenas": self.narenas, "fails": self.fails, "misuse": self.misuse}
 
     # Blocks on each free list, counted by walking it (at most limit each).
@@ -120,10 +123,13 @@ class Heap:
         if g < 0:
             raise RvosError(f"no block starts below {addr:#x} in arena {base:#x}: heap damaged")
         start = base + (g << HEAP_MIN_SHIFT)
+        b = {"cached": None}
         if (used[g >> 3] >> (g & 7)) & 1:
-            b = {"used": True, **self.hdr.at(start)}
+            b.update(used=True, **self.hdr.at(start))
+            if b["tag"] == HEAP_TAG_CACHED and b["req"] & ~0xfff == HEAP_CACHED_REQ:
+                b.update(used=False, cached=b["req"] & 0xfff)   # in hart's cache
         else:
-            b = {"used": False, **Layout("heap_free", ("order",)).at(start)}
+            b.update(used=False, **Layout("heap_free", ("order",)).at(start))
         b.update(start=start, size=self.min_block << b["order"], data=start + self.hdr.size)
         return b
 
@@ -213,13 +219,30 @@ class Pages:
 # What the harts' allocator caches hold, as heap_stats() and page_stats()
 # report it: heap bytes and pages in all caches, the heap caches' hits and
 # misses, and per hart (in harts' order) its heap bytes and pages. The
-# allocators this reader knows keep no per-hart caches (main before issue
-# 12), so every figure is 0; when kernel/mm grows them, they are read
-# here from their own structures, and gdb_figures.scn fails until they are
-# (gdb_compare.py compares the cache lines with mem -r's).
+# heap's are heap_cache[h] (kernel/mm/heap_internal.h): bin k of a hart
+# holds count blocks of HEAP_MIN_BLOCK << k bytes.
+def heap_cache_bytes(index):
+    c = symbol("heap_cache")[index]
+    bins = field(c, "bin")
+    return sum(num(bins[k], "count") << (k + HEAP_MIN_SHIFT) for k in range(array_len(bins)))
+
+
 def caches(harts):
-    return {"heap": 0, "hits": 0, "misses": 0, "pages": 0,
-            "heap_hart": [0 for _ in harts], "pages_hart": [0 for _ in harts]}
+    hc = symbol("heap_cache")
+    n = array_len(hc)
+    heap_all = [heap_cache_bytes(i) for i in range(n)]
+    pages_all = page_cache_pages(n)
+    return {"heap": sum(heap_all),
+            "hits": sum(num(hc[i], "hits") for i in range(n)) & (2**64 - 1),
+            "misses": sum(num(hc[i], "misses") for i in range(n)),
+            "pages": sum(pages_all),
+            "heap_hart": [heap_all[h["index"]] for h in harts],
+            "pages_hart": [pages_all[h["index"]] for h in harts]}
+
+
+# Pages in each hart's page list (none before the page caches existed).
+def page_cache_pages(n):
+    return [0] * n
 
 
 # The elements of an array value.
