@@ -126,7 +126,7 @@ void heap_cache_drain_local(void);
 
 /* Cache at most depth blocks of each size per hart (0: none; at most
  * HEAP_CACHE_DEPTH_MAX), giving back what is over. Default HEAP_CACHE_DEPTH. */
-#define HEAP_CACHE_DEPTH     32
+#define HEAP_CACHE_DEPTH     64
 #define HEAP_CACHE_DEPTH_MAX 256
 void heap_cache_set_depth(unsigned depth);
 

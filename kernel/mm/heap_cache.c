@@ -247,19 +247,34 @@ void *heap_zalloc(size_t size, int tag, struct alloc_site *site)
 	return p;
 }
 
-/* Is the block at blk (order n granules long, in a) one the bitmaps say
- * is handed out whole? The bitmaps are read without heap.lock: other
- * blocks' bits may change under us, so a "no" is only a doubt (the slow
- * path decides), while a "yes" for a live block is certain, as nothing
- * changes a live block's own bits but its free. */
+/* Is the block at granule g, n granules long (n a power of two, g a
+ * multiple of it), one the bitmaps say is handed out whole: its first
+ * granule starts a used block, no granule inside it starts anything,
+ * and the granule after it starts a block or ends the arena? Whole
+ * words at a time: for n < 64 the block lies in one word of each map,
+ * for n >= 64 it is whole words. The bitmaps are read without
+ * heap.lock: other blocks' bits may change under us, so a "no" is only
+ * a doubt (the slow path decides), while a "yes" for a live block is
+ * certain, as nothing changes a live block's own bits but its free. */
 static inline bool heap_bits_whole(const uint64_t *used, const uint64_t *fr,
 				   size_t g, size_t n)
 {
-	if ((g & (n - 1)) || !heap_bit(used, g))
-		return false;
-	if (n > 1 && (heap_bit(used, g + n / 2) || heap_bit(fr, g + n / 2)))
-		return false;
-	return g + n >= HEAP_GRANULES || heap_bit(used, g + n) || heap_bit(fr, g + n);
+	size_t w = g >> 6, sh = g & 63, next = g + n;
+	uint64_t u = used[w], any = u | fr[w];
+
+	if (n < 64) {
+		if (((any >> sh) & ((2ULL << (n - 1)) - 1)) != 1 || !((u >> sh) & 1))
+			return false;
+		if (sh + n < 64)
+			return (any >> (sh + n)) & 1;
+	} else {
+		if (any != 1 || u != 1)
+			return false;
+		for (size_t i = 1; i < n / 64; i++)
+			if (used[w + i] | fr[w + i])
+				return false;
+	}
+	return next >= HEAP_GRANULES || ((used[next >> 6] | fr[next >> 6]) & 1);
 }
 
 /* What kfree's fast paths learn of a block they may cache. */

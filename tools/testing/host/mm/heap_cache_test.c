@@ -10,6 +10,7 @@ static void cache_hits_and_bounds(void)
 	struct heap_stats hs0, hs;
 
 	host_set_cpu(0);
+	heap_cache_set_depth(32);
 	heap_stats(&hs0);
 	EXPECT_EQ(hs0.cached, 0);
 	/* 40 allocations: the first grows the heap (a refill does not),
@@ -47,7 +48,7 @@ static void cache_hits_and_bounds(void)
 	heap_stats(&hs);
 	EXPECT_EQ(hs.cached, 0);
 	EXPECT_EQ(heap_check(), 0);
-	heap_cache_set_depth(32);
+	heap_cache_set_depth(HEAP_CACHE_DEPTH);
 }
 
 /* A block allocated on one hart and freed on another lands in the
@@ -153,7 +154,7 @@ static void cache_drain_on_shortage(void)
 	EXPECT_EQ(ts.page_fails, ts0.page_fails + 1);  /* the growth it tried */
 	EXPECT_EQ(heap_check(), 0);
 	kfree(big);
-	heap_cache_set_depth(32);
+	heap_cache_set_depth(HEAP_CACHE_DEPTH);
 	host_set_cpu(0);
 }
 

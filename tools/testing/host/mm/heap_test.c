@@ -195,7 +195,7 @@ static void heap_check_detects(void)
 	tag_charge_free(TAG_TEST, 32, 1);
 	EXPECT_EQ(heap_check(), 0);
 	kfree(p);
-	heap_cache_set_depth(32);
+	heap_cache_set_depth(HEAP_CACHE_DEPTH);
 }
 
 const struct mm_test heap_tests[] = {

@@ -503,7 +503,7 @@ static void stress_million(void)
 	heap_cache_drain();                     /* the cached blocks, then arenas */
 	model_arenas();
 	host_set_cpu(0);
-	heap_cache_set_depth(32);
+	heap_cache_set_depth(HEAP_CACHE_DEPTH);
 	EXPECT_EQ(page_check(), 0);
 	EXPECT_EQ(heap_check(), 0);
 	page_stats(&end);
