@@ -403,6 +403,7 @@ void heap_init(void)
 	memset(heap.free_count, 0, sizeof(heap.free_count));
 	heap.narenas = 0;
 	heap.keep = 0;
+	heap.nsites = (unsigned)alloc_site_count();
 	heap.index = NULL;
 	heap.index_len = 0;
 	heap_count_reset();

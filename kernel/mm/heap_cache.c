@@ -32,6 +32,11 @@ struct heap_cache heap_cache[NCPU] = {
 	[0 ... NCPU - 1] = { .lock = SPINLOCK_INIT("heap_cache", LOCK_RANK_HEAP_CACHE) },
 };
 
+/* kmalloc and kfree's entry points: leaves on the fast path, so they
+ * keep no frame pointer (a fault in one still unwinds from its caller's
+ * frame; ra names the caller in reports). */
+#define HEAP_FAST_PATH __attribute__((optimize("omit-frame-pointer")))
+
 /* Largest request a cache serves: a 4 KiB block less its header. */
 #define HEAP_CACHE_MAX_REQ ((HEAP_MIN_BLOCK << (HEAP_CACHE_ORDERS - 1)) - HEAP_HDR_SIZE)
 
@@ -231,13 +236,13 @@ cached:
 }
 
 /* Allocate size bytes under tag for call site site. */
-void *heap_alloc(size_t size, int tag, struct alloc_site *site)
+HEAP_FAST_PATH void *heap_alloc(size_t size, int tag, struct alloc_site *site)
 {
 	return heap_alloc_quick(size, tag, site, (uintptr_t)__builtin_return_address(0));
 }
 
 /* Allocate size zeroed bytes under tag for call site site. */
-void *heap_zalloc(size_t size, int tag, struct alloc_site *site)
+HEAP_FAST_PATH void *heap_zalloc(size_t size, int tag, struct alloc_site *site)
 {
 	void *p = heap_alloc_quick(size, tag, site,
 				   (uintptr_t)__builtin_return_address(0));
@@ -309,7 +314,7 @@ heap_free_sound(void *p, int want_tag, struct heap_freeing *f)
 	f->bsize = HEAP_MIN_BLOCK << (f->order & 63);
 	return f->order < HEAP_CACHE_ORDERS && tag_in_use((int)f->tag) &&
 	       (want_tag < 0 || f->tag == (unsigned)want_tag) &&
-	       f->site <= alloc_site_count() && f->req <= f->bsize - HEAP_HDR_SIZE &&
+	       f->site <= heap.nsites && f->req <= f->bsize - HEAP_HDR_SIZE &&
 	       heap_bits_whole(used, used + HEAP_MAP_WORDS, (blk - base) >> HEAP_MIN_SHIFT,
 			       (size_t)1 << f->order);
 }
@@ -426,13 +431,13 @@ cached:
 }
 
 /* Free a block from kmalloc. */
-int kfree(void *p)
+HEAP_FAST_PATH int kfree(void *p)
 {
 	return heap_free_quick(p, -1, "kfree", (uintptr_t)__builtin_return_address(0));
 }
 
 /* Free a block from kmalloc whose tag the caller states. */
-int kfree_tagged(void *p, int tag)
+HEAP_FAST_PATH int kfree_tagged(void *p, int tag)
 {
 	return heap_free_quick(p, tag < 0 ? TAG_MAX : tag, "kfree_tagged",
 			       (uintptr_t)__builtin_return_address(0));

@@ -98,6 +98,7 @@ struct heap_state {
 	size_t index_len;               /* entries */
 	unsigned index_order;           /* page order of index's block */
 	unsigned keep;                  /* drains in flight: keep free arenas */
+	unsigned nsites;                /* alloc_site_count(), for kfree's check */
 	struct heap_free *free_list[HEAP_ORDERS];
 	size_t free_count[HEAP_ORDERS];
 #ifdef MM_NO_ACCOUNTING
