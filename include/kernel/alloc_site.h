@@ -126,7 +126,7 @@ size_t alloc_site_meta_bytes(void);
 /* Charge a block of bytes under tag to s, NULL or a record (kmalloc's
  * own: not checked). Returns s's 1-based index for the block header, 0
  * for NULL: a shift, as records are 1 << ALLOC_SITE_SHIFT bytes. */
-static inline uint16_t alloc_site_charge_on(int c, struct alloc_site *s, int tag,
+static inline unsigned alloc_site_charge_on(int c, struct alloc_site *s, int tag,
 					    size_t bytes)
 {
 	if (!s)
@@ -134,12 +134,12 @@ static inline uint16_t alloc_site_charge_on(int c, struct alloc_site *s, int tag
 	s->tag = (uint32_t)tag;
 	pcpu_add(&s->bytes[c], bytes);
 	pcpu_add(&s->calls[c], 1);
-	return (uint16_t)(((uintptr_t)s - alloc_site_base()) >> ALLOC_SITE_SHIFT);
+	return (unsigned)(((uintptr_t)s - alloc_site_base()) >> ALLOC_SITE_SHIFT);
 }
 
 static inline uint16_t alloc_site_charge(struct alloc_site *s, int tag, size_t bytes)
 {
-	return alloc_site_charge_on(cpu_id(), s, tag, bytes);
+	return (uint16_t)alloc_site_charge_on(cpu_id(), s, tag, bytes);
 }
 
 /* Return a block's bytes to s, a record, on hart c. */
@@ -162,7 +162,7 @@ static inline uint16_t alloc_site_charge(struct alloc_site *s, int tag, size_t b
 { (void)s; (void)tag; (void)bytes; return 0; }
 static inline void alloc_site_uncharge(struct alloc_site *s, size_t bytes)
 { (void)s; (void)bytes; }
-static inline uint16_t alloc_site_charge_on(int c, struct alloc_site *s, int tag,
+static inline unsigned alloc_site_charge_on(int c, struct alloc_site *s, int tag,
 					    size_t bytes)
 { (void)c; (void)s; (void)tag; (void)bytes; return 0; }
 static inline void alloc_site_uncharge_on(int c, struct alloc_site *s, size_t bytes)

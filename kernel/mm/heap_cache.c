@@ -226,7 +226,8 @@ heap_alloc_quick(size_t size, int tag, struct alloc_site *site, uintptr_t ra)
 	if (__atomic_exchange_n(&c->lock.locked, 1, __ATOMIC_ACQUIRE))
 		goto cached;
 	blk = b->head;
-	if (__builtin_expect(!blk || heap_word_at(blk)->w != heap_cached_word(order, hart), 0)) {
+	if (__builtin_expect(!blk || heap_word_at(blk)->w != c->cached0 + ((uint64_t)order << 24),
+			     0)) {
 		spin_unlock_raw(&c->lock);
 		goto cached;
 	}
@@ -336,7 +337,7 @@ heap_cache_push(struct heap_cache *c, struct heap_bin *b, void *p, int hart,
 	uint64_t w = f->w;      /* a local: f stays in registers */
 
 	if (!__atomic_compare_exchange_n(&heap_word_at(blk)->w, &w,
-					 heap_cached_word(f->order, hart), false,
+					 c->cached0 + ((uint64_t)f->order << 24), false,
 					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		return false;
 	tag_charge_free_n(hart, (int)f->tag, f->bsize, f->req);
@@ -535,6 +536,7 @@ void heap_cache_reset(void)
 		for (unsigned o = 0; o < HEAP_CACHE_ORDERS; o++)
 			c->bin[o] = (struct heap_bin){ .max = HEAP_CACHE_DEPTH };
 		c->hits = c->misses = 0;
+		c->cached0 = heap_cached_word(0, h);
 #ifdef MM_NO_ACCOUNTING
 		c->used = c->live = 0;
 #endif

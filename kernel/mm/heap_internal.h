@@ -82,7 +82,10 @@ struct heap_arena {
 	uintptr_t base;
 	uint64_t *used;
 	uint64_t *free;
+	uint64_t pad;                   /* a power of two: a shift from a slot */
 };
+
+_Static_assert(sizeof(struct heap_arena) == 32, "arena slots are a shift apart");
 
 /* heap.index maps an address to its arena in O(1): entry
  * (x - heap.index_base) >> HEAP_ARENA_SHIFT is 1 + the arena's slot, 0
@@ -125,6 +128,7 @@ struct heap_cache {
 	struct heap_bin bin[HEAP_CACHE_ORDERS];
 	uint64_t hits;                  /* kmallocs and kfrees served here */
 	uint64_t misses;                /* ... that went to the buddy heap */
+	uint64_t cached0;               /* heap_cached_word(0, h): + order << 24 */
 #ifdef MM_NO_ACCOUNTING
 	uint64_t used, live;            /* this hart's part of heap_totals */
 #endif
