@@ -29,22 +29,35 @@
 #include <kernel/cpu.h>
 #include <kernel/pcpu.h>
 
-#define ALLOC_SITE_SHIFT 8          /* log2 of the record size */
+#define ALLOC_SITE_SHIFT 5          /* log2 of the record size */
 
-/* Blocks live from a site are calls - frees (alloc_site_live): one
- * counter less to write on every kmalloc. Each counter has a slot per
- * hart, indexed by cpu_id(); a counter's slots lie together, so one
- * index reaches all three. */
+/* A call site's record: what it is, and the tag of its latest
+ * allocation (written only when it changes). Its counters are per hart,
+ * in each hart's own array (struct alloc_site_ctr below). */
 struct alloc_site {
 	const char *file;
 	const char *func;
 	uint32_t line;
 	uint32_t tag;               /* tag of the latest allocation here */
-	uint64_t bytes[NCPU];       /* heap bytes (block sizes) live from here */
-	uint64_t calls[NCPU];       /* successful allocations here, ever */
-	uint64_t frees[NCPU];       /* blocks from here freed, ever */
-	uint64_t pad[5];            /* to 1 << ALLOC_SITE_SHIFT bytes */
+	uint64_t pad;               /* to 1 << ALLOC_SITE_SHIFT bytes */
 };
+
+/* One hart's counters of one call site. Blocks live from a site are
+ * calls - frees (alloc_site_live): one counter less to write on every
+ * kmalloc. Hart h's counters of every site lie together in its own
+ * array, alloc_site_hart[h][index] (index 1-based, as in a block
+ * header), cache-line aligned and a whole number of lines: a hart
+ * writes no line another hart writes. The arrays are the linker's
+ * (linker.ld, in .bss; a static array in host builds), sized by the
+ * number of records; alloc_site_init() points alloc_site_hart at them. */
+struct alloc_site_ctr {
+	uint64_t bytes;             /* heap bytes (block sizes) live from here */
+	uint64_t calls;             /* successful allocations here, ever */
+	uint64_t frees;             /* blocks from here freed, ever */
+	uint64_t pad;               /* to 1 << ALLOC_SITE_SHIFT bytes */
+};
+
+extern struct alloc_site_ctr *alloc_site_hart[NCPU];
 
 /* A record as the readers see it: its counters summed over the harts. */
 struct alloc_site_stat {
@@ -57,6 +70,8 @@ struct alloc_site_stat {
 
 _Static_assert(sizeof(struct alloc_site) == 1UL << ALLOC_SITE_SHIFT,
 	       "records must tile the section with a power-of-two stride");
+_Static_assert(sizeof(struct alloc_site_ctr) == 1UL << ALLOC_SITE_SHIFT,
+	       "a record's counters are its index shifted");
 
 /* Define this call site's record. aligned(8) fixes the stride: GCC does
  * not raise a user-given alignment, so records sit back to back (and
@@ -115,8 +130,12 @@ void alloc_site_totals(uint64_t *bytes, uint64_t *live);
 /* Zero every record's counters (boot, tests). */
 void alloc_site_reset(void);
 
-/* Bytes of all records, for the metadata budget. */
+/* Bytes of all records and the harts' counters, for the metadata budget. */
 size_t alloc_site_meta_bytes(void);
+
+/* Point alloc_site_hart at each hart's counters (once, before the first
+ * kmalloc: heap_init calls it). */
+void alloc_site_init(void);
 
 #ifndef MM_NO_ACCOUNTING
 /* Charging, for the heap only (heap.c under heap.lock, heap_cache.c with
@@ -129,12 +148,18 @@ size_t alloc_site_meta_bytes(void);
 static inline unsigned alloc_site_charge_on(int c, struct alloc_site *s, int tag,
 					    size_t bytes)
 {
+	unsigned index;
+	struct alloc_site_ctr *k;
+
 	if (!s)
 		return 0;
-	s->tag = (uint32_t)tag;
-	pcpu_add(&s->bytes[c], bytes);
-	pcpu_add(&s->calls[c], 1);
-	return (unsigned)(((uintptr_t)s - alloc_site_base()) >> ALLOC_SITE_SHIFT);
+	if (__builtin_expect(s->tag != (uint32_t)tag, 0))
+		s->tag = (uint32_t)tag;     /* a shared line: only on a change */
+	index = (unsigned)(((uintptr_t)s - alloc_site_base()) >> ALLOC_SITE_SHIFT);
+	k = &alloc_site_hart[c][index];
+	pcpu_add(&k->bytes, bytes);
+	pcpu_add(&k->calls, 1);
+	return index;
 }
 
 static inline uint16_t alloc_site_charge(struct alloc_site *s, int tag, size_t bytes)
@@ -142,16 +167,18 @@ static inline uint16_t alloc_site_charge(struct alloc_site *s, int tag, size_t b
 	return (uint16_t)alloc_site_charge_on(cpu_id(), s, tag, bytes);
 }
 
-/* Return a block's bytes to s, a record, on hart c. */
-static inline void alloc_site_uncharge_on(int c, struct alloc_site *s, size_t bytes)
+/* Return a block's bytes to the record at 1-based index, on hart c. */
+static inline void alloc_site_uncharge_on(int c, size_t index, size_t bytes)
 {
-	pcpu_add(&s->bytes[c], -(uint64_t)bytes);
-	pcpu_add(&s->frees[c], 1);
+	struct alloc_site_ctr *k = &alloc_site_hart[c][index];
+
+	pcpu_add(&k->bytes, -(uint64_t)bytes);
+	pcpu_add(&k->frees, 1);
 }
 
-static inline void alloc_site_uncharge(struct alloc_site *s, size_t bytes)
+static inline void alloc_site_uncharge(size_t index, size_t bytes)
 {
-	alloc_site_uncharge_on(cpu_id(), s, bytes);
+	alloc_site_uncharge_on(cpu_id(), index, bytes);
 }
 #else
 /* Built with -DMM_NO_ACCOUNTING (make bench's baseline, docs/perf.md):
@@ -160,13 +187,13 @@ static inline size_t alloc_site_count(void) { return 0; }
 static inline struct alloc_site *alloc_site_at(size_t index) { (void)index; return NULL; }
 static inline uint16_t alloc_site_charge(struct alloc_site *s, int tag, size_t bytes)
 { (void)s; (void)tag; (void)bytes; return 0; }
-static inline void alloc_site_uncharge(struct alloc_site *s, size_t bytes)
-{ (void)s; (void)bytes; }
+static inline void alloc_site_uncharge(size_t index, size_t bytes)
+{ (void)index; (void)bytes; }
 static inline unsigned alloc_site_charge_on(int c, struct alloc_site *s, int tag,
 					    size_t bytes)
 { (void)c; (void)s; (void)tag; (void)bytes; return 0; }
-static inline void alloc_site_uncharge_on(int c, struct alloc_site *s, size_t bytes)
-{ (void)c; (void)s; (void)bytes; }
+static inline void alloc_site_uncharge_on(int c, size_t index, size_t bytes)
+{ (void)c; (void)index; (void)bytes; }
 #endif
 
 #endif

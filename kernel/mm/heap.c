@@ -365,7 +365,7 @@ int heap_free_slow(void *p, int want_tag, const char *what, uintptr_t ra)
 	heap_count_free(bsize);
 	tag_charge_free(h->tag, bsize, h->req);
 	if (h->site)
-		alloc_site_uncharge(alloc_site_at(h->site), bsize);
+		alloc_site_uncharge(h->site, bsize);
 	heap_release(a, (uintptr_t)h, h->order);
 out:
 	spin_unlock(&heap.lock);
@@ -396,6 +396,7 @@ int heap_block_info(const void *p, struct heap_block_info *out)
 void heap_init(void)
 {
 	KASSERT(alloc_site_count() <= UINT16_MAX);      /* heap_hdr.site */
+	alloc_site_init();
 	heap_cache_reset();
 	spin_lock(&heap.lock);
 	memset(heap.arena, 0, sizeof(heap.arena));

@@ -342,7 +342,7 @@ heap_cache_push(struct heap_cache *c, struct heap_bin *b, void *p, int hart,
 		return false;
 	tag_charge_free_n(hart, (int)f->tag, f->bsize, f->req);
 	if (f->site)
-		alloc_site_uncharge_on(hart, alloc_site_at(f->site), f->bsize);
+		alloc_site_uncharge_on(hart, f->site, f->bsize);
 #ifdef MM_NO_ACCOUNTING
 	pcpu_add(&c->used, -(uint64_t)f->bsize);
 	pcpu_add(&c->live, -1ULL);

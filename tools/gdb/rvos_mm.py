@@ -251,17 +251,33 @@ def _elems(arr):
 
 
 class Sites:
-    """The call-site records in the alloc_sites section."""
+    """The call-site records in the alloc_sites section, with their
+    counters summed over the harts' arrays (alloc_site_hart[h][index])."""
 
-    NAMES = ("file", "func", "line", "tag", "bytes", "calls", "frees")
+    NAMES = ("file", "func", "line", "tag")
+    CTRS = ("bytes", "calls", "frees")
 
-    # Read the whole section at once.
+    # Read the whole section and every hart's counters at once.
     def __init__(self):
         self.lay = Layout("alloc_site", self.NAMES)
+        self.ctr = Layout("alloc_site_ctr", self.CTRS)
         self.start = num(symbol("(unsigned long)__start_alloc_sites"))
         stop = num(symbol("(unsigned long)__stop_alloc_sites"))
         self.count = (stop - self.start) // self.lay.size
         self.raw = read(self.start, self.count * self.lay.size) if self.count else b""
+        harts = symbol("alloc_site_hart")
+        n = (self.count + 1) * self.ctr.size
+        self.ctr_raw = [read(num(harts[h]), n) for h in range(array_len(harts))
+                        if num(harts[h])]
+
+    # Record i's (0-based) counters, summed over the harts.
+    def _counters(self, i):
+        out = dict.fromkeys(self.CTRS, 0)
+        for raw in self.ctr_raw:
+            c = self.ctr.decode(raw, (i + 1) * self.ctr.size)
+            for k in self.CTRS:
+                out[k] = (out[k] + c[k]) % (1 << 64)
+        return out
 
     # Record at 1-based index (a heap header's site), or None.
     def at(self, index):
@@ -272,6 +288,7 @@ class Sites:
     # Record i (0-based), with its strings read.
     def _record(self, i):
         r = self.lay.decode(self.raw, i * self.lay.size)
+        r.update(self._counters(i))
         r["file"] = _string_at(r["file"])
         r["func"] = _string_at(r["func"])
         r["live"] = r["calls"] - r["frees"]
@@ -283,9 +300,9 @@ class Sites:
     def top(self):
         picked = []
         for i in range(self.count):
-            r = self.lay.decode(self.raw, i * self.lay.size)
-            if r["calls"]:
-                picked.append((-r["bytes"], i))
+            c = self._counters(i)
+            if c["calls"]:
+                picked.append((-c["bytes"], i))
         return [self._record(i) for _, i in sorted(picked)]
 
 
