@@ -53,6 +53,12 @@ static const uint8_t heap_class[129] = {
 	[17 ... 32] = 5, [33 ... 64] = 6, [65 ... 128] = 7,
 };
 
+/* heap_inside[n], n < 64 a power of two: the bits of a block's granules
+ * after its first, from its first (bit 0). */
+static const uint64_t heap_inside[64] = {
+	[1] = 0, [2] = 0x2, [4] = 0xe, [8] = 0xfe, [16] = 0xfffe, [32] = 0xfffffffeULL,
+};
+
 _Static_assert(HEAP_CACHE_ORDERS == 8 && HEAP_MIN_SHIFT == 5,
 	       "heap_class is written for 8 orders of 32 B granules");
 
@@ -269,22 +275,26 @@ HEAP_FAST_PATH void *heap_zalloc(size_t size, int tag, struct alloc_site *site)
 static inline bool heap_bits_whole(const uint64_t *used, const uint64_t *fr,
 				   size_t g, size_t n)
 {
-	size_t w = g >> 6, sh = g & 63, next = g + n;
-	uint64_t u = used[w], any = u | fr[w];
+	size_t w = g >> 6, sh = g & 63;
+	uint64_t u, any;
 
 	if (n < 64) {
-		if (((any >> sh) & ((2ULL << (n - 1)) - 1)) != 1 || !((u >> sh) & 1))
+		/* the block's bits, from its first: 1 then n - 1 zeros */
+		u = used[w] >> sh;
+		any = u | (fr[w] >> sh);
+		if (!(u & 1) || (any & heap_inside[n]))
 			return false;
 		if (sh + n < 64)
-			return (any >> (sh + n)) & 1;
+			return (any >> n) & 1;
 	} else {
-		if (any != 1 || u != 1)
+		if (used[w] != 1 || fr[w])
 			return false;
 		for (size_t i = 1; i < n / 64; i++)
 			if (used[w + i] | fr[w + i])
 				return false;
 	}
-	return next >= HEAP_GRANULES || ((used[next >> 6] | fr[next >> 6]) & 1);
+	g += n;
+	return g >= HEAP_GRANULES || ((used[g >> 6] | fr[g >> 6]) & 1);
 }
 
 /* What kfree's fast paths learn of a block they may cache. */
