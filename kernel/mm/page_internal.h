@@ -1,13 +1,23 @@
-/* State shared by page.c (buddy allocator), page_owner.c (owner records)
- * and page_check.c (invariant walker), and the small operations on it
- * that the allocation, free and reclaim paths inline. Nothing outside
- * kernel/mm/page*.c includes this; everything here is protected by
- * pg.lock. */
+/* State shared by page.c (buddy allocator and slow paths), page_cache.c
+ * (per-hart lists and fast paths), page_owner.c (owner records) and
+ * page_check.c (invariant walker), and the small operations on it that
+ * the allocation, free and reclaim paths inline. Nothing outside
+ * kernel/mm/page*.c includes this.
+ *
+ * Locking. pg.lock protects the buddy lists, pg.nfree and the owner hash
+ * and slot stack. page_cache[h].lock protects hart h's cached list and
+ * its owner sublists, and every descriptor whose state names hart h
+ * (PD_USED or PD_CACHED on h). An owner record's pages count is written
+ * with atomic adds under any of those locks; its pid changes only under
+ * every lock (page_lock_all: the caches' locks in hart order, then
+ * pg.lock). Order: page_cache[0..NCPU).lock -> pg.lock -> tag_lock.
+ */
 #ifndef RVOS_MM_PAGE_INTERNAL_H
 #define RVOS_MM_PAGE_INTERNAL_H
 
 #include <kernel/page.h>
 #include <kernel/spinlock.h>
+#include <kernel/cpu.h>
 #include "tag_internal.h"
 
 #define PAGE_NIL        UINT32_MAX         /* end of a descriptor list */
@@ -19,14 +29,23 @@ _Static_assert(OWNER_HASH >= 2 * PAGE_OWNERS, "owner hash over half full");
 _Static_assert(PAGE_OWNERS < 255, "owner slots are stored in one byte");
 _Static_assert(PAGE_MAX_ORDER < 31, "orders must fit a u32 shift");
 
-/* Descriptor states. Invariant: within every block handed to the
- * allocator the first page is PD_FREE or PD_USED and all others PD_TAIL;
- * pages never handed over stay PD_RESERVED. */
-enum { PD_RESERVED = 0, PD_FREE, PD_USED, PD_TAIL };
+/* Descriptor states, the low 3 bits of state. Invariant: within every
+ * block handed to the allocator the first page is PD_FREE, PD_USED or
+ * PD_CACHED (order 0 only) and all others PD_TAIL; pages never handed
+ * over stay PD_RESERVED. A PD_USED or PD_CACHED state also names, in
+ * its high bits, the hart whose lists hold the block (PD_ON), so the
+ * free fast path checks "allocated, and on my lists" in one compare. */
+enum { PD_RESERVED = 0, PD_FREE, PD_USED, PD_TAIL, PD_CACHED };
+#define PD_KIND(s)        ((s) & 7u)
+#define PD_HART(s)        ((unsigned)(s) >> 3)
+#define PD_ON(kind, hart) ((uint8_t)((kind) | (unsigned)(hart) << 3))
+
+_Static_assert(NCPU <= 32, "a hart number must fit state's 5 high bits");
 
 /* One per page of RAM: 12 bytes. next/prev link the head page of a
- * block into its free list (PD_FREE) or its owner's list (PD_USED);
- * order, tag and owner are meaningful only in a head. */
+ * block into its free list (PD_FREE) or its owner's sublist on its hart
+ * (PD_USED); next alone links a cached page into its hart's list
+ * (PD_CACHED). order, tag and owner are meaningful only in a head. */
 struct page_desc {
 	uint32_t next, prev;
 	uint8_t state;
@@ -35,13 +54,14 @@ struct page_desc {
 	uint8_t owner;                         /* slot in pg.owners */
 };
 
-/* An owner record: the blocks one PID holds. Aligned to 16 bytes so a
- * slot indexes the array with a shift. */
+/* An owner record: how many pages one PID holds (its blocks are on the
+ * harts' sublists, page_cache[h].owner_head[slot]). Aligned to 16 bytes
+ * so a slot indexes the array with a shift. */
 struct page_owner_rec {
 	pid_t pid;                             /* OWNER_NONE when closed */
-	uint32_t head;                         /* first block held */
-	uint32_t pages;
+	uint32_t pages;                        /* atomic adds (see above) */
 	uint32_t limit;                        /* most pages it may hold, 0: no cap */
+	uint32_t pad;
 } __attribute__((aligned(16)));
 
 _Static_assert(sizeof(struct page_owner_rec) == 16, "owner records are 16 bytes");
@@ -60,11 +80,48 @@ struct page_alloc_state {
 	uint8_t owner_hash[OWNER_HASH];        /* slot + 1, 0 = empty */
 	uint8_t free_slots[PAGE_OWNERS];       /* stack of closed slots */
 	uint32_t nfree_slots;
-	pid_t last_pid;                        /* an open pid ... */
-	uint32_t last_slot;                    /* ... and its slot */
 };
 
 extern struct page_alloc_state pg;
+
+/* One hart's order-0 page list and its share of the owner lists
+ * (docs/memory.md, "Per-hart page lists"). A cache line apart, so harts
+ * never write each other's lines on the fast path. */
+struct page_cache {
+	struct spinlock lock;                  /* LOCK_RANK_PAGE_CACHE, raw */
+	uint32_t head;                         /* cached pages, linked by next */
+	uint32_t count;
+	uint32_t depth;                        /* most pages cached; 0: off */
+	pid_t last_pid;                        /* an open pid ... */
+	uint32_t last_slot;                    /* ... and its slot */
+	uint32_t owner_head[PAGE_OWNERS];      /* blocks this hart gave each owner */
+} __attribute__((aligned(64)));
+
+extern struct page_cache page_cache[NCPU];
+
+/* Every page lock in order (the caches' in hart order, then pg.lock),
+ * for whatever reads or changes more than one hart's lists; returns the
+ * interrupt state for page_unlock_all. */
+unsigned long page_lock_all(void);
+void page_unlock_all(unsigned long s);
+
+/* Slow paths of page_alloc and page_free (page.c), tail-called by the
+ * fast paths (page_cache.c) with the caller's address for reports. */
+void *page_alloc_slow(unsigned order, pid_t owner, int tag, uintptr_t ra);
+int page_free_slow(void *p, pid_t owner, uintptr_t ra);
+
+/* Move cached pages of hart c to the buddy lists: n of them, or all.
+ * Caller holds c's lock and pg.lock. Returns the pages moved. */
+uint32_t page_cache_spill(struct page_cache *c, uint32_t n);
+
+/* Reset every hart's list and owner sublists (page_init). */
+void page_cache_reset(void);
+
+/* Pages to refill or spill at once: half the depth, at least one. */
+static inline uint32_t page_cache_batch(const struct page_cache *c)
+{
+	return c->depth > 1 ? c->depth / 2 : 1;
+}
 
 /* Push descriptor idx at the front of a list. */
 static inline void page_list_push(uint32_t *head, uint32_t idx)
@@ -123,31 +180,83 @@ static inline void page_merge_insert(uint32_t idx, unsigned order)
 	pg.free_count[order]++;
 }
 
-/* The tag table's page counters: each hart writes its own row (see
- * tag_internal.h), and pages_peak is raised under pg.lock. The page
- * allocator writes them inline, as the heap does its byte counters. */
+/* The tag table's page counters: hart h writes its own row (see
+ * tag_internal.h) under a page lock it holds with interrupts off, so it
+ * cannot move. pages_peak is no longer under one lock (the fast paths
+ * hold only their hart's): it is raised with a compare-and-swap, so it
+ * never goes down, and is exact while one hart charges the tag at a time.
+ * The page allocator writes them inline, as the heap does its bytes. */
 #ifndef MM_NO_ACCOUNTING
-/* Charge a block of n pages to tag. */
-static inline void page_tag_charge(int tag, uint32_t n)
+/* Raise *peak to now unless another hart raised it higher. */
+static inline void page_peak_raise(uint64_t *peak, uint64_t now)
 {
-	int harts;
-	struct tag_cpu *t = tag_cpu_row(tag, &harts);
+	uint64_t old = pcpu_read(peak);
+
+	while (now > old &&
+	       !__atomic_compare_exchange_n(peak, &old, now, true,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
+/* The harts a sum of tag counters must cover, once hart h has joined
+ * them (it joins before its first charge, so a sum under every page lock
+ * sees every count). */
+static inline int page_tag_harts(int h)
+{
+	int n = pcpu_read_int(&tag_harts);
+
+	if (__builtin_expect(h >= n, 0))
+		n = tag_harts_raise(h);
+	return n;
+}
+
+/* Charge a block of n pages to tag on hart h, one of harts harts. */
+static inline void page_tag_charge_on(int tag, uint32_t n, int h, int harts)
+{
+	struct tag_cpu *t = &tag_cpu[tag][h];
 	uint64_t mine = t->pages + n;
 
 	pcpu_set(&t->pages, mine);
 	pcpu_add(&t->page_allocs, 1);
-	tag_peak_raise(&tag_table[tag].pages_peak,
-		       tag_cpu_total(&tag_cpu[tag][0].pages, harts, mine));
+	page_peak_raise(&tag_table[tag].pages_peak,
+			tag_cpu_total(&tag_cpu[tag][0].pages, harts, mine));
 }
 
-/* Take blocks blocks holding n pages in all back from tag. */
-static inline void page_tag_uncharge(int tag, uint32_t n, uint32_t blocks)
+/* Take blocks blocks holding n pages in all back from tag on hart h,
+ * which has joined the summed harts. */
+static inline void page_tag_uncharge_on(int tag, uint32_t n, uint32_t blocks, int h)
 {
-	int harts;
-	struct tag_cpu *t = tag_cpu_row(tag, &harts);
+	struct tag_cpu *t = &tag_cpu[tag][h];
 
 	pcpu_add(&t->pages, -(uint64_t)n);
 	pcpu_add(&t->page_frees, blocks);
+}
+
+/* Whether tag is in use, for the fast paths: only its bounds matter
+ * there (the rows are static), so no acquire fence. */
+static inline bool page_tag_fast(int tag)
+{
+	return (unsigned)tag < (unsigned)__atomic_load_n(&tag_nr, __ATOMIC_RELAXED);
+}
+
+/* Whether hart h has joined the summed harts (the fast paths leave
+ * for the slow ones, which join it, when not); the count in *harts. */
+static inline bool page_tag_joined(int h, int *harts)
+{
+	*harts = pcpu_read_int(&tag_harts);
+	return h < *harts;
+}
+
+/* The same for the slow paths, which may be a hart's first charge. */
+static inline void page_tag_charge(int tag, uint32_t n, int h)
+{
+	page_tag_charge_on(tag, n, h, page_tag_harts(h));
+}
+
+static inline void page_tag_uncharge(int tag, uint32_t n, uint32_t blocks, int h)
+{
+	page_tag_harts(h);
+	page_tag_uncharge_on(tag, n, blocks, h);
 }
 
 /* Count a page_alloc under tag that returned NULL. */
@@ -156,26 +265,48 @@ static inline void page_tag_fail(int tag)
 	__atomic_fetch_add(&tag_table[tag].page_fails, 1, __ATOMIC_RELAXED);
 }
 #else   /* make bench's baseline: nothing charged (docs/perf.md) */
-static inline void page_tag_charge(int tag, uint32_t n) { (void)tag; (void)n; }
-static inline void page_tag_uncharge(int tag, uint32_t n, uint32_t blocks)
-{ (void)tag; (void)n; (void)blocks; }
+static inline int page_tag_harts(int h) { return h + 1; }
+static inline bool page_tag_joined(int h, int *harts) { *harts = h + 1; return true; }
+static inline bool page_tag_fast(int tag) { return tag_in_use(tag); }
+static inline void page_tag_charge_on(int tag, uint32_t n, int h, int harts)
+{ (void)tag; (void)n; (void)h; (void)harts; }
+static inline void page_tag_uncharge_on(int tag, uint32_t n, uint32_t blocks, int h)
+{ (void)tag; (void)n; (void)blocks; (void)h; }
+static inline void page_tag_charge(int tag, uint32_t n, int h)
+{ (void)tag; (void)n; (void)h; }
+static inline void page_tag_uncharge(int tag, uint32_t n, uint32_t blocks, int h)
+{ (void)tag; (void)n; (void)blocks; (void)h; }
 static inline void page_tag_fail(int tag) { (void)tag; }
 #endif
 
-/* Owner records (page_owner.c). page_owner_probe() searches the hash;
- * page_owner_slot() also remembers what it found for page_owner_find(). */
+/* Owner records (page_owner.c). page_owner_probe() searches the hash
+ * (caller holds pg.lock). */
 void page_owners_reset(void);
 int page_owner_probe(pid_t pid);
-int page_owner_slot(pid_t pid);
 
-/* Record slot of an open pid, or -1. Allocations come in runs for one
- * owner (a process being built or growing, the heap), so the last pid
- * found is compared first and the hash probed out of line. */
-static inline int page_owner_find(pid_t pid)
+/* Record slot of an open pid, or -1, for an allocation on hart c.
+ * Allocations come in runs for one owner (a process being built or
+ * growing, the heap), so each hart remembers the last pid it found; the
+ * fast path compares it inline, this probes the hash on a miss. Caller
+ * holds c's lock and pg.lock. */
+static inline int page_owner_find(struct page_cache *c, pid_t pid)
 {
-	if (pid == pg.last_pid)
-		return (int)pg.last_slot;
-	return page_owner_slot(pid);
+	int slot;
+
+	if (pid == c->last_pid)
+		return (int)c->last_slot;
+	slot = page_owner_probe(pid);
+	if (slot >= 0) {
+		c->last_pid = pid;
+		c->last_slot = (uint32_t)slot;
+	}
+	return slot;
+}
+
+/* Add n pages to (or, n negative, take them from) an owner's count. */
+static inline uint32_t page_owner_add(struct page_owner_rec *r, int32_t n)
+{
+	return __atomic_fetch_add(&r->pages, (uint32_t)n, __ATOMIC_RELAXED);
 }
 
 /* Index of the page at p, or -1 if p is not a page of managed RAM. */

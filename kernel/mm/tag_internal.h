@@ -27,7 +27,8 @@
 #include <kernel/pcpu.h>
 
 /* A tag's shared counters. The peaks are written by the charging hart
- * (under heap.lock or pg.lock), the failures by an atomic add: failing
+ * (peak under heap.lock; pages_peak by compare-and-swap, with no shared
+ * lock: page_internal.h), the failures by an atomic add: failing
  * is not the fast path, so one shared line is cheap enough there. A
  * cache line of its own, so a row is a shift away and raising one tag's
  * peak does not take another tag's line from the harts. */

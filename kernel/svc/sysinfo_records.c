@@ -64,7 +64,7 @@ static void si_totals(struct si_stream *st)
 
 	page_stats(&ps);
 	pg.total = ps.total;
-	pg.free = ps.free;
+	pg.free = ps.free + ps.cached;         /* the harts' page lists too */
 	pg.kernel = ps.kernel;
 	pg.owners = ps.owners;
 	pg.fails = ps.fails;

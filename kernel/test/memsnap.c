@@ -15,7 +15,7 @@ void memsnap_take(struct mem_snap *s)
 	memset(s, 0, sizeof(*s));
 	page_stats(&ps);
 	heap_stats(&hs);
-	s->free_pages = ps.free;
+	s->free_pages = ps.free + ps.cached;   /* the harts' lists hold free pages */
 	s->misuse = ps.misuse + hs.misuse;
 	for (int t = 0; t < tag_count(); t++) {
 		struct tag_stat ts;

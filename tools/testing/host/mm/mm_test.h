@@ -57,6 +57,7 @@ void env_teardown(void);
 
 /* Test groups, one per file. */
 struct mm_test { const char *name; void (*fn)(void); };
-extern const struct mm_test page_tests[], heap_tests[], tag_tests[], stress_tests[];
+extern const struct mm_test page_tests[], page_cache_tests[], heap_tests[], tag_tests[],
+	stress_tests[];
 
 #endif

@@ -1,0 +1,230 @@
+/* Per-hart page lists: the order-0 page_alloc and page_free fast paths,
+ * in front of the buddy allocator (page.c), as Linux's per-CPU page
+ * lists are (docs/memory.md, "Per-hart page lists").
+ *
+ * Each hart keeps up to depth free pages of its own and its share of
+ * every owner's list of blocks. A one-page page_alloc or page_free that
+ * its hart's list can serve takes only that hart's lock, with interrupts
+ * off on the hart: no shared lock and no shared line written but the
+ * owner record's count. Anything else (a misuse to report, an empty or
+ * full list, a block of another order or another hart's) leaves the
+ * fast path and tail-calls the slow path in page.c, which checks again
+ * under the locks and does the work there.
+ */
+#include "page_internal.h"
+#include <kernel/page.h>
+#include <uapi/errno.h>
+
+/* Depth a hart's list starts with (page_cache_set_depth changes it). */
+#define PAGE_CACHE_DEPTH 64
+
+struct page_cache page_cache[NCPU] = {
+	[0 ... NCPU - 1] = {
+		.lock = SPINLOCK_INIT("page_cache", LOCK_RANK_PAGE_CACHE),
+		.depth = PAGE_CACHE_DEPTH,
+	},
+};
+
+/* Address of the page with index idx. */
+static inline void *page_cache_addr(uint32_t idx)
+{
+	return (void *)(pg.base + (paddr_t)idx * PAGE_SIZE);
+}
+
+/* Allocate 2^order pages for owner under tag. The fast path: one page
+ * from this hart's list for an owner this hart found last, under its
+ * cap, with a known tag. A leaf: whatever needs a call (a lock another
+ * hart holds, a report, a refill) is the slow path's, tail-called. */
+void *page_alloc(unsigned order, pid_t owner, int tag)
+{
+	uintptr_t ra = (uintptr_t)__builtin_return_address(0);
+	unsigned long s = intr_save();
+	int h = cpu_id(), harts;
+	struct page_cache *c = &page_cache[h];
+	struct page_desc *d;
+	uintptr_t idx;
+
+	if (!spin_trylock_raw(&c->lock))
+		goto busy;
+	idx = c->head;
+	if (order || idx == PAGE_NIL || !page_tag_fast(tag) || !page_tag_joined(h, &harts))
+		goto slow;
+#ifndef MM_NO_ACCOUNTING
+	if (owner != c->last_pid)
+		goto slow;
+	uint32_t slot = c->last_slot;
+	struct page_owner_rec *r = &pg.owners[slot];
+	uint32_t held = page_owner_add(r, 1);
+	if (r->limit - 1u < held) {             /* a cap (limit != 0) reached */
+		page_owner_add(r, -1);
+		goto slow;
+	}
+#else
+	(void)owner;
+#endif
+	page_tag_charge_on(tag, 1, h, harts);
+	/* The owner-list push by hand, with the head and the descriptor
+	 * array in locals: page_list_push's stores through pg.desc make
+	 * the compiler reload and keep more registers than a leaf has. */
+	struct page_desc *pd = pg.desc;
+	d = &pd[idx];
+	c->head = d->next;
+	c->count--;
+	d->state = PD_ON(PD_USED, h);
+	d->order = 0;
+#ifndef MM_NO_ACCOUNTING
+	d->tag = (uint8_t)tag;
+	d->owner = (uint8_t)slot;
+	uintptr_t next = c->owner_head[slot];
+	d->prev = PAGE_NIL;
+	d->next = (uint32_t)next;
+	c->owner_head[slot] = (uint32_t)idx;
+	if (next != PAGE_NIL)
+		pd[next].prev = (uint32_t)idx;
+#endif
+	spin_unlock_raw(&c->lock);
+	intr_restore(s);
+	return page_cache_addr(idx);
+slow:
+	spin_unlock_raw(&c->lock);
+busy:
+	intr_restore(s);
+	return page_alloc_slow(order, owner, tag, ra);
+}
+
+/* Free the block at p, held by owner. The fast path: a page this hart
+ * allocated, held by owner, onto this hart's list if it has room. A
+ * leaf, as page_alloc. */
+int page_free(void *p, pid_t owner)
+{
+	uintptr_t ra = (uintptr_t)__builtin_return_address(0);
+	uintptr_t off = (uintptr_t)p - pg.base;   /* below base wraps high */
+	unsigned long s = intr_save();
+	int h = cpu_id(), harts;
+	struct page_cache *c = &page_cache[h];
+	struct page_desc *d;
+	uintptr_t idx = off / PAGE_SIZE;
+
+	if (!spin_trylock_raw(&c->lock))
+		goto busy;
+	if ((off & (PAGE_SIZE - 1)) || idx >= pg.npages || c->count >= c->depth ||
+	    !page_tag_joined(h, &harts))
+		goto slow;
+	d = &pg.desc[idx];
+	if (d->state != PD_ON(PD_USED, h) || d->order != 0)
+		goto slow;
+#ifndef MM_NO_ACCOUNTING
+	struct page_owner_rec *r = &pg.owners[d->owner];
+	if (r->pid != owner)
+		goto slow;
+	page_list_del(&c->owner_head[d->owner], (uint32_t)idx);
+	page_owner_add(r, -1);
+#else
+	(void)owner;
+#endif
+	page_tag_uncharge_on(d->tag, 1, 1, h);
+	d->state = PD_ON(PD_CACHED, h);
+	d->next = c->head;
+	c->head = (uint32_t)idx;
+	c->count++;
+	spin_unlock_raw(&c->lock);
+	intr_restore(s);
+	return 0;
+slow:
+	spin_unlock_raw(&c->lock);
+busy:
+	intr_restore(s);
+	return page_free_slow(p, owner, ra);
+}
+
+/* Move n of c's cached pages (fewer if it holds fewer) to the buddy
+ * lists. Caller holds c's lock and pg.lock. */
+uint32_t page_cache_spill(struct page_cache *c, uint32_t n)
+{
+	uint32_t moved = 0;
+
+	while (moved < n && c->head != PAGE_NIL) {
+		uint32_t idx = c->head;
+		c->head = pg.desc[idx].next;
+		page_merge_insert(idx, 0);
+		moved++;
+	}
+	c->count -= moved;
+	pg.nfree += moved;
+	return moved;
+}
+
+/* Empty every hart's list into the buddy lists, one hart's lock at a
+ * time; returns the pages moved. */
+uint32_t page_cache_drain(void)
+{
+	uint32_t moved = 0;
+
+	for (int h = 0; h < NCPU; h++) {
+		struct page_cache *c = &page_cache[h];
+		unsigned long s = intr_save();
+		spin_lock_raw(&c->lock);
+		spin_lock(&pg.lock);
+		moved += page_cache_spill(c, c->count);
+		spin_unlock(&pg.lock);
+		spin_unlock_raw(&c->lock);
+		intr_restore(s);
+	}
+	return moved;
+}
+
+/* Set every hart's depth to n (0: lists off), spilling what is over it;
+ * returns the old depth. */
+uint32_t page_cache_set_depth(uint32_t n)
+{
+	uint32_t old = page_cache[0].depth;
+
+	for (int h = 0; h < NCPU; h++) {
+		struct page_cache *c = &page_cache[h];
+		unsigned long s = intr_save();
+		spin_lock_raw(&c->lock);
+		spin_lock(&pg.lock);
+		c->depth = n;
+		if (c->count > n)
+			page_cache_spill(c, c->count - n);
+		spin_unlock(&pg.lock);
+		spin_unlock_raw(&c->lock);
+		intr_restore(s);
+	}
+	return old;
+}
+
+/* Empty lists and sublists, the kernel found last, for page_init. The
+ * depth is a setting and survives. */
+void page_cache_reset(void)
+{
+	for (int h = 0; h < NCPU; h++) {
+		struct page_cache *c = &page_cache[h];
+		c->head = PAGE_NIL;
+		c->count = 0;
+		c->last_pid = 0;
+		c->last_slot = 0;
+		for (int s = 0; s < PAGE_OWNERS; s++)
+			c->owner_head[s] = PAGE_NIL;
+	}
+}
+
+/* Take every page lock, the harts' in order and then pg.lock. */
+unsigned long page_lock_all(void)
+{
+	unsigned long s = intr_save();
+
+	for (int h = 0; h < NCPU; h++)
+		spin_lock_raw(&page_cache[h].lock);
+	spin_lock(&pg.lock);
+	return s;
+}
+
+/* Release what page_lock_all took. */
+void page_unlock_all(unsigned long s)
+{
+	spin_unlock(&pg.lock);
+	for (int h = NCPU - 1; h >= 0; h--)
+		spin_unlock_raw(&page_cache[h].lock);
+	intr_restore(s);
+}
