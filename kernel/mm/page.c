@@ -197,6 +197,7 @@ static int page_alloc_locked(struct page_cache *c, int h, unsigned order,
 	}
 #else   /* make bench's baseline: no owner tracking (docs/perf.md) */
 	(void)owner;
+	(void)slot;
 #endif
 	idx = page_take(c, h, order);
 	if (idx == PAGE_NIL) {
