@@ -38,7 +38,7 @@ int page_init(paddr_t ram_base, size_t ram_size, void *meta)
 	size_t n = ram_size / PAGE_SIZE;
 
 	if ((ram_base & (PAGE_SIZE - 1)) || (ram_size & (PAGE_SIZE - 1)) ||
-	    n == 0 || n >= PAGE_NIL || !meta || ((uintptr_t)meta & 7))
+	    n == 0 || n > INT32_MAX || !meta || ((uintptr_t)meta & 7))
 		return -EINVAL;
 	spin_lock(&pg.lock);
 	pg.desc = meta;

@@ -25,34 +25,74 @@ struct page_cache page_cache[NCPU] = {
 	},
 };
 
-/* Address of the page with index idx. */
-static inline void *page_cache_addr(uint32_t idx)
+/* The fast paths are leaves with no frame: nothing in them calls (the
+ * slow path is a tail call), so a frame pointer would only cost its
+ * save and restore, and they read the caller's address for the slow
+ * path's reports straight from ra (__builtin_return_address would
+ * make GCC save ra on the stack). Host builds keep the portable ways. */
+#if defined(__riscv) && !defined(__clang__)
+#define PAGE_FAST_PATH __attribute__((optimize("omit-frame-pointer")))
+static inline uintptr_t page_caller(void)
 {
-	return (void *)(pg.base + (paddr_t)idx * PAGE_SIZE);
+	uintptr_t ra;
+
+	__asm__("mv %0, ra" : "=r"(ra));
+	return ra;
+}
+#else
+#define PAGE_FAST_PATH
+#define page_caller() ((uintptr_t)__builtin_return_address(0))
+#endif
+
+/* The fast paths read list links as signed 32-bit numbers: PAGE_NIL is
+ * then -1 (page_init keeps indices below 2^31), one test of the sign,
+ * and an index needs no zero extension before it addresses pd[]. */
+static inline long page_link(uint32_t v)
+{
+	return (int32_t)v;
+}
+
+/* v, with what GCC knows of its range forgotten: once it knows a link
+ * is not negative it zero-extends it again (two shifts) before every
+ * use as an index, though a non-negative sign-extended value is the
+ * same number. */
+static inline long page_opaque(long v)
+{
+	__asm__("" : "+r"(v));
+	return v;
+}
+
+/* This hart's list, as a pointer GCC will not take apart again: it
+ * would recompute every field's address from the hart number. */
+static inline struct page_cache *page_cache_mine(int h)
+{
+	struct page_cache *c = &page_cache[h];
+
+	__asm__("" : "+r"(c));
+	return c;
 }
 
 /* Allocate 2^order pages for owner under tag. The fast path: one page
  * from this hart's list for an owner this hart found last, under its
  * cap, with a known tag. A leaf: whatever needs a call (a lock another
  * hart holds, a report, a refill) is the slow path's, tail-called. */
-void *page_alloc(unsigned order, pid_t owner, int tag)
+PAGE_FAST_PATH void *page_alloc(unsigned order, pid_t owner, int tag)
 {
-	uintptr_t ra = (uintptr_t)__builtin_return_address(0);
+	uintptr_t ra = page_caller();
 	unsigned long s = intr_save();
 	int h = cpu_id(), harts;
-	struct page_cache *c = &page_cache[h];
-	struct page_desc *d;
-	uintptr_t idx;
+	struct page_cache *c = page_cache_mine(h);
+	long idx;
 
 	if (!spin_trylock_raw(&c->lock))
 		goto busy;
-	idx = c->head;
-	if (order || idx == PAGE_NIL || !page_tag_fast(tag) || !page_tag_joined(h, &harts))
+	idx = page_link(c->head);
+	if (order || idx < 0 || !page_tag_fast(tag) || !page_tag_joined(h, &harts))
 		goto slow;
 #ifndef MM_NO_ACCOUNTING
 	if (owner != c->last_pid)
 		goto slow;
-	uint32_t slot = c->last_slot;
+	uintptr_t slot = (uintptr_t)page_opaque(page_link(c->last_slot));
 	struct page_owner_rec *r = &pg.owners[slot];
 	uint32_t held = page_owner_add(r, 1);
 	if (r->limit - 1u < held) {             /* a cap (limit != 0) reached */
@@ -66,8 +106,8 @@ void *page_alloc(unsigned order, pid_t owner, int tag)
 	/* The owner-list push by hand, with the head and the descriptor
 	 * array in locals: page_list_push's stores through pg.desc make
 	 * the compiler reload and keep more registers than a leaf has. */
-	struct page_desc *pd = pg.desc;
-	d = &pd[idx];
+	idx = page_opaque(idx);
+	struct page_desc *pd = pg.desc, *d = &pd[idx];
 	c->head = d->next;
 	c->count--;
 	d->state = PD_ON(PD_USED, h);
@@ -75,16 +115,16 @@ void *page_alloc(unsigned order, pid_t owner, int tag)
 #ifndef MM_NO_ACCOUNTING
 	d->tag = (uint8_t)tag;
 	d->owner = (uint8_t)slot;
-	uintptr_t next = c->owner_head[slot];
+	long next = page_link(c->owner_head[slot]);
 	d->prev = PAGE_NIL;
 	d->next = (uint32_t)next;
 	c->owner_head[slot] = (uint32_t)idx;
-	if (next != PAGE_NIL)
-		pd[next].prev = (uint32_t)idx;
+	if (next >= 0)
+		pd[page_opaque(next)].prev = (uint32_t)idx;
 #endif
 	spin_unlock_raw(&c->lock);
 	intr_restore(s);
-	return page_cache_addr(idx);
+	return (void *)(pg.base + (uintptr_t)idx * PAGE_SIZE);
 slow:
 	spin_unlock_raw(&c->lock);
 busy:
@@ -95,14 +135,14 @@ busy:
 /* Free the block at p, held by owner. The fast path: a page this hart
  * allocated, held by owner, onto this hart's list if it has room. A
  * leaf, as page_alloc. */
-int page_free(void *p, pid_t owner)
+PAGE_FAST_PATH int page_free(void *p, pid_t owner)
 {
-	uintptr_t ra = (uintptr_t)__builtin_return_address(0);
+	uintptr_t ra = page_caller();
 	uintptr_t off = (uintptr_t)p - pg.base;   /* below base wraps high */
 	unsigned long s = intr_save();
 	int h = cpu_id(), harts;
-	struct page_cache *c = &page_cache[h];
-	struct page_desc *d;
+	struct page_cache *c = page_cache_mine(h);
+	struct page_desc *pd, *d;
 	uintptr_t idx = off / PAGE_SIZE;
 
 	if (!spin_trylock_raw(&c->lock))
@@ -110,14 +150,22 @@ int page_free(void *p, pid_t owner)
 	if ((off & (PAGE_SIZE - 1)) || idx >= pg.npages || c->count >= c->depth ||
 	    !page_tag_joined(h, &harts))
 		goto slow;
-	d = &pg.desc[idx];
+	pd = pg.desc;
+	d = &pd[idx];
 	if (d->state != PD_ON(PD_USED, h) || d->order != 0)
 		goto slow;
 #ifndef MM_NO_ACCOUNTING
-	struct page_owner_rec *r = &pg.owners[d->owner];
+	uintptr_t slot = d->owner;
+	struct page_owner_rec *r = &pg.owners[slot];
 	if (r->pid != owner)
 		goto slow;
-	page_list_del(&c->owner_head[d->owner], (uint32_t)idx);
+	long prev = page_link(d->prev), next = page_link(d->next);
+	if (prev >= 0)
+		pd[page_opaque(prev)].next = (uint32_t)next;
+	else
+		c->owner_head[slot] = (uint32_t)next;
+	if (next >= 0)
+		pd[page_opaque(next)].prev = (uint32_t)prev;
 	page_owner_add(r, -1);
 #else
 	(void)owner;

@@ -90,8 +90,10 @@ extern struct page_alloc_state pg;
 struct page_cache {
 	struct spinlock lock;                  /* LOCK_RANK_PAGE_CACHE, raw */
 	uint32_t head;                         /* cached pages, linked by next */
-	uint32_t count;
 	uint32_t depth;                        /* most pages cached; 0: off */
+	uint32_t count;                        /* (not next to head: GCC would
+						  merge their stores into one,
+						  with shifts) */
 	pid_t last_pid;                        /* an open pid ... */
 	uint32_t last_slot;                    /* ... and its slot */
 	uint32_t owner_head[PAGE_OWNERS];      /* blocks this hart gave each owner */
