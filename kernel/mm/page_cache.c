@@ -78,7 +78,6 @@ static inline struct page_cache *page_cache_mine(int h)
  * hart holds, a report, a refill) is the slow path's, tail-called. */
 PAGE_FAST_PATH void *page_alloc(unsigned order, pid_t owner, int tag)
 {
-	uintptr_t ra = page_caller();
 	unsigned long s = intr_save();
 	int h = cpu_id(), harts;
 	struct page_cache *c = page_cache_mine(h);
@@ -92,8 +91,7 @@ PAGE_FAST_PATH void *page_alloc(unsigned order, pid_t owner, int tag)
 #ifndef MM_NO_ACCOUNTING
 	if (owner != c->last_pid)
 		goto slow;
-	uintptr_t slot = (uintptr_t)page_opaque(page_link(c->last_slot));
-	struct page_owner_rec *r = &pg.owners[slot];
+	struct page_owner_rec *r = c->last_rec;
 	uint32_t held = page_owner_add(r, 1);
 	if (r->limit - 1u < held) {             /* a cap (limit != 0) reached */
 		page_owner_add(r, -1);
@@ -102,7 +100,7 @@ PAGE_FAST_PATH void *page_alloc(unsigned order, pid_t owner, int tag)
 #else
 	(void)owner;
 #endif
-	page_tag_charge_on(tag, 1, h, harts);
+	page_tag_charge_row(&c->tag_col[tag * NCPU], tag, 1, harts);
 	/* The owner-list push by hand, with the head and the descriptor
 	 * array in locals: page_list_push's stores through pg.desc make
 	 * the compiler reload and keep more registers than a leaf has. */
@@ -110,11 +108,10 @@ PAGE_FAST_PATH void *page_alloc(unsigned order, pid_t owner, int tag)
 	struct page_desc *pd = pg.desc, *d = &pd[idx];
 	c->head = d->next;
 	c->count--;
-	d->state = PD_ON(PD_USED, h);
-	d->order = 0;
+	d->state_order = c->used_word;
 #ifndef MM_NO_ACCOUNTING
-	d->tag = (uint8_t)tag;
-	d->owner = (uint8_t)slot;
+	uintptr_t slot = (uintptr_t)page_opaque(page_link(c->last_slot));
+	d->tag_owner = (uint16_t)(tag | c->last_owner_word);
 	long next = page_link(c->owner_head[slot]);
 	d->prev = PAGE_NIL;
 	d->next = (uint32_t)next;
@@ -129,7 +126,7 @@ slow:
 	spin_unlock_raw(&c->lock);
 busy:
 	intr_restore(s);
-	return page_alloc_slow(order, owner, tag, ra);
+	return page_alloc_slow(order, owner, tag, page_caller());
 }
 
 /* Free the block at p, held by owner. The fast path: a page this hart
@@ -137,7 +134,6 @@ busy:
  * leaf, as page_alloc. */
 PAGE_FAST_PATH int page_free(void *p, pid_t owner)
 {
-	uintptr_t ra = page_caller();
 	uintptr_t off = (uintptr_t)p - pg.base;   /* below base wraps high */
 	unsigned long s = intr_save();
 	int h = cpu_id(), harts;
@@ -152,7 +148,7 @@ PAGE_FAST_PATH int page_free(void *p, pid_t owner)
 		goto slow;
 	pd = pg.desc;
 	d = &pd[idx];
-	if (d->state != PD_ON(PD_USED, h) || d->order != 0)
+	if (d->state_order != c->used_word)   /* one page, used, on this hart */
 		goto slow;
 #ifndef MM_NO_ACCOUNTING
 	uintptr_t slot = d->owner;
@@ -170,8 +166,8 @@ PAGE_FAST_PATH int page_free(void *p, pid_t owner)
 #else
 	(void)owner;
 #endif
-	page_tag_uncharge_on(d->tag, 1, 1, h);
-	d->state = PD_ON(PD_CACHED, h);
+	page_tag_uncharge_row(&c->tag_col[d->tag * NCPU], 1, 1);
+	d->state_order = c->cached_word;
 	d->next = c->head;
 	c->head = (uint32_t)idx;
 	c->count++;
@@ -182,7 +178,7 @@ slow:
 	spin_unlock_raw(&c->lock);
 busy:
 	intr_restore(s);
-	return page_free_slow(p, owner, ra);
+	return page_free_slow(p, owner, page_caller());
 }
 
 /* Move n of c's cached pages (fewer if it holds fewer) to the buddy
@@ -250,8 +246,10 @@ void page_cache_reset(void)
 		struct page_cache *c = &page_cache[h];
 		c->head = PAGE_NIL;
 		c->count = 0;
-		c->last_pid = 0;
-		c->last_slot = 0;
+		page_cache_remember(c, 0, 0);
+		c->used_word = PD_ON(PD_USED, h);  /* order 0 in the high byte */
+		c->cached_word = PD_ON(PD_CACHED, h);
+		c->tag_col = &tag_cpu[0][h];
 		for (int s = 0; s < PAGE_OWNERS; s++)
 			c->owner_head[s] = PAGE_NIL;
 	}

@@ -114,7 +114,8 @@ static int page_check_owners(void)
 		PG_BAD("slot 0 is not the kernel's");
 	for (int h = 0; h < NCPU; h++) {
 		const struct page_cache *c = &page_cache[h];
-		if (c->last_pid < 0 || page_owner_probe(c->last_pid) != (int)c->last_slot)
+		if (c->last_pid < 0 || page_owner_probe(c->last_pid) != (int)c->last_slot ||
+		    c->last_rec != &pg.owners[c->last_slot])
 			PG_BAD("hart %d's last owner found, pid %d slot %u, is stale",
 			       h, (int)c->last_pid, c->last_slot);
 	}

@@ -48,11 +48,23 @@ _Static_assert(NCPU <= 32, "a hart number must fit state's 5 high bits");
  * (PD_CACHED). order, tag and owner are meaningful only in a head. */
 struct page_desc {
 	uint32_t next, prev;
-	uint8_t state;
-	uint8_t order;
-	uint8_t tag;
-	uint8_t owner;                         /* slot in pg.owners */
+	union {
+		struct {
+			uint8_t state;
+			uint8_t order;
+		};
+		uint16_t state_order;          /* both: state | order << 8 */
+	};
+	union {
+		struct {
+			uint8_t tag;
+			uint8_t owner;         /* slot in pg.owners */
+		};
+		uint16_t tag_owner;            /* both: tag | owner << 8 */
+	};
 };
+
+_Static_assert(sizeof(struct page_desc) == 12, "a descriptor is 12 bytes");
 
 /* An owner record: how many pages one PID holds (its blocks are on the
  * harts' sublists, page_cache[h].owner_head[slot]). Aligned to 16 bytes
@@ -94,10 +106,17 @@ struct page_cache {
 	uint32_t count;                        /* (not next to head: GCC would
 						  merge their stores into one,
 						  with shifts) */
-	pid_t last_pid;                        /* an open pid ... */
-	uint32_t last_slot;                    /* ... and its slot */
+	pid_t last_pid;                        /* an open pid, ... */
+	struct page_owner_rec *last_rec;       /* ... its record ... */
+	uint32_t last_slot;                    /* ... and its slot, */
+	uint16_t last_owner_word;              /* ... as owner << 8 (tag_owner) */
+	/* A one-page block's state and order as one word (state_order):
+	 * used, or cached, on this hart. */
+	uint16_t used_word, cached_word;
+	struct tag_cpu *tag_col;               /* &tag_cpu[0][hart]: a tag's row
+						  is tag * NCPU rows further */
 	uint32_t owner_head[PAGE_OWNERS];      /* blocks this hart gave each owner */
-} __attribute__((aligned(64)));
+} __attribute__((aligned(512)));           /* a shift from page_cache[0] */
 
 extern struct page_cache page_cache[NCPU];
 
@@ -212,10 +231,11 @@ static inline int page_tag_harts(int h)
 	return n;
 }
 
-/* Charge a block of n pages to tag on hart h, one of harts harts. */
-static inline void page_tag_charge_on(int tag, uint32_t n, int h, int harts)
+/* Charge a block of n pages to tag in its row t (hart h's), one of
+ * harts harts. */
+static inline void page_tag_charge_row(struct tag_cpu *t, int tag, uint32_t n,
+				       int harts)
 {
-	struct tag_cpu *t = &tag_cpu[tag][h];
 	uint64_t mine = t->pages + n;
 
 	pcpu_set(&t->pages, mine);
@@ -224,12 +244,10 @@ static inline void page_tag_charge_on(int tag, uint32_t n, int h, int harts)
 			tag_cpu_total(&tag_cpu[tag][0].pages, harts, mine));
 }
 
-/* Take blocks blocks holding n pages in all back from tag on hart h,
- * which has joined the summed harts. */
-static inline void page_tag_uncharge_on(int tag, uint32_t n, uint32_t blocks, int h)
+/* Take blocks blocks holding n pages in all back from a tag's row t
+ * (of a hart that has joined the summed harts). */
+static inline void page_tag_uncharge_row(struct tag_cpu *t, uint32_t n, uint32_t blocks)
 {
-	struct tag_cpu *t = &tag_cpu[tag][h];
-
 	pcpu_add(&t->pages, -(uint64_t)n);
 	pcpu_add(&t->page_frees, blocks);
 }
@@ -252,13 +270,15 @@ static inline bool page_tag_joined(int h, int *harts)
 /* The same for the slow paths, which may be a hart's first charge. */
 static inline void page_tag_charge(int tag, uint32_t n, int h)
 {
-	page_tag_charge_on(tag, n, h, page_tag_harts(h));
+	int harts = page_tag_harts(h);
+
+	page_tag_charge_row(&tag_cpu[tag][h], tag, n, harts);
 }
 
 static inline void page_tag_uncharge(int tag, uint32_t n, uint32_t blocks, int h)
 {
 	page_tag_harts(h);
-	page_tag_uncharge_on(tag, n, blocks, h);
+	page_tag_uncharge_row(&tag_cpu[tag][h], n, blocks);
 }
 
 /* Count a page_alloc under tag that returned NULL. */
@@ -270,10 +290,11 @@ static inline void page_tag_fail(int tag)
 static inline int page_tag_harts(int h) { return h + 1; }
 static inline bool page_tag_joined(int h, int *harts) { *harts = h + 1; return true; }
 static inline bool page_tag_fast(int tag) { return tag_in_use(tag); }
-static inline void page_tag_charge_on(int tag, uint32_t n, int h, int harts)
-{ (void)tag; (void)n; (void)h; (void)harts; }
-static inline void page_tag_uncharge_on(int tag, uint32_t n, uint32_t blocks, int h)
-{ (void)tag; (void)n; (void)blocks; (void)h; }
+static inline void page_tag_charge_row(struct tag_cpu *t, int tag, uint32_t n,
+				       int harts)
+{ (void)t; (void)tag; (void)n; (void)harts; }
+static inline void page_tag_uncharge_row(struct tag_cpu *t, uint32_t n, uint32_t blocks)
+{ (void)t; (void)n; (void)blocks; }
 static inline void page_tag_charge(int tag, uint32_t n, int h)
 { (void)tag; (void)n; (void)h; }
 static inline void page_tag_uncharge(int tag, uint32_t n, uint32_t blocks, int h)
@@ -285,6 +306,15 @@ static inline void page_tag_fail(int tag) { (void)tag; }
  * (caller holds pg.lock). */
 void page_owners_reset(void);
 int page_owner_probe(pid_t pid);
+
+/* Remember pid, open in slot, as hart c's last owner found. */
+static inline void page_cache_remember(struct page_cache *c, pid_t pid, int slot)
+{
+	c->last_pid = pid;
+	c->last_slot = (uint32_t)slot;
+	c->last_owner_word = (uint16_t)(slot << 8);
+	c->last_rec = &pg.owners[slot];
+}
 
 /* Record slot of an open pid, or -1, for an allocation on hart c.
  * Allocations come in runs for one owner (a process being built or
@@ -298,10 +328,8 @@ static inline int page_owner_find(struct page_cache *c, pid_t pid)
 	if (pid == c->last_pid)
 		return (int)c->last_slot;
 	slot = page_owner_probe(pid);
-	if (slot >= 0) {
-		c->last_pid = pid;
-		c->last_slot = (uint32_t)slot;
-	}
+	if (slot >= 0)
+		page_cache_remember(c, pid, slot);
 	return slot;
 }
 

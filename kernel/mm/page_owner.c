@@ -164,10 +164,8 @@ long page_reclaim(pid_t pid, size_t by_tag[])
 		struct page_cache *c = &page_cache[h];
 		owner_list_free(c->owner_head[slot], pages, blocks);
 		c->owner_head[slot] = PAGE_NIL;
-		if (c->last_pid == pid) {          /* the kernel is always open */
-			c->last_pid = 0;
-			c->last_slot = 0;
-		}
+		if (c->last_pid == pid)            /* the kernel is always open */
+			page_cache_remember(c, 0, 0);
 	}
 	for (int t = 0; t < TAG_MAX; t++) {
 		if (blocks[t])
