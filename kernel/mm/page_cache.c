@@ -108,10 +108,10 @@ PAGE_FAST_PATH void *page_alloc(unsigned order, pid_t owner, int tag)
 	struct page_desc *pd = pg.desc, *d = &pd[idx];
 	c->head = d->next;
 	c->count--;
-	d->state_order = c->used_word;
+	*page_state_order(d) = c->used_word;
 #ifndef MM_NO_ACCOUNTING
 	uintptr_t slot = (uintptr_t)page_opaque(page_link(c->last_slot));
-	d->tag_owner = (uint16_t)(tag | c->last_owner_word);
+	*page_tag_owner(d) = (uint16_t)(tag | c->last_owner_word);
 	long next = page_link(c->owner_head[slot]);
 	d->prev = PAGE_NIL;
 	d->next = (uint32_t)next;
@@ -148,7 +148,7 @@ PAGE_FAST_PATH int page_free(void *p, pid_t owner)
 		goto slow;
 	pd = pg.desc;
 	d = &pd[idx];
-	if (d->state_order != c->used_word)   /* one page, used, on this hart */
+	if (*page_state_order(d) != c->used_word)   /* one page, used, on this hart */
 		goto slow;
 #ifndef MM_NO_ACCOUNTING
 	uintptr_t slot = d->owner;
@@ -167,7 +167,7 @@ PAGE_FAST_PATH int page_free(void *p, pid_t owner)
 	(void)owner;
 #endif
 	page_tag_uncharge_row(&c->tag_col[d->tag * NCPU], 1, 1);
-	d->state_order = c->cached_word;
+	*page_state_order(d) = c->cached_word;
 	d->next = c->head;
 	c->head = (uint32_t)idx;
 	c->count++;

@@ -48,23 +48,30 @@ _Static_assert(NCPU <= 32, "a hart number must fit state's 5 high bits");
  * (PD_CACHED). order, tag and owner are meaningful only in a head. */
 struct page_desc {
 	uint32_t next, prev;
-	union {
-		struct {
-			uint8_t state;
-			uint8_t order;
-		};
-		uint16_t state_order;          /* both: state | order << 8 */
-	};
-	union {
-		struct {
-			uint8_t tag;
-			uint8_t owner;         /* slot in pg.owners */
-		};
-		uint16_t tag_owner;            /* both: tag | owner << 8 */
-	};
+	uint8_t state;
+	uint8_t order;
+	uint8_t tag;
+	uint8_t owner;                         /* slot in pg.owners */
 };
 
 _Static_assert(sizeof(struct page_desc) == 12, "a descriptor is 12 bytes");
+
+/* Two adjacent bytes of a descriptor as one 16-bit word (the fast paths
+ * test and set state and order, or write tag and owner, at once): a
+ * type that may alias them, at an even offset of a 4-aligned struct. */
+typedef uint16_t __attribute__((may_alias)) page_word_t;
+
+/* state | order << 8 */
+static inline page_word_t *page_state_order(struct page_desc *d)
+{
+	return (page_word_t *)&d->state;
+}
+
+/* tag | owner << 8 */
+static inline page_word_t *page_tag_owner(struct page_desc *d)
+{
+	return (page_word_t *)&d->tag;
+}
 
 /* An owner record: how many pages one PID holds (its blocks are on the
  * harts' sublists, page_cache[h].owner_head[slot]). Aligned to 16 bytes
@@ -109,9 +116,9 @@ struct page_cache {
 	pid_t last_pid;                        /* an open pid, ... */
 	struct page_owner_rec *last_rec;       /* ... its record ... */
 	uint32_t last_slot;                    /* ... and its slot, */
-	uint16_t last_owner_word;              /* ... as owner << 8 (tag_owner) */
-	/* A one-page block's state and order as one word (state_order):
-	 * used, or cached, on this hart. */
+	uint16_t last_owner_word;              /* ... as owner << 8 (page_tag_owner) */
+	/* A one-page block's state and order as one word
+	 * (page_state_order): used, or cached, on this hart. */
 	uint16_t used_word, cached_word;
 	struct tag_cpu *tag_col;               /* &tag_cpu[0][hart]: a tag's row
 						  is tag * NCPU rows further */
