@@ -12,19 +12,29 @@
  * PAGE_OWNERS = PROC_MAX + 1 records (the kernel's is opened by
  * page_init), -ENFILE when all are taken (counted); page_reclaim(pid)
  * frees whatever the PID still holds and closes the record. pid -> record
- * is the last owner found or else a 256-entry open-addressed hash (at
- * most half full, so O(1)); the descriptor stores the record's slot, so
- * page_free() and page_owner() never hash, and each record heads a list
- * of the blocks it holds, so reclaim is O(blocks held), never a scan of
- * memory or of a table.
+ * is the last owner this hart found or else a 256-entry open-addressed
+ * hash (at most half full, so O(1)); the descriptor stores the record's
+ * slot, so page_free() and page_owner() never hash, and the blocks an
+ * owner holds are on lists, one per hart that allocated them, so reclaim
+ * is O(blocks held + harts), never a scan of memory or of a table.
  *
  * Misuse (freeing a free page, a page that is not the start of a block,
  * a page not owned by the PID given, an address outside managed RAM) is
  * reported with the caller's address, counted, returned as a negative
  * -E code, and changes nothing.
  *
- * Locking: pg.lock (private to page.c) protects all of it; every
- * function takes it. Lock order: heap.lock -> pg.lock -> tag_lock.
+ * Per-hart page lists. Each hart keeps up to a depth of free single
+ * pages (page_cache_set_depth) in front of the buddy lists, and its own
+ * share of every owner's list: a one-page page_alloc or page_free that
+ * its hart's list serves takes no shared lock. Cached pages are free for
+ * every reader (page_stats counts them as cached, page_info finds no
+ * block); an allocation that finds no block drains every list and tries
+ * again before it fails (docs/memory.md, "Per-hart page lists").
+ *
+ * Locking: each hart's page_cache lock and pg.lock (private to
+ * kernel/mm/page*.c); readers of more than one hart's lists take them
+ * all. Lock order: heap.lock -> page_cache[0..NCPU).lock -> pg.lock ->
+ * tag_lock.
  */
 #ifndef RVOS_KERNEL_PAGE_H
 #define RVOS_KERNEL_PAGE_H
@@ -37,7 +47,7 @@
 /* Counters of the whole allocator (free_blocks is /proc/buddyinfo). */
 struct page_stats {
 	size_t total;                          /* pages handed to the allocator */
-	size_t free;                           /* pages in free blocks */
+	size_t free;                           /* pages in the buddy's free blocks */
 	size_t cached;                         /* free pages on the harts' lists */
 	size_t cached_hart[NCPU];              /* ... each hart's share */
 	size_t kernel;                         /* pages owned by pid 0 */
@@ -123,8 +133,17 @@ size_t page_limit_default(void);
 void page_refused(int tag);
 unsigned page_limit_pct_set(unsigned pct);
 
-/* Snapshot the counters. */
+/* Snapshot the counters (takes every page lock: one instant). Pages
+ * available are free + cached. */
 void page_stats(struct page_stats *out);
+
+/* Empty every hart's list into the buddy lists, one hart at a time;
+ * returns the pages moved. */
+uint32_t page_cache_drain(void);
+
+/* Set every hart's list depth (0: lists off, every page from the buddy
+ * lists), spilling what is over it; returns the old depth. For tests. */
+uint32_t page_cache_set_depth(uint32_t n);
 
 /* Verify every invariant by walking all descriptors, free lists and
  * owner lists against the counters and the tag table's page counts.

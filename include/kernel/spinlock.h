@@ -74,6 +74,14 @@ static inline void spin_lock_raw(struct spinlock *l)
 		spin_wait_raw(l);
 }
 
+/* Take l, a per-hart lock, if it is free; false if another hart holds
+ * it (a fast path then leaves for its slow path rather than spin inline:
+ * spinning needs a call, and a call a frame). Interrupts must be off. */
+static inline bool spin_trylock_raw(struct spinlock *l)
+{
+	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+}
+
 /* Release l, taken with spin_lock_raw. */
 static inline void spin_unlock_raw(struct spinlock *l)
 {

@@ -97,6 +97,7 @@ void mm_boot_report(void)
 {
 	struct page_stats ps;
 	page_stats(&ps);
+	ps.free += ps.cached;                  /* available: the harts' lists too */
 	kprintf("rvos: pages: %lu total, %lu free (%lu KiB), %lu kernel\n",
 		ps.total, ps.free, ps.free * PAGE_SIZE / 1024, ps.kernel);
 	mm_budget_print();

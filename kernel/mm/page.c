@@ -1,5 +1,6 @@
-/* The buddy page allocator: descriptors, free lists, alloc and free.
- * Owner records live in page_owner.c, the invariant walker in
+/* The buddy page allocator: descriptors, free lists, and the slow paths
+ * of alloc and free. The per-hart lists and the fast paths live in
+ * page_cache.c, owner records in page_owner.c, the invariant walker in
  * page_check.c; see include/kernel/page.h for the contract. */
 #include "page_internal.h"
 #include <kernel/mm.h>
@@ -20,7 +21,7 @@ long page_index(const void *p)
 }
 
 /* Address of the page with index idx. */
-static void *page_addr(uint32_t idx)
+static inline void *page_addr(uint32_t idx)
 {
 	return (void *)(pg.base + (paddr_t)idx * PAGE_SIZE);
 }
@@ -37,7 +38,7 @@ int page_init(paddr_t ram_base, size_t ram_size, void *meta)
 	size_t n = ram_size / PAGE_SIZE;
 
 	if ((ram_base & (PAGE_SIZE - 1)) || (ram_size & (PAGE_SIZE - 1)) ||
-	    n == 0 || n >= PAGE_NIL || !meta || ((uintptr_t)meta & 7))
+	    n == 0 || n > INT32_MAX || !meta || ((uintptr_t)meta & 7))
 		return -EINVAL;
 	spin_lock(&pg.lock);
 	pg.desc = meta;
@@ -53,6 +54,7 @@ int page_init(paddr_t ram_base, size_t ram_size, void *meta)
 	pg.total = pg.nfree = 0;
 	pg.fails = pg.misuse = pg.owner_refused = 0;
 	page_owners_reset();
+	page_cache_reset();
 	spin_unlock(&pg.lock);
 	return 0;
 }
@@ -104,45 +106,18 @@ long page_free_range(paddr_t start, paddr_t end)
 	return (long)(ei - si);
 }
 
-/* Allocate a block of 2^order pages for owner under tag. */
-void *page_alloc(unsigned order, pid_t owner, int tag)
+/* Take a block of 2^order pages off the buddy lists, splitting a larger
+ * one if need be; PAGE_NIL if none is free. Its head's state is left to
+ * the caller. Caller holds pg.lock. */
+static uint32_t page_buddy_take(unsigned order)
 {
-	uintptr_t ra = (uintptr_t)__builtin_return_address(0);
-	int slot;
 	unsigned o;
 	uint32_t idx;
 
-	spin_lock(&pg.lock);
-	if (!tag_in_use(tag)) {
-		pg.misuse++;
-		mm_report(ra, "page_alloc: unknown tag %d, charged to ????", tag);
-		tag = TAG_NONE;
-	}
-	if (order > PAGE_MAX_ORDER) {
-		pg.misuse++;
-		mm_report(ra, "page_alloc: order %u > %d", order, PAGE_MAX_ORDER);
-		goto fail;
-	}
-#ifndef MM_NO_ACCOUNTING
-	slot = page_owner_find(owner);
-	if (slot < 0) {
-		pg.misuse++;
-		mm_report(ra, "page_alloc: pid %d has no owner record", (int)owner);
-		goto fail;
-	}
-	if (pg.owners[slot].limit &&
-	    pg.owners[slot].pages + (1u << order) > pg.owners[slot].limit)
-		goto fail;                      /* over the owner's cap: counted under tag */
-#else   /* make bench's baseline: no owner tracking (docs/perf.md) */
-	(void)owner;
-	(void)slot;
-#endif
 	for (o = order; o <= PAGE_MAX_ORDER && pg.free_head[o] == PAGE_NIL; o++)
 		;
-	if (o > PAGE_MAX_ORDER) {
-		pg.fails++;
-		goto fail;
-	}
+	if (o > PAGE_MAX_ORDER)
+		return PAGE_NIL;
 	idx = pg.free_head[o];
 	page_list_del(&pg.free_head[o], idx);
 	pg.free_count[o]--;
@@ -155,26 +130,131 @@ void *page_alloc(unsigned order, pid_t owner, int tag)
 		page_list_push(&pg.free_head[o], b);
 		pg.free_count[o]++;
 	}
-	pg.desc[idx].state = PD_USED;
-	pg.desc[idx].order = (uint8_t)order;
-#ifndef MM_NO_ACCOUNTING
-	pg.desc[idx].tag = (uint8_t)tag;
-	pg.desc[idx].owner = (uint8_t)slot;
-	page_list_push(&pg.owners[slot].head, idx);
-	pg.owners[slot].pages += 1u << order;
-#endif
 	pg.nfree -= 1u << order;
-	page_tag_charge(tag, 1u << order);
-	spin_unlock(&pg.lock);
-	return page_addr(idx);
-fail:
+	return idx;
+}
+
+/* A block of 2^order pages for hart h: an order-0 page from its list,
+ * refilled with a batch from the buddy lists when empty (unless the
+ * lists are off), else straight from the buddy lists. PAGE_NIL if there
+ * is none. Caller holds c's lock and pg.lock. */
+static uint32_t page_take(struct page_cache *c, int h, unsigned order)
+{
+	uint32_t idx;
+
+	if (order || !c->depth)
+		return page_buddy_take(order);
+	for (uint32_t n = c->head == PAGE_NIL ? page_cache_batch(c) : 0; n; n--) {
+		idx = page_buddy_take(0);
+		if (idx == PAGE_NIL)
+			break;
+		pg.desc[idx].state = PD_ON(PD_CACHED, h);
+		pg.desc[idx].order = 0;
+		pg.desc[idx].next = c->head;
+		c->head = idx;
+		c->count++;
+	}
+	idx = c->head;
+	if (idx != PAGE_NIL) {
+		c->head = pg.desc[idx].next;
+		c->count--;
+	}
+	return idx;
+}
+
+/* page_alloc's work under hart h's lock and pg.lock: check the
+ * arguments (an unknown *tag is reported and becomes TAG_NONE), the
+ * owner and its cap, take a block and enter it on h's sublist of the
+ * owner. 0 with the block's index in *out; -ENOMEM when no block is
+ * free, -EPERM over the owner's cap, -EINVAL or -ESRCH on misuse. */
+static int page_alloc_locked(struct page_cache *c, int h, unsigned order,
+			     pid_t owner, int *tag, uintptr_t ra, uint32_t *out)
+{
+	int slot = 0;
+	uint32_t idx, n = 1u << (order & 31);
+
+	if (!tag_in_use(*tag)) {
+		pg.misuse++;
+		mm_report(ra, "page_alloc: unknown tag %d, charged to ????", *tag);
+		*tag = TAG_NONE;
+	}
+	if (order > PAGE_MAX_ORDER) {
+		pg.misuse++;
+		mm_report(ra, "page_alloc: order %u > %d", order, PAGE_MAX_ORDER);
+		return -EINVAL;
+	}
+#ifndef MM_NO_ACCOUNTING
+	slot = page_owner_find(c, owner);
+	if (slot < 0) {
+		pg.misuse++;
+		mm_report(ra, "page_alloc: pid %d has no owner record", (int)owner);
+		return -ESRCH;
+	}
+	struct page_owner_rec *r = &pg.owners[slot];
+	if (r->limit - 1u < page_owner_add(r, (int32_t)n) + n - 1u) {
+		page_owner_add(r, -(int32_t)n);   /* over the owner's cap */
+		return -EPERM;
+	}
+#else   /* make bench's baseline: no owner tracking (docs/perf.md) */
+	(void)owner;
+	(void)slot;
+#endif
+	idx = page_take(c, h, order);
+	if (idx == PAGE_NIL) {
+#ifndef MM_NO_ACCOUNTING
+		page_owner_add(r, -(int32_t)n);
+#endif
+		return -ENOMEM;
+	}
+	struct page_desc *d = &pg.desc[idx];
+	d->state = PD_ON(PD_USED, h);
+	d->order = (uint8_t)order;
+#ifndef MM_NO_ACCOUNTING
+	d->tag = (uint8_t)*tag;
+	d->owner = (uint8_t)slot;
+	page_list_push(&c->owner_head[slot], idx);
+#endif
+	page_tag_charge(*tag, n, h);
+	*out = idx;
+	return 0;
+}
+
+/* page_alloc when its fast path cannot serve: under this hart's lock and
+ * pg.lock. When no block is free, every hart's list is drained into the
+ * buddy lists and the allocation tried once more, so it never fails
+ * while cached pages could serve it. */
+void *page_alloc_slow(unsigned order, pid_t owner, int tag, uintptr_t ra)
+{
+	uint32_t idx = PAGE_NIL;
+	int rc;
+
+	for (int tries = 0; ; tries++) {
+		unsigned long s = intr_save();
+		int h = cpu_id();
+		struct page_cache *c = &page_cache[h];
+		spin_lock_raw(&c->lock);
+		spin_lock(&pg.lock);
+		rc = page_alloc_locked(c, h, order, owner, &tag, ra, &idx);
+		spin_unlock(&pg.lock);
+		spin_unlock_raw(&c->lock);
+		intr_restore(s);
+		if (rc != -ENOMEM || tries || page_cache_drain() == 0)
+			break;
+	}
+	if (rc == 0)
+		return page_addr(idx);
+	if (rc == -ENOMEM) {
+		spin_lock(&pg.lock);
+		pg.fails++;
+		spin_unlock(&pg.lock);
+	}
 	page_tag_fail(tag);
-	spin_unlock(&pg.lock);
 	return NULL;
 }
 
 /* Check that p starts a block allocated to owner; report misuse with
- * what. Returns the index or a -E code. Caller holds pg.lock. */
+ * what. Returns the index or a -E code. Caller holds pg.lock and the
+ * lock of the hart the block is on. */
 static long page_check_held(const void *p, pid_t owner, const char *what,
 			    uintptr_t ra)
 {
@@ -187,7 +267,7 @@ static long page_check_held(const void *p, pid_t owner, const char *what,
 		return -EINVAL;
 	}
 	d = &pg.desc[idx];
-	if (d->state == PD_FREE) {
+	if (PD_KIND(d->state) == PD_FREE || PD_KIND(d->state) == PD_CACHED) {
 		pg.misuse++;
 		mm_report(ra, "%s: %p is free (double free?)", what, p);
 		return -EINVAL;
@@ -210,43 +290,78 @@ static long page_check_held(const void *p, pid_t owner, const char *what,
 	return idx;
 }
 
-/* Free the block starting at p, held by owner: the descriptor names the
- * owner's record, so this needs no lookup by pid. */
-int page_free(void *p, pid_t owner)
+/* Lock the hart whose lists hold the block at idx (this hart's if idx is
+ * no allocated block) and pg.lock; returns that hart. The descriptor is
+ * read before its hart's lock is held, so it is read again after. */
+static int page_lock_block(long idx)
 {
-	uintptr_t ra = (uintptr_t)__builtin_return_address(0);
-	long idx;
+	for (;;) {
+		int h = cpu_id();
+		uint8_t st = idx < 0 ? PD_RESERVED
+				     : __atomic_load_n(&pg.desc[idx].state, __ATOMIC_RELAXED);
+		if (PD_KIND(st) == PD_USED)
+			h = (int)PD_HART(st);
+		spin_lock_raw(&page_cache[h].lock);
+		spin_lock(&pg.lock);
+		if (idx < 0 || PD_KIND(pg.desc[idx].state) != PD_USED ||
+		    (int)PD_HART(pg.desc[idx].state) == h)
+			return h;
+		spin_unlock(&pg.lock);            /* moved meanwhile: again */
+		spin_unlock_raw(&page_cache[h].lock);
+	}
+}
 
-	spin_lock(&pg.lock);
+/* page_free when its fast path cannot serve: a misuse to report, a
+ * block of another order or on another hart's lists, or this hart's
+ * list full (half of it is spilled to the buddy lists first). Under the
+ * block's hart's lock and pg.lock. */
+int page_free_slow(void *p, pid_t owner, uintptr_t ra)
+{
+	long idx = page_index(p);
+	unsigned long s = intr_save();
+	int me = cpu_id(), h = page_lock_block(idx);
+	struct page_cache *c = &page_cache[h];
+
 	idx = page_check_held(p, owner, "page_free", ra);
 	if (idx >= 0) {
 		struct page_desc *d = &pg.desc[idx];
 		uint32_t n = 1u << d->order;
 #ifndef MM_NO_ACCOUNTING
-		struct page_owner_rec *r = &pg.owners[d->owner];
-		page_list_del(&r->head, (uint32_t)idx);
-		r->pages -= n;
+		page_list_del(&c->owner_head[d->owner], (uint32_t)idx);
+		page_owner_add(&pg.owners[d->owner], -(int32_t)n);
 #endif
-		page_tag_uncharge(d->tag, n, 1);
-		pg.nfree += n;
-		page_merge_insert((uint32_t)idx, d->order);
+		page_tag_uncharge(d->tag, n, 1, me);
+		if (h == me && d->order == 0 && c->depth) {
+			if (c->count >= c->depth)
+				page_cache_spill(c, page_cache_batch(c));
+			d->state = PD_ON(PD_CACHED, h);
+			d->next = c->head;
+			c->head = (uint32_t)idx;
+			c->count++;
+		} else {
+			pg.nfree += n;
+			page_merge_insert((uint32_t)idx, d->order);
+		}
 	}
 	spin_unlock(&pg.lock);
+	spin_unlock_raw(&c->lock);
+	intr_restore(s);
 	return idx < 0 ? (int)idx : 0;
 }
 
-/* Move the block at p from owner from to owner to. */
+/* Move the block at p from owner from to owner to; it stays on the same
+ * hart's lists. */
 int page_owner_set(void *p, pid_t from, pid_t to)
 {
 	uintptr_t ra = (uintptr_t)__builtin_return_address(0);
+	unsigned long s = page_lock_all();
 	long idx;
 	int slot;
 
-	spin_lock(&pg.lock);
 	idx = page_check_held(p, from, "page_owner_set", ra);
 	if (idx < 0)
 		goto out;
-	slot = page_owner_find(to);
+	slot = page_owner_probe(to);
 	if (slot < 0) {
 		pg.misuse++;
 		mm_report(ra, "page_owner_set: pid %d has no owner record", (int)to);
@@ -254,14 +369,15 @@ int page_owner_set(void *p, pid_t from, pid_t to)
 		goto out;
 	}
 	struct page_desc *d = &pg.desc[idx];
-	struct page_owner_rec *old = &pg.owners[d->owner], *new = &pg.owners[slot];
-	page_list_del(&old->head, (uint32_t)idx);
-	old->pages -= 1u << d->order;
+	struct page_cache *c = &page_cache[PD_HART(d->state)];
+	int32_t n = 1 << d->order;
+	page_list_del(&c->owner_head[d->owner], (uint32_t)idx);
+	page_owner_add(&pg.owners[d->owner], -n);
 	d->owner = (uint8_t)slot;
-	page_list_push(&new->head, (uint32_t)idx);
-	new->pages += 1u << d->order;
+	page_list_push(&c->owner_head[slot], (uint32_t)idx);
+	page_owner_add(&pg.owners[slot], n);
 out:
-	spin_unlock(&pg.lock);
+	page_unlock_all(s);
 	return idx < 0 ? (int)idx : 0;
 }
 
@@ -273,15 +389,17 @@ int page_info(const void *p, struct page_info *out)
 	long idx = page_index((const void *)ALIGN_DOWN((uintptr_t)p, PAGE_SIZE));
 	int rc = -ENOENT;
 
+	unsigned long s;
+
 	if (idx < 0)
 		return -ENOENT;
-	spin_lock(&pg.lock);
+	s = page_lock_all();
 	for (unsigned o = 0; o <= PAGE_MAX_ORDER; o++) {
 		uint32_t h = (uint32_t)idx & ~((1u << o) - 1);
 		const struct page_desc *d = &pg.desc[h];
 		if (d->state == PD_TAIL)
 			continue;
-		if (d->state == PD_USED && h + (1u << d->order) > (uint32_t)idx) {
+		if (PD_KIND(d->state) == PD_USED && h + (1u << d->order) > (uint32_t)idx) {
 			out->owner = pg.owners[d->owner].pid;
 			out->tag = d->tag;
 			out->order = d->order;
@@ -290,7 +408,7 @@ int page_info(const void *p, struct page_info *out)
 		}
 		break;
 	}
-	spin_unlock(&pg.lock);
+	page_unlock_all(s);
 	return rc;
 }
 
@@ -303,12 +421,18 @@ pid_t page_owner(const void *p)
 	return rc < 0 ? rc : info.owner;
 }
 
-/* Snapshot the allocator's counters. */
+/* Snapshot the allocator's counters, all at one instant. */
 void page_stats(struct page_stats *out)
 {
-	spin_lock(&pg.lock);
+	unsigned long s = page_lock_all();
+
 	out->total = pg.total;
 	out->free = pg.nfree;
+	out->cached = 0;
+	for (int h = 0; h < NCPU; h++) {
+		out->cached_hart[h] = page_cache[h].count;
+		out->cached += page_cache[h].count;
+	}
 	out->kernel = pg.owners[0].pages;
 	out->owners = PAGE_OWNERS - pg.nfree_slots;
 	out->fails = pg.fails;
@@ -316,7 +440,7 @@ void page_stats(struct page_stats *out)
 	out->owner_refused = pg.owner_refused;
 	for (int o = 0; o <= PAGE_MAX_ORDER; o++)
 		out->free_blocks[o] = pg.free_count[o];
-	spin_unlock(&pg.lock);
+	page_unlock_all(s);
 }
 
 /* RAM the descriptors cover. */

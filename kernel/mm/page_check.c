@@ -3,18 +3,27 @@
 #include "page_internal.h"
 #include <kernel/tag.h>
 #include <kernel/printf.h>
+#include <lib/string.h>
 #include <uapi/errno.h>
 
 /* Print why the check failed and return -EIO. */
 #define PG_BAD(...) do { kprintf("page_check: " __VA_ARGS__); kprintf("\n"); \
 			 return -EIO; } while (0)
 
+/* What the walk of the descriptors counts. */
+struct page_census {
+	uint32_t free_blocks[PAGE_MAX_ORDER + 1];
+	uint32_t owner_pages[PAGE_OWNERS];
+	uint32_t owner_blocks[PAGE_OWNERS][NCPU];   /* per hart's sublist */
+	uint32_t cached[NCPU];
+	uint64_t tag_pages[TAG_MAX];
+	uint32_t nfree, total;
+};
+
 /* Walk the blocks in index order: heads, tails, free-buddy merging, and
- * the per-order, per-owner (pages and blocks) and per-tag sums. Caller
- * holds pg.lock. */
-static int page_check_blocks(uint32_t free_blocks[], uint32_t owner_pages[],
-			     uint32_t owner_blocks[], uint64_t tag_pages[],
-			     uint32_t *nfree, uint32_t *total)
+ * the per-order, per-owner (pages and blocks), per-hart and per-tag
+ * sums. Caller holds every page lock. */
+static int page_check_blocks(struct page_census *k)
 {
 	for (uint32_t i = 0; i < pg.npages; ) {
 		const struct page_desc *d = &pg.desc[i];
@@ -30,30 +39,39 @@ static int page_check_blocks(uint32_t free_blocks[], uint32_t owner_pages[],
 		for (uint32_t j = i + 1; j < i + n; j++)
 			if (pg.desc[j].state != PD_TAIL)
 				PG_BAD("page %u inside block %u is not a tail", j, i);
+		if (PD_KIND(d->state) > PD_CACHED ||
+		    (PD_KIND(d->state) != PD_USED && PD_KIND(d->state) != PD_CACHED &&
+		     PD_HART(d->state)) || PD_HART(d->state) >= NCPU)
+			PG_BAD("block %u has bad state %#x", i, d->state);
 		if (d->state == PD_FREE) {
 			uint32_t b = i ^ n;
 			if (d->order < PAGE_MAX_ORDER && b < pg.npages &&
 			    pg.desc[b].state == PD_FREE && pg.desc[b].order == d->order)
 				PG_BAD("free buddies %u and %u of order %u not merged",
 				       i, b, d->order);
-			free_blocks[d->order]++;
-			*nfree += n;
+			k->free_blocks[d->order]++;
+			k->nfree += n;
+		} else if (PD_KIND(d->state) == PD_CACHED) {
+			if (d->order != 0)
+				PG_BAD("cached block %u has order %u", i, d->order);
+			k->cached[PD_HART(d->state)]++;
 		} else {
 			if (d->owner >= PAGE_OWNERS || pg.owners[d->owner].pid == OWNER_NONE)
 				PG_BAD("block %u has closed owner slot %u", i, d->owner);
 			if (!tag_in_use(d->tag))
 				PG_BAD("block %u has unknown tag %u", i, d->tag);
-			owner_pages[d->owner] += n;
-			owner_blocks[d->owner]++;
-			tag_pages[d->tag] += n;
+			k->owner_pages[d->owner] += n;
+			k->owner_blocks[d->owner][PD_HART(d->state)]++;
+			k->tag_pages[d->tag] += n;
 		}
-		*total += n;
+		k->total += n;
 		i += n;
 	}
 	return 0;
 }
 
-/* Walk one list checking links, membership and length. */
+/* Walk one list checking links, membership and length; a list linked
+ * by next alone (a hart's cached pages) has no prev links to check. */
 static int page_check_list(uint32_t head, int state, int order, int owner,
 			   uint32_t expect_len, const char *name)
 {
@@ -63,7 +81,7 @@ static int page_check_list(uint32_t head, int state, int order, int owner,
 		if (i >= pg.npages || ++len > expect_len)
 			PG_BAD("%s list runs past its %u entries", name, expect_len);
 		const struct page_desc *d = &pg.desc[i];
-		if (d->prev != prev)
+		if (PD_KIND(state) != PD_CACHED && d->prev != prev)
 			PG_BAD("%s list: page %u has a bad prev link", name, i);
 		if (d->state != state || (order >= 0 && d->order != order) ||
 		    (owner >= 0 && d->owner != owner))
@@ -94,65 +112,89 @@ static int page_check_owners(void)
 		       pg.nfree_slots, PAGE_OWNERS);
 	if (pg.owners[0].pid != 0)
 		PG_BAD("slot 0 is not the kernel's");
-	if (pg.last_pid < 0 || page_owner_probe(pg.last_pid) != (int)pg.last_slot)
-		PG_BAD("last owner found, pid %d slot %u, is stale", (int)pg.last_pid,
-		       pg.last_slot);
+	for (int h = 0; h < NCPU; h++) {
+		const struct page_cache *c = &page_cache[h];
+		if (c->last_pid < 0 || page_owner_probe(c->last_pid) != (int)c->last_slot ||
+		    c->last_rec != &pg.owners[c->last_slot])
+			PG_BAD("hart %d's last owner found, pid %d slot %u, is stale",
+			       h, (int)c->last_pid, c->last_slot);
+	}
+	return 0;
+}
+
+/* Each hart's cached list and owner sublists against the census. */
+static int page_check_harts(const struct page_census *k)
+{
+	int rc;
+
+	for (int h = 0; h < NCPU; h++) {
+		const struct page_cache *c = &page_cache[h];
+		if (k->cached[h] != c->count)
+			PG_BAD("hart %d caches %u pages, its counter says %u", h,
+			       k->cached[h], c->count);
+		rc = page_check_list(c->head, PD_ON(PD_CACHED, h), 0, -1, c->count,
+				     "cached");
+		for (int s = 0; !rc && s < PAGE_OWNERS; s++) {
+			if (pg.owners[s].pid == OWNER_NONE && c->owner_head[s] != PAGE_NIL)
+				PG_BAD("closed slot %d holds blocks on hart %d", s, h);
+			rc = page_check_list(c->owner_head[s], PD_ON(PD_USED, h), -1, s,
+					     k->owner_blocks[s][h], "owner");
+		}
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 
 /* Verify all page allocator invariants. */
 int page_check(void)
 {
-	uint32_t free_blocks[PAGE_MAX_ORDER + 1] = { 0 };
-	uint32_t owner_pages[PAGE_OWNERS] = { 0 };
-	uint32_t owner_blocks[PAGE_OWNERS] = { 0 };
-	uint64_t tag_pages[TAG_MAX] = { 0 };
-	uint32_t nfree = 0, total = 0;
+	static struct page_census k;   /* too big for a kernel stack; under the locks */
 	struct tag_stat ts;
+	unsigned long s;
 	int rc;
 
-	spin_lock(&pg.lock);
-	rc = page_check_blocks(free_blocks, owner_pages, owner_blocks, tag_pages,
-			       &nfree, &total);
-	if (!rc && (nfree != pg.nfree || total != pg.total)) {
+	s = page_lock_all();
+	memset(&k, 0, sizeof(k));
+	rc = page_check_blocks(&k);
+	if (!rc && (k.nfree != pg.nfree || k.total != pg.total)) {
 		kprintf("page_check: counted %u free of %u, counters say %u of %u\n",
-			nfree, total, pg.nfree, pg.total);
+			k.nfree, k.total, pg.nfree, pg.total);
 		rc = -EIO;
 	}
 	for (int o = 0; !rc && o <= PAGE_MAX_ORDER; o++) {
-		if (free_blocks[o] != pg.free_count[o]) {
+		if (k.free_blocks[o] != pg.free_count[o]) {
 			kprintf("page_check: order %d: %u free blocks, counter %u\n",
-				o, free_blocks[o], pg.free_count[o]);
+				o, k.free_blocks[o], pg.free_count[o]);
 			rc = -EIO;
 		} else {
 			rc = page_check_list(pg.free_head[o], PD_FREE, o, -1,
-					     free_blocks[o], "free");
+					     k.free_blocks[o], "free");
 		}
 	}
 	for (int s = 0; !rc && s < PAGE_OWNERS; s++) {
 		const struct page_owner_rec *r = &pg.owners[s];
-		if (r->pid == OWNER_NONE && (r->head != PAGE_NIL || r->pages)) {
+		if (r->pid == OWNER_NONE && r->pages) {
 			kprintf("page_check: closed slot %d holds pages\n", s);
 			rc = -EIO;
-		} else if (owner_pages[s] != r->pages) {
+		} else if (k.owner_pages[s] != r->pages) {
 			kprintf("page_check: pid %d holds %u pages, record says %u\n",
-				(int)r->pid, owner_pages[s], r->pages);
+				(int)r->pid, k.owner_pages[s], r->pages);
 			rc = -EIO;
-		} else {
-			rc = page_check_list(r->head, PD_USED, -1, s, owner_blocks[s],
-					     "owner");
 		}
 	}
+	if (!rc)
+		rc = page_check_harts(&k);
 	for (int t = 0; !rc && t < tag_count(); t++) {
 		tag_stat_get(t, &ts);
-		if (ts.pages != tag_pages[t]) {
+		if (ts.pages != k.tag_pages[t]) {
 			kprintf("page_check: tag %d holds %lu pages, table says %lu\n",
-				t, (unsigned long)tag_pages[t], (unsigned long)ts.pages);
+				t, (unsigned long)k.tag_pages[t], (unsigned long)ts.pages);
 			rc = -EIO;
 		}
 	}
 	if (!rc)
 		rc = page_check_owners();
-	spin_unlock(&pg.lock);
+	page_unlock_all(s);
 	return rc;
 }

@@ -6,7 +6,9 @@
  * at most half full, keyed by pid mod OWNER_HASH: PIDs increase, so
  * live PIDs rarely share a bucket and a lookup is one or two probes.
  * Deletion shifts later entries back, so no tombstones build up.
- * Everything here is protected by pg.lock.
+ * The hash and slot stack are protected by pg.lock; what walks or
+ * changes the harts' owner sublists, or closes a record, takes every
+ * page lock (page_lock_all).
  */
 #include "page_internal.h"
 #include <kernel/tag.h>
@@ -42,19 +44,6 @@ int page_owner_probe(pid_t pid)
 	int b = pid < 0 ? -1 : owner_bucket(pid);
 
 	return b < 0 ? -1 : pg.owner_hash[b] - 1;
-}
-
-/* page_owner_probe, remembering what it found as the last owner
- * (pg.last_pid, for page_owner_find). Caller holds pg.lock. */
-int page_owner_slot(pid_t pid)
-{
-	int slot = page_owner_probe(pid);
-
-	if (slot >= 0) {
-		pg.last_pid = pid;
-		pg.last_slot = (uint32_t)slot;
-	}
-	return slot;
 }
 
 /* Enter slot (whose pid is set) into the hash. Caller holds pg.lock. */
@@ -97,7 +86,6 @@ void page_owners_reset(void)
 	memset(pg.owner_hash, 0, sizeof(pg.owner_hash));
 	for (int i = 0; i < PAGE_OWNERS; i++) {
 		pg.owners[i].pid = OWNER_NONE;
-		pg.owners[i].head = PAGE_NIL;
 		pg.owners[i].pages = 0;
 	}
 	pg.nfree_slots = 0;
@@ -105,11 +93,10 @@ void page_owners_reset(void)
 		pg.free_slots[pg.nfree_slots++] = (uint8_t)i;
 	pg.owners[0].pid = 0;
 	owner_hash_add(0);
-	pg.last_pid = 0;
-	pg.last_slot = 0;
 }
 
-/* Give pid an owner record. */
+/* Give pid an owner record. pg.lock is enough: the fast paths read only
+ * open records, and this writes only a closed one and the hash. */
 int page_owner_open(pid_t pid)
 {
 	uintptr_t ra = (uintptr_t)__builtin_return_address(0);
@@ -135,57 +122,65 @@ int page_owner_open(pid_t pid)
 	return rc;
 }
 
-/* Free all of pid's blocks and close its record. The record's list is
- * walked once and dropped whole: each block goes straight back to the
- * buddy lists (no unlink, no per-block owner or tag update), and each
- * tag is uncharged once at the end with what was counted on the way.
- * O(blocks held) + O(TAG_MAX). */
+/* Return the blocks on list head (one hart's sublist of an owner) to the
+ * buddy lists, counting them per tag into freed. The list is dropped
+ * whole: each block goes straight back (no unlink, no per-block owner or
+ * tag update). Caller holds every page lock. */
+static void owner_list_free(uint32_t head, uint32_t pages[], uint32_t blocks[])
+{
+	for (uint32_t idx = head, next; idx != PAGE_NIL; idx = next) {
+		const struct page_desc *d = &pg.desc[idx];
+		unsigned order = d->order;
+		next = d->next;             /* page_merge_insert relinks d */
+		pages[d->tag] += 1u << order;
+		blocks[d->tag]++;
+		page_merge_insert(idx, order);
+	}
+}
+
+/* Free all of pid's blocks and close its record: each hart's sublist of
+ * it is walked once, and each tag uncharged once at the end (on this
+ * hart's row) with what was counted on the way. Takes every page lock.
+ * O(blocks held) + O(harts) + O(TAG_MAX). */
 long page_reclaim(pid_t pid, size_t by_tag[])
 {
-	struct { uint32_t pages, blocks; } freed[TAG_MAX];
+	uint32_t pages[TAG_MAX] = { 0 }, blocks[TAG_MAX] = { 0 };
 	long total = 0;
+	unsigned long s;
 	int b, slot;
 
 	if (pid == 0)
 		return -EPERM;
-	spin_lock(&pg.lock);
+	s = page_lock_all();
 	b = pid < 0 ? -1 : owner_bucket(pid);
 	if (b < 0) {
-		spin_unlock(&pg.lock);
+		page_unlock_all(s);
 		if (by_tag)
 			memset(by_tag, 0, TAG_MAX * sizeof(by_tag[0]));
 		return -ESRCH;
 	}
 	slot = pg.owner_hash[b] - 1;
-	for (int t = 0; t < TAG_MAX; t++)
-		freed[t].pages = freed[t].blocks = 0;
-	struct page_owner_rec *r = &pg.owners[slot];
-	for (uint32_t idx = r->head, next; idx != PAGE_NIL; idx = next) {
-		const struct page_desc *d = &pg.desc[idx];
-		unsigned order = d->order;
-		next = d->next;             /* page_merge_insert relinks d */
-		freed[d->tag].pages += 1u << order;
-		freed[d->tag].blocks++;
-		page_merge_insert(idx, order);
+	for (int h = 0; h < NCPU; h++) {
+		struct page_cache *c = &page_cache[h];
+		owner_list_free(c->owner_head[slot], pages, blocks);
+		c->owner_head[slot] = PAGE_NIL;
+		if (c->last_pid == pid)            /* the kernel is always open */
+			page_cache_remember(c, 0, 0);
 	}
 	for (int t = 0; t < TAG_MAX; t++) {
-		if (freed[t].blocks)
-			page_tag_uncharge(t, freed[t].pages, freed[t].blocks);
-		total += freed[t].pages;
+		if (blocks[t])
+			page_tag_uncharge(t, pages[t], blocks[t], cpu_id());
+		total += pages[t];
 	}
 	pg.nfree += (uint32_t)total;
 	owner_hash_del((uint32_t)b);
-	r->head = PAGE_NIL;
+	struct page_owner_rec *r = &pg.owners[slot];
 	r->pages = 0;
 	r->pid = OWNER_NONE;
-	if (pg.last_pid == pid) {              /* the kernel is always open */
-		pg.last_pid = 0;
-		pg.last_slot = 0;
-	}
 	pg.free_slots[pg.nfree_slots++] = (uint8_t)slot;
-	spin_unlock(&pg.lock);
+	page_unlock_all(s);
 	for (int t = 0; by_tag && t < TAG_MAX; t++)
-		by_tag[t] = freed[t].pages;
+		by_tag[t] = pages[t];
 	return total;
 }
 
@@ -197,33 +192,39 @@ long page_owner_pages(pid_t pid)
 	return page_owner_usage(pid, &limit);
 }
 
-/* Pages pid holds now, by tag: walks pid's own list of blocks under
- * pg.lock, O(blocks it holds). */
+/* Pages pid holds now, by tag: walks pid's own sublists under every
+ * page lock, O(blocks it holds + harts). */
 long page_owner_count_by_tag(pid_t pid, size_t by_tag[])
 {
 	long total = 0;
+	unsigned long s;
 	int slot;
 
 	memset(by_tag, 0, TAG_MAX * sizeof(by_tag[0]));
-	spin_lock(&pg.lock);
+	s = page_lock_all();
 	slot = page_owner_probe(pid);
 	if (slot < 0) {
-		spin_unlock(&pg.lock);
+		page_unlock_all(s);
 		return -ESRCH;
 	}
-	for (uint32_t idx = pg.owners[slot].head; idx != PAGE_NIL; idx = pg.desc[idx].next) {
-		const struct page_desc *d = &pg.desc[idx];
-		by_tag[d->tag] += 1u << d->order;
-		total += 1u << d->order;
+	for (int h = 0; h < NCPU; h++) {
+		uint32_t idx = page_cache[h].owner_head[slot];
+		for (; idx != PAGE_NIL; idx = pg.desc[idx].next) {
+			const struct page_desc *d = &pg.desc[idx];
+			by_tag[d->tag] += 1u << d->order;
+			total += 1u << d->order;
+		}
 	}
-	spin_unlock(&pg.lock);
+	page_unlock_all(s);
 	return total;
 }
 
-/* Owner records, hash and slot stack, for the budget. */
+/* Owner records, hash and slot stack, and the harts' lists (their owner
+ * sublists' heads), for the budget. */
 size_t page_owner_meta_bytes(void)
 {
-	return sizeof(pg.owners) + sizeof(pg.owner_hash) + sizeof(pg.free_slots);
+	return sizeof(pg.owners) + sizeof(pg.owner_hash) + sizeof(pg.free_slots) +
+	       sizeof(page_cache);
 }
 
 /* Cap the pages pid may hold (0: no cap); allocations beyond it fail
@@ -250,7 +251,8 @@ long page_owner_usage(pid_t pid, size_t *limit)
 
 	spin_lock(&pg.lock);
 	slot = page_owner_probe(pid);
-	n = slot < 0 ? -ESRCH : (long)pg.owners[slot].pages;
+	n = slot < 0 ? -ESRCH : (long)__atomic_load_n(&pg.owners[slot].pages,
+						      __ATOMIC_RELAXED);
 	*limit = slot < 0 ? 0 : pg.owners[slot].limit;
 	spin_unlock(&pg.lock);
 	return n;

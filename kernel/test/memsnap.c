@@ -17,7 +17,7 @@ void memsnap_take(struct mem_snap *s)
 	heap_cache_drain();     /* a snapshot of a quiet machine: caches empty */
 	page_stats(&ps);
 	heap_stats(&hs);
-	s->free_pages = ps.free;
+	s->free_pages = ps.free + ps.cached;   /* the harts' lists hold free pages */
 	s->misuse = ps.misuse + hs.misuse;
 	for (int t = 0; t < tag_count(); t++) {
 		struct tag_stat ts;

@@ -58,6 +58,7 @@ KTEST(mm_page_every_tag_merges_back)
 	struct tag_stat before, after;
 	void *p[ARRAY_SIZE(orders)];
 
+	page_cache_drain();                     /* buddyinfo with every free page */
 	page_stats(&start);
 	for (int t = 0; t < TAG_NR_STATIC; t++) {
 		KT_EQ(tag_stat_get(t, &before), 0);
@@ -73,6 +74,7 @@ KTEST(mm_page_every_tag_merges_back)
 		KT_EQ(tag_stat_get(t, &after), 0);
 		KT_ASSERT(mm_ktest_tag_back(&before, &after));
 	}
+	page_cache_drain();
 	page_stats(&now);
 	KT_EQ(now.free, start.free);
 	for (int o = 0; o <= PAGE_MAX_ORDER; o++)
@@ -115,6 +117,7 @@ KTEST(mm_reclaim_by_owner)
 	struct page_stats start, now;
 	size_t by_tag[TAG_MAX];
 
+	page_cache_drain();                     /* reclaim frees to the buddy lists */
 	page_stats(&start);
 	KT_EQ(page_owner_open(MM_KTEST_PID), 0);
 	for (int i = 0; i < 4; i++)
@@ -127,6 +130,7 @@ KTEST(mm_reclaim_by_owner)
 	KT_EQ(by_tag[TAG_KSTK], 4);
 	KT_EQ(by_tag[TAG_PGTB], 1);
 	KT_EQ(page_owner_pages(MM_KTEST_PID), -ESRCH);
+	page_cache_drain();
 	page_stats(&now);
 	KT_EQ(now.free, start.free);
 	for (int o = 0; o <= PAGE_MAX_ORDER; o++)

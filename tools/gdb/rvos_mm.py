@@ -17,7 +17,7 @@ from rvos_read import (HEAP_ARENA_ORDER, HEAP_MIN_SHIFT, PAGE_SHIFT, PAGE_SIZE,
 # tag_stat_get() sums over the harts below tag_harts.
 TAG_SHARED = ("peak", "fails", "pages_peak", "page_fails")
 TAG_PER_HART = ("bytes", "req", "allocs", "frees", "pages", "page_allocs", "page_frees")
-PD_STATES = {0: "reserved", 1: "free", 2: "used", 3: "tail"}   # page_internal.h
+PD_STATES = {0: "reserved", 1: "free", 2: "used", 3: "tail", 4: "cached"}   # page_internal.h
 PAGE_NIL = 0xffffffff
 HEAP_TAG_CACHED, HEAP_CACHED_REQ = 0xFF, 0xCAC4E000   # kernel/mm/heap_internal.h
 HEAP_FREE_MAGIC = 0x45455246
@@ -154,11 +154,14 @@ class Pages:
         self.owners = [(num(o, "pid"), num(o, "pages")) for o in _elems(owners)]
         self.limits = [num(o, "limit") for o in _elems(owners)]
         self.nfree_slots = num(pg, "nfree_slots")
+        # Free pages on the harts' lists (page_cache[h].count).
+        self.cached = [num(c, "count") for c in _elems(symbol("page_cache"))]
         self.lay = Layout("page_desc", ("next", "state", "order", "tag", "owner"))
 
     # page_stats(): total, free, kernel pages, owners open, failures.
     def totals(self):
-        return {"total": self.total, "free": self.nfree, "kernel": self.owners[0][1],
+        return {"total": self.total, "free": self.nfree,      # as page_stats: the buddy's
+                "kernel": self.owners[0][1],
                 "owners": len(self.owners) - self.nfree_slots, "fails": self.fails,
                 "page_size": PAGE_SIZE}
 
@@ -180,9 +183,12 @@ class Pages:
     def owner_pid(self, slot):
         return self.owners[slot][0] if slot < len(self.owners) else None
 
-    # Descriptor i, decoded.
+    # Descriptor i, decoded: state is the kind (PD_STATES), hart the
+    # hart whose lists hold a used or cached block (PD_ON).
     def desc(self, i):
-        return self.lay.at(self.desc_addr + i * self.lay.size)
+        d = self.lay.at(self.desc_addr + i * self.lay.size)
+        d["hart"], d["state"] = d["state"] >> 3, d["state"] & 7
+        return d
 
     # RAM covered: [base, end).
     def end(self):
@@ -240,9 +246,10 @@ def caches(harts):
             "pages_hart": [pages_all[h["index"]] for h in harts]}
 
 
-# Pages in each hart's page list (none before the page caches existed).
+# Pages in each hart's page list (page_cache[h].count).
 def page_cache_pages(n):
-    return [0] * n
+    pc = symbol("page_cache")
+    return [num(pc[i], "count") if i < array_len(pc) else 0 for i in range(n)]
 
 
 # The elements of an array value.

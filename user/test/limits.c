@@ -41,7 +41,8 @@ static int state_read(struct state *s)
 	si_reader_init(&rd, h);
 	while ((type = si_read(&rd, &rec)) > 0) {
 		if (type == SI_REC_PAGES) {
-			s->free_pages = ((const struct si_pages *)rec)->free;
+			s->free_pages = ((const struct si_pages *)rec)->free + /* + the harts' lists */
+					((const struct si_pages *)rec)->cached;
 		} else if (type == SI_REC_TAG) {
 			const struct si_tag *t = rec;
 			if (!memcmp(t->name, "USER", 4))

@@ -226,7 +226,8 @@ static int snap_take(struct snap *sn)
 	si_reader_init(&rd, h);
 	while ((type = si_read(&rd, &rec)) > 0) {
 		if (type == SI_REC_PAGES) {
-			sn->free = ((const struct si_pages *)rec)->free;
+			sn->free = ((const struct si_pages *)rec)->free +    /* + the harts' lists */
+				   ((const struct si_pages *)rec)->cached;
 		} else if (type == SI_REC_PROC) {
 			sn->procs++;
 		} else if (type == SI_REC_TAG && sn->ntags < TAG_MAX_SNAP) {

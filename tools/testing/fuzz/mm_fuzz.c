@@ -7,7 +7,10 @@
  * (page_alloc, page_free, page_owner_set, page_reclaim, kmalloc, kfree,
  * kfree_tagged, tag_register, page_free_range, and misuse of each: double
  * frees, wrong owners, interior and foreign pointers, wrong tags, unknown
- * tags, orders too big). A small model follows along and every few
+ * tags, orders too big; and the per-hart page lists: which of FUZZ_HARTS
+ * harts runs the next operations, the lists' depth, a drain). A page_alloc
+ * may return NULL only when, the lists drained, no block of its order is
+ * free. A small model follows along and every few
  * operations the allocators must agree with it: per tag bytes, live
  * blocks, pages and failures; pages per owner; free pages; live heap
  * blocks and used bytes; misuse counts. page_check() and heap_check()
@@ -31,9 +34,10 @@
 #define NPIDS         4                             /* besides the kernel */
 #define ARENA_PAGES   ((1u << HEAP_ARENA_ORDER) + 2)  /* arena and its maps */
 #define CHECK_EVERY   32
+#define FUZZ_HARTS    4
 
 extern int host_quiet;          /* tools/testing/host/shim.c */
-void host_set_cpu(int id);      /* ... run the following as hart id */
+void host_set_cpu(int id);      /* ... and run as hart id */
 
 struct pblk { uint8_t *p; unsigned order; int pidx; int tag; uint64_t stamp; };
 struct hblk { uint8_t *p; size_t size; int tag; uint64_t stamp; };
@@ -134,7 +138,35 @@ static bool heap_stamped(const struct hblk *h)
 	return h->p[h->size - 1] == (uint8_t)h->stamp;
 }
 
+/* After a page_alloc of order returned NULL: the harts' lists were
+ * drained and no free block of that order or more is left. */
+static void nothing_fits(unsigned order)
+{
+	struct page_stats ps;
+
+	page_stats(&ps);
+	MUST(ps.cached == 0, "page_alloc NULL with %zu pages cached", ps.cached);
+	for (unsigned o = order; o <= PAGE_MAX_ORDER; o++)
+		MUST(!ps.free_blocks[o], "page_alloc(order %u) NULL with a free block "
+		     "of order %u", order, o);
+}
+
 /* ---- operations -------------------------------------------------------- */
+
+/* The per-hart page lists: another hart runs the next operations, or
+ * the lists change depth (spilling what is over it), or all drain. */
+static void op_hart(void)
+{
+	static const uint32_t depths[] = { 0, 1, 2, 3, 5, 8, 64 };
+	unsigned b = in8();
+
+	if (b < 160)
+		host_set_cpu((int)(b % FUZZ_HARTS));
+	else if (b < 240)
+		page_cache_set_depth(depths[b % (sizeof(depths) / sizeof(depths[0]))]);
+	else
+		page_cache_drain();
+}
 
 /* page_alloc of a random order (some too big) for a random owner and tag. */
 static void op_page_alloc(void)
@@ -153,6 +185,8 @@ static void op_page_alloc(void)
 	}
 	if (!p) {
 		m.page_fails[charged(tag)]++;
+		if (order <= PAGE_MAX_ORDER)
+			nothing_fits(order);
 		return;
 	}
 	MUST(p >= ram && p + (PAGE_SIZE << order) <= ram + m.ram_size &&
@@ -381,9 +415,15 @@ static void compare(void)
 		     (int)m.pid[i], page_owner_pages(m.pid[i]), want);
 		held += want;
 	}
-	MUST(ps.total == m.total && ps.free == m.total - (size_t)held,
-	     "total %zu free %zu, model %zu and %zu", ps.total, ps.free, m.total,
-	     m.total - (size_t)held);
+	size_t buddy = 0, cached = 0;
+	for (int o = 0; o <= PAGE_MAX_ORDER; o++)
+		buddy += ps.free_blocks[o] << o;
+	for (int h = 0; h < NCPU; h++)
+		cached += ps.cached_hart[h];
+	MUST(ps.total == m.total && ps.free + ps.cached == m.total - (size_t)held &&
+	     ps.free == buddy && ps.cached == cached,
+	     "total %zu free %zu cached %zu, model %zu and %zu", ps.total, ps.free,
+	     ps.cached, m.total, m.total - (size_t)held);
 	MUST(ps.misuse + hs.misuse == m.misuse, "misuse %lu + %lu, model %lu",
 	     (unsigned long)ps.misuse, (unsigned long)hs.misuse, (unsigned long)m.misuse);
 	MUST(hs.live == (size_t)m.nhb && hs.used == m.heap_used,
@@ -410,6 +450,8 @@ static void setup(void)
 	unsigned b = in8();
 	host_set_cpu(0);
 	m.ram_size = (1UL << 20) << (b % 4);               /* 1..8 MiB */
+	host_set_cpu(0);
+	page_cache_set_depth(64);
 	tag_init();
 	MUST(page_init((paddr_t)ram, m.ram_size, meta) == 0, "page_init");
 	if (b & 4) {                                       /* a hole in the middle */
@@ -465,6 +507,7 @@ static void teardown(void)
 	heap_cache_set_depth(HEAP_CACHE_DEPTH);
 	struct page_stats ps;
 	struct heap_stats hs;
+	page_cache_drain();
 	page_stats(&ps);
 	heap_stats(&hs);
 	MUST(hs.arenas <= 1 && hs.live == 0 && hs.used == 0, "heap empty: %u arenas", hs.arenas);
@@ -495,7 +538,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.len = size;
 	setup();
 	for (m.op = 0; m.pos < m.len; m.op++) {
-		switch (in8() % 13) {
+		switch (in8() % 14) {
 		case 0: case 1: op_page_alloc(); break;
 		case 2:         op_page_free(); break;
 		case 3:         op_page_misuse(); break;
@@ -505,7 +548,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 8:         op_kfree(); break;
 		case 9:         op_heap_misuse(); break;
 		case 10:        op_tag_register(); break;
-		case 11:        op_heap_cache(); break;
+		case 11:        op_hart(); break;
+		case 12:        op_heap_cache(); break;
 		default:        compare(); break;
 		}
 		if (m.op % CHECK_EVERY == CHECK_EVERY - 1)

@@ -9,6 +9,7 @@ void env_setup(size_t size, bool hand_over)
 {
 	env_teardown();
 	env.size = size;
+	host_set_cpu(0);
 	env.meta = malloc(page_meta_bytes(size));
 	if (posix_memalign((void **)&env.ram, PAGE_SIZE << PAGE_MAX_ORDER, size) ||
 	    !env.meta) {
@@ -58,8 +59,8 @@ static int run_group(const struct mm_test *t)
 int main(void)
 {
 	int tests = 0, failed = 0;
-	const struct mm_test *groups[] = { tag_tests, page_tests, heap_tests, heap_cache_tests,
-					   stress_tests };
+	const struct mm_test *groups[] = { tag_tests, page_tests, page_cache_tests, heap_tests,
+					   heap_cache_tests, stress_tests };
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {

@@ -57,7 +57,8 @@ void env_teardown(void);
 
 /* Test groups, one per file. */
 struct mm_test { const char *name; void (*fn)(void); };
-extern const struct mm_test page_tests[], heap_tests[], heap_cache_tests[], tag_tests[],
+extern const struct mm_test page_tests[], page_cache_tests[], heap_tests[],
+	heap_cache_tests[], tag_tests[],
 	stress_tests[];
 
 #endif

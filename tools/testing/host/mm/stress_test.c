@@ -1,8 +1,11 @@
 /* Seeded random stress of the page allocator, page tracker and heap,
  * checked against a simple model: every counter must equal the model's,
  * every NULL must be one the model predicts, and page_check() and
- * heap_check() must hold throughout. MM_STRESS_SEED and MM_STRESS_OPS
- * in the environment override the defaults. */
+ * heap_check() must hold throughout. Every operation runs on a random
+ * one of STRESS_HARTS harts, and the harts' page lists change depth
+ * every phase (0, 1, 2, ... 9, 64, and again), so pages are cached,
+ * spilled, drained and freed across harts all along. MM_STRESS_SEED and
+ * MM_STRESS_OPS in the environment override the defaults. */
 #include "mm_test.h"
 
 #define STRESS_OPS     1000000
@@ -14,6 +17,7 @@
 #define COMPARE_EVERY  64
 #define CHECK_EVERY    2000
 #define PHASE_OPS      25000                /* ops per fill or drain phase */
+#define STRESS_HARTS   4
 
 struct pblk { uint8_t *p; unsigned order; int pidx; int tag; uint64_t stamp; };
 struct hblk { uint8_t *p; size_t size; int tag; int site; uint64_t stamp; };
@@ -122,6 +126,7 @@ static int op_kmalloc(void)
 
 	if (m.nhb == MAX_HB)
 		return 0;
+predict:
 	page_stats(&ps);
 	heap_stats(&hs);
 	for (o = order; o < HEAP_ORDERS; o++)
@@ -133,6 +138,12 @@ static int op_kmalloc(void)
 	for (unsigned k = 1; k <= PAGE_MAX_ORDER && arena_ok && !maps_ok; k++)
 		maps_ok = k != HEAP_ARENA_ORDER && ps.free_blocks[k] > 0;
 	bool expect_ok = heap_has || (hs.arenas < HEAP_MAX_ARENAS && maps_ok);
+	if (!expect_ok && ps.cached) {
+		/* a new arena would drain the harts' lists before failing:
+		 * drain them first and predict from what is then free */
+		page_cache_drain();
+		goto predict;
+	}
 
 	/* The caches: this hart's bin may serve it; when nothing else can,
 	 * every cache is drained into the buddy heap and it tries again, so
@@ -260,8 +271,21 @@ static int op_page_alloc(void)
 	page_stats(&ps);
 	for (unsigned o = order; o <= PAGE_MAX_ORDER; o++)
 		fits |= ps.free_blocks[o] > 0;
+	fits |= order == 0 && ps.cached > 0;
 	uint8_t *p = page_alloc(order, m.pid[pidx], tag);
-	MUST((p != NULL) == fits, "page_alloc(order %u) gave %p", order, (void *)p);
+	if (fits || !ps.cached) {
+		MUST((p != NULL) == fits, "page_alloc(order %u) gave %p", order, (void *)p);
+	} else if (!p) {
+		/* the cached pages might have merged into a block: a NULL
+		 * is right only if, drained, they did not */
+		struct page_stats after;
+		page_stats(&after);
+		for (unsigned o = order; o <= PAGE_MAX_ORDER; o++)
+			MUST(!after.free_blocks[o], "page_alloc(order %u) NULL with a "
+			     "block of order %u free after the drain", order, o);
+		MUST(after.cached == 0, "page_alloc NULL with %zu pages still cached",
+		     after.cached);
+	}
 	if (!p) {
 		m.page_fails++;
 		m.tag[tag].page_fails++;
@@ -407,9 +431,14 @@ static int compare_counters(void)
 	}
 	for (int o = 0; o <= PAGE_MAX_ORDER; o++)
 		free_from_blocks += ps.free_blocks[o] << o;
-	MUST(ps.total == m.total_pages && ps.free == ps.total - held &&
-	     ps.free == free_from_blocks && ps.kernel == (size_t)m.pid_pages[0],
-	     "page totals: total %zu free %zu kernel %zu", ps.total, ps.free, ps.kernel);
+	size_t cached = 0;
+	for (int h = 0; h < NCPU; h++)
+		cached += ps.cached_hart[h];
+	MUST(ps.total == m.total_pages && ps.free + ps.cached == ps.total - held &&
+	     ps.free == free_from_blocks && ps.cached == cached &&
+	     ps.kernel == (size_t)m.pid_pages[0],
+	     "page totals: total %zu free %zu cached %zu kernel %zu", ps.total, ps.free,
+	     ps.cached, ps.kernel);
 	MUST(ps.fails == m.page_fails && ps.misuse == m.page_misuse &&
 	     ps.owners == NPIDS + 1, "page fails %lu (model %lu) misuse %lu (model %lu) "
 	     "owners %zu", (unsigned long)ps.fails, (unsigned long)m.page_fails,
@@ -438,11 +467,14 @@ static int compare_counters(void)
  * must be the one we started from. */
 static void stress_million(void)
 {
-	static const unsigned depths[] = { 0, 1, 2, 3, 4, 8, 16, 32, 64, HEAP_CACHE_DEPTH_MAX };
+	static const unsigned heap_depths[] = { 0, 1, 2, 3, 4, 8, 16, 32, 64,
+						HEAP_CACHE_DEPTH_MAX };
 	const char *seed_env = getenv("MM_STRESS_SEED"), *ops_env = getenv("MM_STRESS_OPS");
 	uint64_t seed = seed_env ? strtoull(seed_env, NULL, 0) : 0x5eed2024;
 	long ops = ops_env ? strtol(ops_env, NULL, 0) : STRESS_OPS;
+	static const uint32_t depths[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 64 };
 	struct page_stats start, end;
+	uint32_t old_depth = page_cache_set_depth(0);
 	int rc = 0;
 
 	env_setup(32 << 20, true);
@@ -457,20 +489,23 @@ static void stress_million(void)
 		page_owner_open(m.pid[i]);
 	}
 	page_stats(&start);
-	printf("  stress: seed 0x%llx, %ld operations, heap cache depths 0 to %u\n",
-	       (unsigned long long)seed, ops, depths[ARRAY_SIZE(depths) - 1]);
+	printf("  stress: seed 0x%llx, %ld operations, heap cache depths 0 to %u, page "
+	       "list depths 0 to %u\n", (unsigned long long)seed, ops,
+	       heap_depths[ARRAY_SIZE(heap_depths) - 1], depths[ARRAY_SIZE(depths) - 1]);
 	for (op = 0; op < ops && !rc; op++) {
 		/* alternate phases that fill memory to exhaustion and drain
 		 * it, so both full-heap and merge-back paths run often */
 		bool fill = (op / PHASE_OPS) % 2 == 0;
 		unsigned r = rnd_below(100);
 
-		/* each phase at another cache depth, 0 (off) up; each op on
-		 * one of four harts, so blocks are freed into other harts'
-		 * caches than the ones they came from */
-		if (op % PHASE_OPS == 0)
-			heap_cache_set_depth(depths[(op / PHASE_OPS) % ARRAY_SIZE(depths)]);
-		host_set_cpu((int)rnd_below(4));
+		/* each phase at other cache and list depths, 0 (off) up; each
+		 * op on one of the harts, so blocks and pages are freed into
+		 * other harts' caches than the ones they came from */
+		if (op % PHASE_OPS == 0) {
+			heap_cache_set_depth(heap_depths[(op / PHASE_OPS) % ARRAY_SIZE(heap_depths)]);
+			page_cache_set_depth(depths[(op / PHASE_OPS) % ARRAY_SIZE(depths)]);
+		}
+		host_set_cpu((int)rnd_below(STRESS_HARTS));
 		rc = r < (fill ? 40 : 20) ? op_kmalloc() : r < 60 ? op_kfree()
 		     : r < (fill ? 80 : 70) ? op_page_alloc() : r < 94 ? op_page_free()
 		     : r < 99 || rnd_below(10) ? op_page_give() : op_reclaim();
@@ -482,6 +517,8 @@ static void stress_million(void)
 			rc = -1;
 		}
 	}
+	host_set_cpu(0);
+	page_cache_set_depth(old_depth);
 	if (rc)
 		return;
 	struct heap_stats hs;
@@ -506,6 +543,7 @@ static void stress_million(void)
 	heap_cache_set_depth(HEAP_CACHE_DEPTH);
 	EXPECT_EQ(page_check(), 0);
 	EXPECT_EQ(heap_check(), 0);
+	page_cache_drain();
 	page_stats(&end);
 	/* The heap keeps its last arena. With every other page back and
 	 * page_check() proving no free buddies are left unmerged, the free
