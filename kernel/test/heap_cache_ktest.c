@@ -1,0 +1,148 @@
+/* In-kernel tests of the per-hart heap caches that need harts running
+ * at once (docs/memory.md, "Per-hart heap caches"): races the host
+ * tests, one thread playing each hart in turn, cannot make. White-box:
+ * they reach into heap_cache[] to steer a hart onto a chosen path. */
+#include "ktest.h"
+#include "../mm/heap_internal.h"
+#include <kernel/cpu.h>
+#include <kernel/heap.h>
+#include <kernel/proc.h>
+#include <kernel/spinlock.h>
+#include <kernel/tag.h>
+#include <kernel/timer.h>
+#include <kernel/printf.h>
+#include <uapi/errno.h>
+
+#define RACE_ROUNDS   400           /* double frees raced */
+#define RACE_WAIT_MS  20000         /* how long the two threads may take */
+#define RACE_SIZE     4000          /* a 4 KiB block: the largest cached */
+#define RACE_ORDER    7
+
+/* The state the two racing threads share; one run at a time. */
+static struct {
+	int go;                         /* round the slow side released */
+	int ydone;                      /* round the fast side finished */
+	int done;                       /* threads that ended */
+	void *p;                        /* the block both free */
+	int ry;                         /* the fast side's kfree result */
+	int both, neither, unpaired;    /* rounds gone wrong */
+} race;
+
+/* Spin n times: a different offset between the two sides each round. */
+static void race_delay(unsigned n)
+{
+	for (volatile unsigned i = 0; i < n; i++)
+		;
+}
+
+/* Two blocks of RACE_ORDER that are buddies, the high one in *hi; the
+ * low one, or NULL. Taken from the buddy heap (this hart's bin is off):
+ * a few blocks, of which two are most likely buddies, the rest freed. */
+static void *race_pair(void **hi)
+{
+	enum { N = 16 };
+	size_t bsize = HEAP_MIN_BLOCK << RACE_ORDER;
+	void *b[N], *lo = NULL;
+
+	for (int i = 0; i < N; i++)
+		b[i] = kmalloc(RACE_SIZE, TAG_TEST);
+	for (int i = 0; i < N && !lo; i++)
+		for (int j = 0; j < N && !lo; j++)
+			if (b[i] && b[j] && (uintptr_t)b[j] == (uintptr_t)b[i] + bsize &&
+			    !(((uintptr_t)b[i] - HEAP_HDR_SIZE) & (2 * bsize - 1))) {
+				lo = b[i];
+				*hi = b[j];
+				b[i] = b[j] = NULL;
+			}
+	for (int i = 0; i < N; i++)
+		kfree(b[i]);
+	return lo;
+}
+
+/* The slow side: its hart's bin of RACE_ORDER is off, so its kfree of a
+ * sound block goes to heap_free_slow (as a block the fast path doubted
+ * does). Each round: a block whose low buddy is free (so its header
+ * survives the merge), released to the fast side, freed here too. */
+static void race_slow(void *arg)
+{
+	struct heap_cache *c;
+	unsigned long s;
+
+	(void)arg;
+	heap_cache_drain_local();
+	s = intr_save();
+	c = &heap_cache[cpu_id()];
+	spin_lock_raw(&c->lock);
+	c->bin[RACE_ORDER].max = 0;
+	spin_unlock_raw(&c->lock);
+	intr_restore(s);
+	for (int r = 1; r <= RACE_ROUNDS; r++) {
+		void *hi = NULL, *lo = race_pair(&hi);
+		int rx;
+
+		if (!lo) {
+			race.unpaired++;
+			race.p = NULL;
+		} else {
+			kfree(lo);
+			race.p = hi;
+		}
+		__atomic_store_n(&race.go, r, __ATOMIC_RELEASE);
+		race_delay((unsigned)(r % 8) * 16);
+		rx = race.p ? kfree(race.p) : -EINVAL;
+		while (__atomic_load_n(&race.ydone, __ATOMIC_ACQUIRE) != r)
+			;
+		if (race.p && rx == 0 && race.ry == 0)
+			race.both++;
+		if (race.p && rx != 0 && race.ry != 0)
+			race.neither++;
+	}
+	__atomic_fetch_add(&race.done, 1, __ATOMIC_RELEASE);
+}
+
+/* The fast side: frees the round's block on its hart's fast path, then
+ * gives its cache back so that the next round finds buddies again. */
+static void race_fast(void *arg)
+{
+	(void)arg;
+	for (int r = 1; r <= RACE_ROUNDS; r++) {
+		while (__atomic_load_n(&race.go, __ATOMIC_ACQUIRE) != r)
+			;
+		race_delay((unsigned)((r / 8) % 16) * 8);
+		race.ry = race.p ? kfree(race.p) : -EINVAL;
+		heap_cache_drain_local();       /* the block back: the next pair */
+		__atomic_store_n(&race.ydone, r, __ATOMIC_RELEASE);
+	}
+	__atomic_fetch_add(&race.done, 1, __ATOMIC_RELEASE);
+}
+
+/* Two harts free one block at once, one on the slow path: exactly one
+ * kfree succeeds, the other reports a double free, and the block is
+ * neither cached on one hart while the buddy heap holds it free nor
+ * freed twice (docs/memory.md, "What is caught where"). */
+KTEST(heap_cache_double_free_race)
+{
+	int slow = ncpu_online > 2 ? 1 : 0, fast = slow + 1;
+	uint64_t deadline;
+
+	if (ncpu_online < 2) {
+		kprintf("ktest:   one hart: no race to run\n");
+		return;
+	}
+	race.go = race.ydone = race.done = 0;
+	race.both = race.neither = race.unpaired = 0;
+	KT_ASSERT(kthread_start_on("race_fast", race_fast, NULL, fast) >= 0);
+	KT_ASSERT(kthread_start_on("race_slow", race_slow, NULL, slow) >= 0);
+	deadline = timer_ms() + RACE_WAIT_MS;
+	while (__atomic_load_n(&race.done, __ATOMIC_ACQUIRE) < 2 && timer_ms() < deadline)
+		proc_sleep_ms(10);
+	KT_EQ(race.done, 2);
+	heap_cache_set_depth(HEAP_CACHE_DEPTH);         /* the slow side's bin back */
+	heap_cache_drain();
+	kprintf("ktest:   %d double frees raced, %d both freed, %d neither, %d unpaired\n",
+		RACE_ROUNDS, race.both, race.neither, race.unpaired);
+	KT_EQ(race.both, 0);
+	KT_EQ(race.neither, 0);
+	KT_ASSERT(race.unpaired < RACE_ROUNDS / 4);
+	KT_EQ(heap_check(), 0);
+}
