@@ -97,8 +97,10 @@ heap_cache_refill(struct heap_cache *c, int hart, unsigned order)
 		b->count++;
 	}
 	spin_unlock(&heap.lock);
-	pcpu_add(&c->misses, 1);
-	pcpu_add(&c->hits, -1ULL);      /* the fast path counts it again */
+	if (b->head) {                  /* else heap_alloc_slow counts the miss */
+		pcpu_add(&c->misses, 1);
+		pcpu_add(&c->hits, -1ULL);      /* the fast path counts it again */
+	}
 	return b->head;
 }
 
@@ -374,6 +376,7 @@ heap_free_cached(void *p, int want_tag, const char *what, uintptr_t ra)
 	struct heap_bin *b;
 	unsigned long s;
 	int hart, n;
+	bool spilled;
 
 	(void)n;
 	if (!heap_free_sound(p, want_tag, &f))
@@ -388,13 +391,15 @@ heap_free_cached(void *p, int want_tag, const char *what, uintptr_t ra)
 	spin_lock_raw(&c->lock);
 	if (!b->max)
 		goto slow;
-	if (b->count >= b->max) {
+	spilled = b->count >= b->max;
+	if (spilled)
 		heap_cache_spill(c, f.order, b->max / 2);
-		pcpu_add(&c->misses, 1);
-		pcpu_add(&c->hits, -1ULL);      /* heap_cache_push counts one */
-	}
 	if (!heap_cache_push(c, b, p, hart, &f))
-		goto slow;
+		goto slow;                      /* heap_free_slow counts the miss */
+	if (spilled) {
+		pcpu_add(&c->misses, 1);
+		pcpu_add(&c->hits, -1ULL);      /* heap_cache_push counted one */
+	}
 	spin_unlock_raw(&c->lock);
 	intr_restore(s);
 	return 0;

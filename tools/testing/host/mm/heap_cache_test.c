@@ -179,11 +179,33 @@ static void cache_size_classes(void)
 	EXPECT_EQ(heap_check(), 0);
 }
 
+/* Hits and misses count each kmalloc and kfree once: one the cache
+ * served is a hit, one that refilled, spilled or went to the buddy
+ * heap a miss, also when the refill found nothing to take. */
+static void cache_hit_counts(void)
+{
+	struct heap_stats hs;
+	void *p;
+
+	host_set_cpu(0);
+	p = kmalloc(24, TAG_TEST);          /* empty heap: no refill, a growth */
+	heap_stats(&hs);
+	EXPECT_EQ(hs.cache_hits, 0);
+	EXPECT_EQ(hs.cache_misses, 1);
+	kfree(p);                           /* to the cache: a hit */
+	p = kmalloc(24, TAG_TEST);          /* from it: a hit */
+	heap_stats(&hs);
+	EXPECT_EQ(hs.cache_hits, 2);
+	EXPECT_EQ(hs.cache_misses, 1);
+	kfree(p);
+}
+
 const struct mm_test heap_cache_tests[] = {
 	{ "heap cache: hits and bounds", cache_hits_and_bounds },
 	{ "heap cache: across harts", cache_cross_hart },
 	{ "heap cache: misuse of cached blocks", cache_misuse },
 	{ "heap cache: drained on shortage", cache_drain_on_shortage },
 	{ "heap cache: size classes", cache_size_classes },
+	{ "heap cache: hits and misses counted once", cache_hit_counts },
 	{ NULL, NULL },
 };
