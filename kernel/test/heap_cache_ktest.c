@@ -146,3 +146,44 @@ KTEST(heap_cache_double_free_race)
 	KT_ASSERT(race.unpaired < RACE_ROUNDS / 4);
 	KT_EQ(heap_check(), 0);
 }
+
+static int idle_done;
+
+/* Leave blocks of a few sizes in this hart's cache. */
+static void idle_fill(void *arg)
+{
+	void *p[8];
+
+	(void)arg;
+	for (int i = 0; i < 8; i++)
+		p[i] = kmalloc(24 << (i % 4), TAG_TEST);
+	for (int i = 0; i < 8; i++)
+		kfree(p[i]);
+	__atomic_fetch_add(&idle_done, 1, __ATOMIC_RELEASE);
+}
+
+/* Every hart's cache holds blocks; once the harts have been idle a few
+ * ticks, the tick has drained every cache and the heap holds no more
+ * arenas than before (docs/memory.md, "Drains"). */
+KTEST(heap_cache_idle_drain)
+{
+	struct heap_stats hs0, hs;
+	uint64_t deadline;
+
+	heap_cache_drain();
+	heap_stats(&hs0);
+	idle_done = 0;
+	for (int c = 0; c < ncpu_online; c++)
+		KT_ASSERT(kthread_start_on("idle_fill", idle_fill, NULL, c) >= 0);
+	deadline = timer_ms() + RACE_WAIT_MS;
+	while (__atomic_load_n(&idle_done, __ATOMIC_ACQUIRE) < ncpu_online &&
+	       timer_ms() < deadline)
+		proc_sleep_ms(10);
+	KT_EQ(idle_done, ncpu_online);
+	proc_sleep_ms(100);                     /* 10 ticks, every hart idle */
+	heap_stats(&hs);
+	for (int c = 0; c < ncpu_online; c++)
+		KT_EQ(hs.cached_hart[c], 0);
+	KT_EQ(hs.arenas, hs0.arenas);
+	KT_EQ(heap_check(), 0);
+}
