@@ -187,3 +187,85 @@ KTEST(heap_cache_idle_drain)
 	KT_EQ(hs.arenas, hs0.arenas);
 	KT_EQ(heap_check(), 0);
 }
+
+#define DEPTH_RUN_MS  300           /* how long the workers allocate */
+
+static const unsigned depth_cycle[] = { 0, 1, 2, 3, 64, 256, 5, 0, 32 };
+
+/* The state of one depth run. */
+static struct {
+	uint64_t deadline;
+	int done, bad;
+	long changes;
+} dr;
+
+/* Allocate and free blocks of every cached size (and a few larger) at
+ * random, holding up to 32, until the deadline; a refused free is bad. */
+static void depth_worker(void *arg)
+{
+	uint64_t seed = (uintptr_t)arg * 0x9e3779b97f4a7c15ULL + 7;
+	void *held[32] = { 0 };
+
+	while (timer_ms() < dr.deadline) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		unsigned i = (seed >> 33) % 32;
+		if (held[i]) {
+			if (kfree_tagged(held[i], TAG_TEST))
+				__atomic_fetch_add(&dr.bad, 1, __ATOMIC_RELAXED);
+			held[i] = NULL;
+		} else {
+			held[i] = kmalloc((seed >> 40) % 5000, TAG_TEST);
+		}
+	}
+	for (int i = 0; i < 32; i++)
+		if (held[i] && kfree_tagged(held[i], TAG_TEST))
+			__atomic_fetch_add(&dr.bad, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&dr.done, 1, __ATOMIC_RELEASE);
+}
+
+/* Change every hart's depth over and over, checking the heap between. */
+static void depth_changer(void *arg)
+{
+	(void)arg;
+	for (unsigned k = 0; timer_ms() < dr.deadline; k++) {
+		heap_cache_set_depth(depth_cycle[k % ARRAY_SIZE(depth_cycle)]);
+		if (heap_check() != 0)
+			__atomic_fetch_add(&dr.bad, 1, __ATOMIC_RELAXED);
+		dr.changes++;
+	}
+	__atomic_fetch_add(&dr.done, 1, __ATOMIC_RELEASE);
+}
+
+/* Depths changed (0, 1, 256, ...) while every hart allocates and frees:
+ * no free refused, heap_check clean meanwhile and after, and once the
+ * caches are drained the heap's counters where they were. */
+KTEST(heap_cache_depth_while_allocating)
+{
+	struct heap_stats hs0, hs;
+	uint64_t wait;
+	int n = 0;
+
+	heap_cache_drain();
+	heap_stats(&hs0);
+	dr.done = dr.bad = 0;
+	dr.changes = 0;
+	dr.deadline = timer_ms() + DEPTH_RUN_MS;
+	for (int c = 0; c < ncpu_online; c++, n++)
+		KT_ASSERT(kthread_start_on("depth_w", depth_worker, (void *)(uintptr_t)c, c) >= 0);
+	KT_ASSERT(kthread_start("depth_c", depth_changer, NULL) >= 0);
+	n++;
+	wait = dr.deadline + RACE_WAIT_MS;
+	while (__atomic_load_n(&dr.done, __ATOMIC_ACQUIRE) < n && timer_ms() < wait)
+		proc_sleep_ms(10);
+	KT_EQ(dr.done, n);
+	heap_cache_set_depth(HEAP_CACHE_DEPTH);
+	heap_cache_drain();
+	heap_stats(&hs);
+	kprintf("ktest:   %d threads, %ld depth changes\n", n, dr.changes);
+	KT_EQ(dr.bad, 0);
+	KT_ASSERT(dr.changes > 0);
+	KT_EQ(hs.used, hs0.used);
+	KT_EQ(hs.live, hs0.live);
+	KT_EQ(hs.cached, 0);
+	KT_EQ(heap_check(), 0);
+}
