@@ -334,13 +334,33 @@ static void heap_trim(void)
 	}
 }
 
+/* Claim the live block h for the slow path's free: swap its header
+ * for one no fast path takes for a sound block, and return the header
+ * swapped out in *was. A kfree of the same block on another hart's fast
+ * path takes no heap.lock: it may have found the block sound before we
+ * took heap.lock and swap its header for the cached pattern at any time
+ * until we release it. Of the two swaps one wins; false when the fast
+ * path's did (the block now sits in its hart's cache: this free is the
+ * double one). Caller holds heap.lock and checked h (heap_lookup). */
+static bool heap_claim(struct heap_hdr *h, struct heap_hdr *was)
+{
+	union heap_word *w = (union heap_word *)h, seen;
+
+	seen.w = __atomic_load_n(&w->w, __ATOMIC_RELAXED);
+	*was = seen.h;
+	return !heap_word_cached(seen.w) &&
+	       __atomic_compare_exchange_n(&w->w, &seen.w,
+					   heap_hdr_word(0, HEAP_TAG_CACHED, 0, 0), false,
+					   __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
 /* Free the block at p under heap.lock, checking everything (the fast
  * path sends here whatever it doubts, so the reports are made here);
  * if want_tag >= 0 the block's tag must match. */
 int heap_free_slow(void *p, int want_tag, const char *what, uintptr_t ra)
 {
 	struct heap_arena *a;
-	struct heap_hdr *h;
+	struct heap_hdr *h, hdr;
 	size_t bsize;
 	int rc;
 
@@ -361,12 +381,18 @@ int heap_free_slow(void *p, int want_tag, const char *what, uintptr_t ra)
 		rc = -EINVAL;
 		goto out;
 	}
-	bsize = HEAP_MIN_BLOCK << h->order;
+	if (!heap_claim(h, &hdr)) {
+		heap.misuse++;
+		mm_report(ra, "%s: %p is already free (double free?)", what, p);
+		rc = -EINVAL;
+		goto out;
+	}
+	bsize = HEAP_MIN_BLOCK << hdr.order;
 	heap_count_free(bsize);
-	tag_charge_free(h->tag, bsize, h->req);
-	if (h->site)
-		alloc_site_uncharge(h->site, bsize);
-	heap_release(a, (uintptr_t)h, h->order);
+	tag_charge_free(hdr.tag, bsize, hdr.req);
+	if (hdr.site)
+		alloc_site_uncharge(hdr.site, bsize);
+	heap_release(a, (uintptr_t)h, hdr.order);
 out:
 	spin_unlock(&heap.lock);
 	return rc;

@@ -97,25 +97,11 @@ heap_cache_refill(struct heap_cache *c, int hart, unsigned order)
 		b->count++;
 	}
 	spin_unlock(&heap.lock);
-	pcpu_add(&c->misses, 1);
-	pcpu_add(&c->hits, -1ULL);      /* the fast path counts it again */
-	return b->head;
-}
-
-/* Give c's bin of order back to the buddy heap down to keep blocks.
- * Caller holds c's lock (interrupts off). */
-static void heap_cache_spill(struct heap_cache *c, unsigned order, unsigned keep)
-{
-	struct heap_bin *b = &c->bin[order];
-
-	spin_lock(&heap.lock);
-	while (b->count > keep) {
-		uintptr_t blk = b->head;
-		b->head = *heap_link(blk);
-		b->count--;
-		heap_release(heap_arena_of(blk), blk, order);
+	if (b->head) {                  /* else heap_alloc_slow counts the miss */
+		pcpu_add(&c->misses, 1);
+		pcpu_add(&c->hits, -1ULL);      /* the fast path counts it again */
 	}
-	spin_unlock(&heap.lock);
+	return b->head;
 }
 
 /* A bin's head whose header is not the cached pattern: the block was
@@ -127,13 +113,59 @@ heap_cache_smashed(struct heap_cache *c, unsigned order, uintptr_t blk)
 {
 	struct heap_bin *b = &c->bin[order];
 
-	kprintf("heap: cached block %p (order %u) was written after kfree: "
-		"header %lx; its bin of %u blocks is dropped\n", (void *)blk, order,
-		(unsigned long)heap_word_at(blk)->w, b->count);
+	if (heap_arena_of(blk))
+		kprintf("heap: cached block %p (order %u) was written after kfree: "
+			"header %lx; its bin of %u blocks is dropped\n", (void *)blk, order,
+			(unsigned long)heap_word_at(blk)->w, b->count);
+	else
+		kprintf("heap: a link in a bin (order %u) was written after kfree: "
+			"%p is no heap block; the bin's %u blocks are dropped\n", order,
+			(void *)blk, b->count);
 	__atomic_add_fetch(&heap.misuse, 1, __ATOMIC_RELAXED);
 	b->head = 0;
 	b->count = 0;
 	b->max = 0;                     /* this size goes to the buddy heap */
+}
+
+/* The arena of blk, if blk is a block c's bin of order may hold: in an
+ * arena, aligned to its size, its used bit set, its header the cached
+ * pattern of this hart and order. NULL when a write after free reached
+ * its header or the link to it. Caller holds heap.lock. */
+static struct heap_arena *heap_cache_sound(const struct heap_cache *c, unsigned order,
+					   uintptr_t blk)
+{
+	struct heap_arena *a = heap_arena_of(blk);
+
+	if (!a || ((blk - a->base) & ((HEAP_MIN_BLOCK << order) - 1)) ||
+	    !heap_bit(a->used, (blk - a->base) >> HEAP_MIN_SHIFT) ||
+	    heap_word_at(blk)->w != c->cached0 + ((uint64_t)order << 24))
+		return NULL;
+	return a;
+}
+
+/* Give c's bin of order back to the buddy heap down to keep blocks,
+ * each checked first as a kmalloc checks the head it pops: a block
+ * written after it was freed is reported and the rest of the bin
+ * dropped, a link is never followed blind. Caller holds c's lock
+ * (interrupts off). */
+static void heap_cache_spill(struct heap_cache *c, unsigned order, unsigned keep)
+{
+	struct heap_bin *b = &c->bin[order];
+
+	spin_lock(&heap.lock);
+	while (b->count > keep) {
+		uintptr_t blk = b->head;
+		struct heap_arena *a = heap_cache_sound(c, order, blk);
+
+		if (!a) {
+			heap_cache_smashed(c, order, blk);
+			break;
+		}
+		b->head = *heap_link(blk);
+		b->count--;
+		heap_release(a, blk, order);
+	}
+	spin_unlock(&heap.lock);
 }
 
 /* Order of a request of size <= HEAP_CACHE_MAX_REQ bytes. */
@@ -374,6 +406,7 @@ heap_free_cached(void *p, int want_tag, const char *what, uintptr_t ra)
 	struct heap_bin *b;
 	unsigned long s;
 	int hart, n;
+	bool spilled;
 
 	(void)n;
 	if (!heap_free_sound(p, want_tag, &f))
@@ -386,15 +419,17 @@ heap_free_cached(void *p, int want_tag, const char *what, uintptr_t ra)
 	tag_cpu_row_on(hart, (int)f.tag, &n);
 #endif
 	spin_lock_raw(&c->lock);
-	if (!b->max)
-		goto slow;
-	if (b->count >= b->max) {
+	spilled = b->max && b->count >= b->max;
+	if (spilled)
 		heap_cache_spill(c, f.order, b->max / 2);
-		pcpu_add(&c->misses, 1);
-		pcpu_add(&c->hits, -1ULL);      /* heap_cache_push counts one */
-	}
-	if (!heap_cache_push(c, b, p, hart, &f))
+	if (!b->max)                    /* off, or dropped by the spill */
 		goto slow;
+	if (!heap_cache_push(c, b, p, hart, &f))
+		goto slow;                      /* heap_free_slow counts the miss */
+	if (spilled) {
+		pcpu_add(&c->misses, 1);
+		pcpu_add(&c->hits, -1ULL);      /* heap_cache_push counted one */
+	}
 	spin_unlock_raw(&c->lock);
 	intr_restore(s);
 	return 0;

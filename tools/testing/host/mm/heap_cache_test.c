@@ -120,6 +120,49 @@ static void cache_misuse(void)
 	env_setup(16 << 20, true);
 }
 
+/* A write after free into a cached block that a drain, not a kmalloc,
+ * reaches first (the idle tick's drain, a shortage, a depth change):
+ * into the header it is reported as at a kmalloc; into the link to the
+ * next block (the block's first payload word) it is reported too, and
+ * the drain follows no garbage link. The bin is dropped either way. */
+static void cache_smashed_then_drained(void)
+{
+	struct heap_stats before, after;
+	uint8_t *p[3];
+
+	host_set_cpu(0);
+	heap_cache_drain();
+	for (int i = 0; i < 3; i++)
+		p[i] = kmalloc(100, TAG_TEST);
+	for (int i = 0; i < 3; i++)
+		kfree(p[i]);                            /* p[2] heads the bin */
+	heap_stats(&before);
+	p[2][-8] ^= 0x55;                           /* its header */
+	host_quiet = 1;
+	heap_cache_drain();
+	host_quiet = 0;
+	heap_stats(&after);
+	EXPECT_EQ(after.misuse, before.misuse + 1);
+	EXPECT_EQ(after.cached, 0);
+	env_setup(16 << 20, true);
+
+	host_set_cpu(0);
+	for (int i = 0; i < 3; i++)
+		p[i] = kmalloc(100, TAG_TEST);
+	for (int i = 0; i < 3; i++)
+		kfree(p[i]);
+	heap_stats(&before);
+	*(uintptr_t *)p[2] = 1;                     /* its link: a small number */
+	host_quiet = 1;
+	heap_cache_drain();
+	host_quiet = 0;
+	heap_stats(&after);
+	EXPECT_EQ(after.misuse, before.misuse + 1);
+	EXPECT_EQ(after.cached, 0);
+	EXPECT_EQ(QUIET(heap_check()), -EIO);       /* p[0], p[1] lost, named */
+	env_setup(16 << 20, true);
+}
+
 /* With caches on many harts holding most of the heap, an allocation
  * that needs their memory drains them and succeeds; one that cannot be
  * served fails once, with nothing left cached. */
@@ -179,11 +222,34 @@ static void cache_size_classes(void)
 	EXPECT_EQ(heap_check(), 0);
 }
 
+/* Hits and misses count each kmalloc and kfree once: one the cache
+ * served is a hit, one that refilled, spilled or went to the buddy
+ * heap a miss, also when the refill found nothing to take. */
+static void cache_hit_counts(void)
+{
+	struct heap_stats hs;
+	void *p;
+
+	host_set_cpu(0);
+	p = kmalloc(24, TAG_TEST);          /* empty heap: no refill, a growth */
+	heap_stats(&hs);
+	EXPECT_EQ(hs.cache_hits, 0);
+	EXPECT_EQ(hs.cache_misses, 1);
+	kfree(p);                           /* to the cache: a hit */
+	p = kmalloc(24, TAG_TEST);          /* from it: a hit */
+	heap_stats(&hs);
+	EXPECT_EQ(hs.cache_hits, 2);
+	EXPECT_EQ(hs.cache_misses, 1);
+	kfree(p);
+}
+
 const struct mm_test heap_cache_tests[] = {
 	{ "heap cache: hits and bounds", cache_hits_and_bounds },
 	{ "heap cache: across harts", cache_cross_hart },
 	{ "heap cache: misuse of cached blocks", cache_misuse },
+	{ "heap cache: smashed, then drained", cache_smashed_then_drained },
 	{ "heap cache: drained on shortage", cache_drain_on_shortage },
 	{ "heap cache: size classes", cache_size_classes },
+	{ "heap cache: hits and misses counted once", cache_hit_counts },
 	{ NULL, NULL },
 };
