@@ -12,6 +12,13 @@ struct heap_state heap = { .lock = SPINLOCK_INIT("heap", LOCK_RANK_HEAP) };
 
 static void heap_trim(void);
 
+/* One more misuse: an atomic add, as heap_cache.c counts it without
+ * heap.lock. */
+static void heap_misuse_count(void)
+{
+	__atomic_add_fetch(&heap.misuse, 1, __ATOMIC_RELAXED);
+}
+
 /* Set bit g of map. */
 static void heap_bit_set(uint64_t *map, size_t g)
 {
@@ -210,7 +217,7 @@ void *heap_alloc_slow(size_t size, int tag, struct alloc_site *site, uintptr_t r
 	spin_lock(&heap.lock);
 	pcpu_add(&heap_cache[cpu_id()].misses, 1);
 	if (!tag_in_use(tag)) {
-		heap.misuse++;
+		heap_misuse_count();
 		mm_report(ra, "kmalloc: unknown tag %d, charged to ????", tag);
 		tag = TAG_NONE;
 	}
@@ -221,7 +228,7 @@ void *heap_alloc_slow(size_t size, int tag, struct alloc_site *site, uintptr_t r
 			break;
 		heap.keep++;
 		spin_unlock(&heap.lock);
-		heap_cache_drain_all();
+		heap_cache_drain();
 		spin_lock(&heap.lock);
 		heap.keep--;
 		drained = true;
@@ -274,7 +281,7 @@ static int heap_lookup(const void *p, const char *what, uintptr_t ra,
 		why = "is already free (double free?)";    /* in a hart's cache */
 	if (why) {
 		if (what) {
-			heap.misuse++;
+			heap_misuse_count();
 			mm_report(ra, "%s: %p %s", what, p, why);
 		}
 		return -EINVAL;
@@ -288,7 +295,7 @@ static int heap_lookup(const void *p, const char *what, uintptr_t ra,
 	    !tag_in_use(h->tag) || h->req > (HEAP_MIN_BLOCK << h->order) - HEAP_HDR_SIZE ||
 	    h->site > alloc_site_count()) {
 		if (what) {
-			heap.misuse++;
+			heap_misuse_count();
 			mm_report(ra, "%s: %p has a smashed header (order %u tag %u)",
 				  what, p, h->order, h->tag);
 		}
@@ -375,14 +382,14 @@ int heap_free_slow(void *p, int want_tag, const char *what, uintptr_t ra)
 		char have[8], want[8];
 		tag_name(h->tag, have);
 		tag_name(want_tag, want);
-		heap.misuse++;
+		heap_misuse_count();
 		mm_report(ra, "%s: %p has tag %s, caller says %s; not freed",
 			  what, p, have, want);
 		rc = -EINVAL;
 		goto out;
 	}
 	if (!heap_claim(h, &hdr)) {
-		heap.misuse++;
+		heap_misuse_count();
 		mm_report(ra, "%s: %p is already free (double free?)", what, p);
 		rc = -EINVAL;
 		goto out;

@@ -504,29 +504,13 @@ size_t heap_cache_bytes(int h)
 	return bytes;
 }
 
-/* Give back every cached block, one hart's cache at a time. */
-void heap_cache_drain_all(void)
+/* Give back all of hart h's cached blocks, if it holds any. */
+static void heap_cache_empty(int h)
 {
-	for (int h = 0; h < NCPU; h++) {
-		struct heap_cache *c = &heap_cache[h];
-		unsigned long s = intr_save();
-
-		spin_lock_raw(&c->lock);
-		for (unsigned o = 0; o < HEAP_CACHE_ORDERS; o++)
-			if (c->bin[o].count)
-				heap_cache_spill(c, o, 0);
-		spin_unlock_raw(&c->lock);
-		intr_restore(s);
-	}
-}
-
-/* Give back this hart's cached blocks (heap.h): an idle hart's. */
-void heap_cache_drain_local(void)
-{
+	struct heap_cache *c = &heap_cache[h];
 	unsigned long s = intr_save();
-	struct heap_cache *c = &heap_cache[cpu_id()];
 
-	if (heap_cache_bytes(cpu_id())) {
+	if (heap_cache_bytes(h)) {
 		spin_lock_raw(&c->lock);
 		for (unsigned o = 0; o < HEAP_CACHE_ORDERS; o++)
 			if (c->bin[o].count)
@@ -536,10 +520,21 @@ void heap_cache_drain_local(void)
 	intr_restore(s);
 }
 
-/* Give back every cached block (heap.h). */
+/* Give back every cached block, one hart's cache at a time (heap.h). */
 void heap_cache_drain(void)
 {
-	heap_cache_drain_all();
+	for (int h = 0; h < NCPU; h++)
+		heap_cache_empty(h);
+}
+
+/* Give back this hart's cached blocks (heap.h): an idle hart's. The
+ * hart is read with interrupts off, so it is this one's throughout. */
+void heap_cache_drain_local(void)
+{
+	unsigned long s = intr_save();
+
+	heap_cache_empty(cpu_id());
+	intr_restore(s);
 }
 
 /* Bytes in every hart's cache. */

@@ -189,12 +189,11 @@ void heap_release(struct heap_arena *a, uintptr_t blk, unsigned order);
 /* The slow paths, reporting misuse as kmalloc/kfree always did. */
 void *heap_alloc_slow(size_t size, int tag, struct alloc_site *site, uintptr_t ra);
 int heap_free_slow(void *p, int want_tag, const char *what, uintptr_t ra);
-/* heap_cache.c: bytes in hart h's cache (no lock: a snapshot), and
- * give every cached block back to the buddy heap (takes each cache's
- * lock and heap.lock: call with neither held). */
+/* heap_cache.c: bytes in hart h's cache and in all (no lock: a
+ * snapshot). heap_cache_drain() (heap.h) takes each cache's lock and
+ * heap.lock: call it with neither held. */
 size_t heap_cache_bytes(int h);
 size_t heap_cache_bytes_all(void);
-void heap_cache_drain_all(void);
 /* Empty every cache without giving blocks back (heap_init: the arenas
  * are being forgotten) and set the default depth. */
 void heap_cache_reset(void);
