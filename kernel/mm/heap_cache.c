@@ -41,6 +41,9 @@ struct heap_cache heap_cache[NCPU] = {
 #define HEAP_FAST_PATH
 #endif
 
+/* Most bytes one refill takes from the buddy heap. */
+#define HEAP_CACHE_BATCH_BYTES (16UL << 10)
+
 /* Largest request a cache serves: a 4 KiB block less its header. */
 #define HEAP_CACHE_MAX_REQ ((HEAP_MIN_BLOCK << (HEAP_CACHE_ORDERS - 1)) - HEAP_HDR_SIZE)
 
@@ -75,7 +78,8 @@ static inline uintptr_t *heap_link(uintptr_t blk)
 }
 
 /* Fill c's empty bin of order from the buddy heap: a batch of max/2
- * blocks (at least one), fewer if the heap runs dry. Returns the first
+ * blocks, or HEAP_CACHE_BATCH_BYTES of them if that is fewer (at least
+ * one), fewer if the heap runs dry. Returns the first
  * block, 0 if none could be had or the bin is off. It does not grow the
  * heap: heap_alloc_slow does, once, and counts a failure once. This allocation then
  * counts as a miss, not a hit. Caller holds c's lock (interrupts off). */
@@ -85,6 +89,11 @@ heap_cache_refill(struct heap_cache *c, int hart, unsigned order)
 	struct heap_bin *b = &c->bin[order];
 	unsigned n = b->max / 2 ? b->max / 2 : b->max;
 	struct heap_arena *a;
+
+	/* at most HEAP_CACHE_BATCH_BYTES a batch (at least one block): the
+	 * first 4 KiB kmalloc takes 4 blocks, not 32 */
+	if (n > (HEAP_CACHE_BATCH_BYTES >> (order + HEAP_MIN_SHIFT)))
+		n = MAX(1u, (unsigned)(HEAP_CACHE_BATCH_BYTES >> (order + HEAP_MIN_SHIFT)));
 	uintptr_t blk;
 
 	if (!n)
