@@ -30,6 +30,12 @@ enum spawn_how {
 pid_t proc_spawn_as(const char *name, int argc, char *const argv[], pid_t ppid,
 		    enum spawn_how how);
 
+/* proc_spawn_as, also freeing scratch (a kmalloc block, or NULL) before
+ * the child can run, or on failure: a spawn's argv buffer never outlives
+ * it as a child on another hart sees the heap. */
+pid_t proc_spawn_scratch(const char *name, int argc, char *const argv[], pid_t ppid,
+			 enum spawn_how how, void *scratch);
+
 /* The spawn system call (sys_proc.c), placing the child as how says:
  * spawn and job_spawn are both this. */
 long sys_spawn_as(struct trapframe *tf, enum spawn_how how);

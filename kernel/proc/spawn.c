@@ -9,6 +9,7 @@
 #include "proc_internal.h"
 #include <kernel/job.h>
 #include <kernel/page.h>
+#include <kernel/heap.h>
 #include <kernel/uvm.h>
 #include <kernel/elf.h>
 #include <kernel/progs.h>
@@ -71,7 +72,8 @@ static int setup_stack(struct proc *p, int argc, char *const argv[])
 }
 
 static pid_t spawn_image(const char *name, const void *img, size_t len,
-			 int argc, char *const argv[], pid_t ppid, enum spawn_how how);
+			 int argc, char *const argv[], pid_t ppid, enum spawn_how how,
+			 void *scratch);
 
 pid_t proc_spawn(const char *name, int argc, char *const argv[], pid_t ppid)
 {
@@ -81,42 +83,62 @@ pid_t proc_spawn(const char *name, int argc, char *const argv[], pid_t ppid)
 pid_t proc_spawn_as(const char *name, int argc, char *const argv[], pid_t ppid,
 		    enum spawn_how how)
 {
+	return proc_spawn_scratch(name, argc, argv, ppid, how, NULL);
+}
+
+/* proc_spawn_as, freeing scratch (a kmalloc block holding argv's
+ * strings, or NULL) once they are on the child's stack: before the child
+ * can run on another hart, so nothing sees the spawn's buffer outlive
+ * it; on failure too. */
+pid_t proc_spawn_scratch(const char *name, int argc, char *const argv[], pid_t ppid,
+			 enum spawn_how how, void *scratch)
+{
 	const void *img;
 	size_t len;
 
-	if (progs_find(name, &img, &len) < 0)
+	if (progs_find(name, &img, &len) < 0) {
+		kfree(scratch);
 		return -ENOENT;
-	return spawn_image(name, img, len, argc, argv, ppid, how);
+	}
+	return spawn_image(name, img, len, argc, argv, ppid, how, scratch);
 }
 
 pid_t proc_spawn_image(const char *name, const void *img, size_t len,
 		       int argc, char *const argv[], pid_t ppid)
 {
-	return spawn_image(name, img, len, argc, argv, ppid, SPAWN_INHERIT);
+	return spawn_image(name, img, len, argc, argv, ppid, SPAWN_INHERIT, NULL);
 }
 
-/* Build the process and make it runnable, in the job how says. */
+/* Build the process and make it runnable, in the job how says; free
+ * scratch (proc_spawn_scratch) before it can run, or on failure. */
 static pid_t spawn_image(const char *name, const void *img, size_t len,
-			 int argc, char *const argv[], pid_t ppid, enum spawn_how how)
+			 int argc, char *const argv[], pid_t ppid, enum spawn_how how,
+			 void *scratch)
 {
 	struct elf_image ei;
 	int err;
 
-	if (argc < 0 || argc > SPAWN_ARGC_MAX)
+	if (argc < 0 || argc > SPAWN_ARGC_MAX) {
+		kfree(scratch);
 		return -E2BIG;
+	}
 	if (elf_check(img, len, &ei) < 0) {
 		kprintf("spawn: %s: not a valid program: %s\n", name, ei.reason);
+		kfree(scratch);
 		return -ENOEXEC;
 	}
 	struct proc *p = proc_alloc(name, ppid, &err);
-	if (!p)
+	if (!p) {
+		kfree(scratch);
 		return err;
+	}
 	page_owner_limit_set(p->pid, page_limit_default());   /* docs/memory.md */
 
 	p->pagetable = uvm_create(p->pid);
 	err = p->pagetable ? load_segments(p, img, &ei) : -ENOMEM;
 	if (err == 0)
 		err = setup_stack(p, argc, argv);
+	kfree(scratch);                 /* argv is on the child's stack now */
 	if (err < 0) {
 		spin_lock(&proc_lock);
 		proc_free(p);

@@ -79,9 +79,13 @@ long sys_spawn_as(struct trapframe *tf, enum spawn_how how)
 	if (!buf)
 		return -ENOMEM;
 	int argc = copy_argv(p, tf->a1, name, buf, args);
-	long r = argc < 0 ? argc : proc_spawn_as(name, argc, args, p->pid, how);
-	kfree(buf);
-	return r;
+	if (argc < 0) {
+		kfree(buf);
+		return argc;
+	}
+	/* buf is freed before the child can run: a snapshot the child takes
+	 * on another hart must not find the spawn that made it in flight */
+	return proc_spawn_scratch(name, argc, args, p->pid, how, buf);
 }
 
 long sys_wait(struct trapframe *tf)
