@@ -170,9 +170,10 @@ static int heap_order_for(size_t size)
 	return order;
 }
 
-/* Take a free block of exactly order, splitting a larger one and growing
- * the heap if needed and grow; 0 when none can be had. Its used bit is set; its
- * header is the caller's to write. Caller holds heap.lock. */
+/* Take a free block of exactly order, splitting a larger one, and
+ * growing the heap if none is free and grow allows; 0 when none can be
+ * had. Its used bit is set; its header is the caller's to write. Caller
+ * holds heap.lock. */
 uintptr_t heap_take(unsigned order, bool grow, struct heap_arena **ap)
 {
 	unsigned o = order;
@@ -204,7 +205,8 @@ uintptr_t heap_take(unsigned order, bool grow, struct heap_arena **ap)
  * fast path doubted, a hart whose cache could not be refilled. When the
  * buddy heap cannot serve it and the caches hold blocks, every hart's
  * cache goes back to it and it tries once more, so an allocation never
- * fails while cached blocks could serve it. ra is the caller to name in reports. */
+ * fails while cached blocks could serve it. ra is the caller to name
+ * in reports. */
 void *heap_alloc_slow(size_t size, int tag, struct alloc_site *site, uintptr_t ra)
 {
 	int order = heap_order_for(size);

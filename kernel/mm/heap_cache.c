@@ -8,7 +8,7 @@
  * heap_check from another hart ever contends: no shared lock and no
  * shared cache line is written, accounting included (the tag and call
  * site counters are per hart). An empty bin takes a batch of max/2 blocks
- * from the buddy heap under heap.lock; a bin past max gives all but max/2
+ * (at most 16 KiB of them) from the buddy heap under heap.lock; a bin past max gives all but max/2
  * back. When the buddy heap cannot serve an allocation, every cache is
  * drained into it and the allocation retried (heap_alloc_slow), so
  * cached blocks never make an allocation fail.
@@ -21,6 +21,7 @@
  * every report (docs/memory.md, "What is caught where").
  */
 #include "heap_internal.h"
+#include "fast_path.h"
 #include <kernel/heap.h>
 #include <kernel/tag.h>
 #include <kernel/mm.h>
@@ -31,15 +32,6 @@
 struct heap_cache heap_cache[NCPU] = {
 	[0 ... NCPU - 1] = { .lock = SPINLOCK_INIT("heap_cache", LOCK_RANK_HEAP_CACHE) },
 };
-
-/* kmalloc and kfree's entry points: leaves on the fast path, so they
- * keep no frame pointer (a fault in one still unwinds from its caller's
- * frame; ra names the caller in reports). */
-#if defined(__riscv) && !defined(__clang__)
-#define HEAP_FAST_PATH __attribute__((optimize("omit-frame-pointer")))
-#else                   /* host builds (clang has no optimize attribute) */
-#define HEAP_FAST_PATH
-#endif
 
 /* Most bytes one refill takes from the buddy heap. */
 #define HEAP_CACHE_BATCH_BYTES (16UL << 10)
@@ -71,6 +63,12 @@ static inline union heap_word *heap_word_at(uintptr_t blk)
 	return (union heap_word *)blk;
 }
 
+/* The header a block cached in c's bin of order has. */
+static inline uint64_t heap_cache_pattern(const struct heap_cache *c, unsigned order)
+{
+	return c->cached0 + ((uint64_t)order << 24);
+}
+
 /* The link to the next block of a bin, in a cached block's second word. */
 static inline uintptr_t *heap_link(uintptr_t blk)
 {
@@ -79,28 +77,25 @@ static inline uintptr_t *heap_link(uintptr_t blk)
 
 /* Fill c's empty bin of order from the buddy heap: a batch of max/2
  * blocks, or HEAP_CACHE_BATCH_BYTES of them if that is fewer (at least
- * one), fewer if the heap runs dry. Returns the first
- * block, 0 if none could be had or the bin is off. It does not grow the
- * heap: heap_alloc_slow does, once, and counts a failure once. This allocation then
- * counts as a miss, not a hit. Caller holds c's lock (interrupts off). */
+ * one: the first 4 KiB kmalloc takes 4 blocks, not 32), fewer if the
+ * heap runs dry. Returns the first block, 0 if none could be had or the
+ * bin is off. It does not grow the heap: heap_alloc_slow does, once, and
+ * counts a failure once. This allocation then counts as a miss, not a
+ * hit. Caller holds c's lock (interrupts off). */
 static __attribute__((noinline)) uintptr_t
-heap_cache_refill(struct heap_cache *c, int hart, unsigned order)
+heap_cache_refill(struct heap_cache *c, unsigned order)
 {
 	struct heap_bin *b = &c->bin[order];
-	unsigned n = b->max / 2 ? b->max / 2 : b->max;
+	unsigned most = (unsigned)(HEAP_CACHE_BATCH_BYTES >> (order + HEAP_MIN_SHIFT));
+	unsigned n = MIN(b->max / 2 ? b->max / 2 : b->max, MAX(1u, most));
 	struct heap_arena *a;
-
-	/* at most HEAP_CACHE_BATCH_BYTES a batch (at least one block): the
-	 * first 4 KiB kmalloc takes 4 blocks, not 32 */
-	if (n > (HEAP_CACHE_BATCH_BYTES >> (order + HEAP_MIN_SHIFT)))
-		n = MAX(1u, (unsigned)(HEAP_CACHE_BATCH_BYTES >> (order + HEAP_MIN_SHIFT)));
 	uintptr_t blk;
 
 	if (!n)
 		return 0;
 	spin_lock(&heap.lock);
 	while (n-- && (blk = heap_take(order, false, &a))) {
-		heap_word_at(blk)->w = heap_cached_word(order, hart);
+		heap_word_at(blk)->w = heap_cache_pattern(c, order);
 		*heap_link(blk) = b->head;
 		b->head = blk;
 		b->count++;
@@ -147,7 +142,7 @@ static struct heap_arena *heap_cache_sound(const struct heap_cache *c, unsigned 
 
 	if (!a || ((blk - a->base) & ((HEAP_MIN_BLOCK << order) - 1)) ||
 	    !heap_bit(a->used, (blk - a->base) >> HEAP_MIN_SHIFT) ||
-	    heap_word_at(blk)->w != c->cached0 + ((uint64_t)order << 24))
+	    heap_word_at(blk)->w != heap_cache_pattern(c, order))
 		return NULL;
 	return a;
 }
@@ -227,9 +222,9 @@ heap_alloc_cached(size_t size, int tag, struct alloc_site *site, uintptr_t ra)
 #endif
 	spin_lock_raw(&c->lock);
 	blk = b->head;
-	if (!blk && !(blk = heap_cache_refill(c, hart, order)))
+	if (!blk && !(blk = heap_cache_refill(c, order)))
 		goto slow;
-	if (heap_word_at(blk)->w != heap_cached_word(order, hart)) {
+	if (heap_word_at(blk)->w != heap_cache_pattern(c, order)) {
 		heap_cache_smashed(c, order, blk);
 		goto slow;
 	}
@@ -273,8 +268,7 @@ heap_alloc_quick(size_t size, int tag, struct alloc_site *site, uintptr_t ra)
 	if (__atomic_exchange_n(&c->lock.locked, 1, __ATOMIC_ACQUIRE))
 		goto cached;
 	blk = b->head;
-	if (__builtin_expect(!blk || heap_word_at(blk)->w != c->cached0 + ((uint64_t)order << 24),
-			     0)) {
+	if (__builtin_expect(!blk || heap_word_at(blk)->w != heap_cache_pattern(c, order), 0)) {
 		spin_unlock_raw(&c->lock);
 		goto cached;
 	}
@@ -288,13 +282,14 @@ cached:
 }
 
 /* Allocate size bytes under tag for call site site. */
-HEAP_FAST_PATH void *heap_alloc(size_t size, int tag, struct alloc_site *site)
+MM_FAST_PATH void *heap_alloc(size_t size, int tag, struct alloc_site *site)
 {
-	return heap_alloc_quick(size, tag, site, (uintptr_t)__builtin_return_address(0));
+	return heap_alloc_quick(size, tag, site, mm_caller());
 }
 
-/* Allocate size zeroed bytes under tag for call site site. */
-HEAP_FAST_PATH void *heap_zalloc(size_t size, int tag, struct alloc_site *site)
+/* Allocate size zeroed bytes under tag for call site site. Not a leaf
+ * (memset), so it keeps its frame and asks GCC for the caller. */
+void *heap_zalloc(size_t size, int tag, struct alloc_site *site)
 {
 	void *p = heap_alloc_quick(size, tag, site,
 				   (uintptr_t)__builtin_return_address(0));
@@ -388,7 +383,7 @@ heap_cache_push(struct heap_cache *c, struct heap_bin *b, void *p, int hart,
 	uint64_t w = f->w;      /* a local: f stays in registers */
 
 	if (!__atomic_compare_exchange_n(&heap_word_at(blk)->w, &w,
-					 c->cached0 + ((uint64_t)f->order << 24), false,
+					 heap_cache_pattern(c, f->order), false,
 					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		return false;
 	tag_charge_free_n(hart, (int)f->tag, f->bsize, f->req);
@@ -490,16 +485,16 @@ cached:
 }
 
 /* Free a block from kmalloc. */
-HEAP_FAST_PATH int kfree(void *p)
+MM_FAST_PATH int kfree(void *p)
 {
-	return heap_free_quick(p, -1, "kfree", (uintptr_t)__builtin_return_address(0));
+	return heap_free_quick(p, -1, "kfree", mm_caller());
 }
 
 /* Free a block from kmalloc whose tag the caller states. */
-HEAP_FAST_PATH int kfree_tagged(void *p, int tag)
+MM_FAST_PATH int kfree_tagged(void *p, int tag)
 {
 	return heap_free_quick(p, tag < 0 ? TAG_MAX : tag, "kfree_tagged",
-			       (uintptr_t)__builtin_return_address(0));
+			       mm_caller());
 }
 
 /* Bytes in hart h's cache: read without its lock, a snapshot. */

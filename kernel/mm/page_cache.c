@@ -12,6 +12,7 @@
  * under the locks and does the work there.
  */
 #include "page_internal.h"
+#include "fast_path.h"
 #include <kernel/page.h>
 #include <uapi/errno.h>
 
@@ -24,25 +25,6 @@ struct page_cache page_cache[NCPU] = {
 		.depth = PAGE_CACHE_DEPTH,
 	},
 };
-
-/* The fast paths are leaves with no frame: nothing in them calls (the
- * slow path is a tail call), so a frame pointer would only cost its
- * save and restore, and they read the caller's address for the slow
- * path's reports straight from ra (__builtin_return_address would
- * make GCC save ra on the stack). Host builds keep the portable ways. */
-#if defined(__riscv) && !defined(__clang__)
-#define PAGE_FAST_PATH __attribute__((optimize("omit-frame-pointer")))
-static inline uintptr_t page_caller(void)
-{
-	uintptr_t ra;
-
-	__asm__("mv %0, ra" : "=r"(ra));
-	return ra;
-}
-#else
-#define PAGE_FAST_PATH
-#define page_caller() ((uintptr_t)__builtin_return_address(0))
-#endif
 
 /* The fast paths read list links as signed 32-bit numbers: PAGE_NIL is
  * then -1 (page_init keeps indices below 2^31), one test of the sign,
@@ -76,7 +58,7 @@ static inline struct page_cache *page_cache_mine(int h)
  * from this hart's list for an owner this hart found last, under its
  * cap, with a known tag. A leaf: whatever needs a call (a lock another
  * hart holds, a report, a refill) is the slow path's, tail-called. */
-PAGE_FAST_PATH void *page_alloc(unsigned order, pid_t owner, int tag)
+MM_FAST_PATH void *page_alloc(unsigned order, pid_t owner, int tag)
 {
 	unsigned long s = intr_save();
 	int h = cpu_id(), harts;
@@ -126,13 +108,13 @@ slow:
 	spin_unlock_raw(&c->lock);
 busy:
 	intr_restore(s);
-	return page_alloc_slow(order, owner, tag, page_caller());
+	return page_alloc_slow(order, owner, tag, mm_caller());
 }
 
 /* Free the block at p, held by owner. The fast path: a page this hart
  * allocated, held by owner, onto this hart's list if it has room. A
  * leaf, as page_alloc. */
-PAGE_FAST_PATH int page_free(void *p, pid_t owner)
+MM_FAST_PATH int page_free(void *p, pid_t owner)
 {
 	uintptr_t off = (uintptr_t)p - pg.base;   /* below base wraps high */
 	unsigned long s = intr_save();
@@ -178,7 +160,7 @@ slow:
 	spin_unlock_raw(&c->lock);
 busy:
 	intr_restore(s);
-	return page_free_slow(p, owner, page_caller());
+	return page_free_slow(p, owner, mm_caller());
 }
 
 /* Move n of c's cached pages (fewer if it holds fewer) to the buddy

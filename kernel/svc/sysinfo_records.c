@@ -43,7 +43,7 @@ static void si_tagname(char out[4], int tag)
 
 /* The heap's and the page allocator's counters, read once per reply so
  * that the totals and the per-hart cache figures of a MEMSTAT agree.
- * Zeroed first: an allocator that has no caches leaves their fields. */
+ * Zeroed first, so a field neither fills reads 0, not stack garbage. */
 struct si_mm {
 	struct heap_stats heap;
 	struct page_stats pages;
