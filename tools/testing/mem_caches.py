@@ -10,8 +10,13 @@ outside the kernel (docs/sysinfo.md). Per snapshot:
          is charged to one tag)
 
 and across snapshots the hit and miss counts never go down, and the
-hart count is the `harts:` line's of the mem screen. True whether or not
-the allocators cache anything (then every cached figure is 0)."""
+hart count is the `harts:` line's of the mem screen. The heap sum is
+heap_stats' own arithmetic (free is what used and cached leave), so it
+checks the records, not the allocator; what checks that the caches are
+live and reported is that chantest's kmallocs and kfrees raise the hit
+count and that some snapshot finds the caches holding heap bytes and
+pages (the harts that ran mem's spawn and sysinfo's reply have just used
+their own)."""
 import os
 import re
 import sys
@@ -85,6 +90,12 @@ def main():
             a, b = snaps[n - 1]["cache"][key], snaps[n]["cache"][key]
             if b < a:
                 bad.append(f"snapshot {n}: cache {key}= went down, {a} to {b}")
+    if snaps[-1]["cache"]["hits"] <= snaps[0]["cache"]["hits"]:
+        bad.append(f"cache hits= did not rise from the first snapshot to the last "
+                   f"({snaps[0]['cache']['hits']}): kmalloc and kfree never hit a cache")
+    for key in ("heap", "pages"):
+        if not any(s["cache"][key] for s in snaps):
+            bad.append(f"cache {key}= is 0 in every snapshot: nothing cached, or not reported")
     harts = re.findall(r"^harts: (\d+) running", text, re.M)
     nharts = {len(s["harts"]) for s in snaps}
     if not harts or nharts != {int(harts[-1])}:
