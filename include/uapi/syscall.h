@@ -83,7 +83,10 @@
 	X(36, svc_lookup, svc_lookup, int, (const char *name), \
 	  "svc_lookup(name) -> handle of a new channel to it") \
 	X(37, svc_register, svc_register, int, (const char *name), \
-	  "svc_register(name) -> handle where clients arrive")
+	  "svc_register(name) -> handle where clients arrive") \
+	/* 39: the console again (38..47 were the channels' reserve) */ \
+	X(39, console_read_ms, console_read_ms, long, (void *buf, size_t len, unsigned long ms), \
+	  "console_read_ms(buf, len, ms) -> bytes read, 0 when ms passed with none")
 
 #define SYS_MAX           48   /* every number is below this */
 

@@ -39,12 +39,16 @@
 #define SI_REQ_SITES       3   /* SITE per call site that ever allocated, most bytes first */
 #define SI_REQ_BUDDY       4   /* BUDDY per order: pages, then heap */
 #define SI_REQ_PROC_PAGES  5   /* PROC of pid arg, then PTAG per tag it holds pages of */
+#define SI_REQ_HISTORY     9   /* per tag: SERIES, then its SAMPLEs oldest first;
+				* arg: a tag slot, or -1 for every tag that
+				* held anything in the ring's span */
 
 struct si_request {
 	uint32_t magic;                /* SYSINFO_MAGIC */
 	uint16_t version;              /* SYSINFO_VERSION */
 	uint16_t kind;                 /* SI_REQ_* */
-	int32_t arg;                   /* SI_REQ_PROC_PAGES: the pid */
+	int32_t arg;                   /* SI_REQ_PROC_PAGES: the pid;
+					* SI_REQ_HISTORY: a tag slot or -1 */
 	uint32_t reserved;             /* 0 */
 };
 
@@ -58,6 +62,8 @@ struct si_request {
 #define SI_REC_BUDDY   7
 #define SI_REC_PTAG    8
 #define SI_REC_HART    9
+#define SI_REC_SAMPLE  13
+#define SI_REC_SERIES  14
 
 struct si_msg_hdr {
 	uint32_t magic;                /* SYSINFO_MAGIC */
@@ -205,6 +211,29 @@ struct si_hart {
 	uint64_t pages_cached;         /* pages on its page list */
 };
 
+/* HISTORY: sysinfo samples every tag once per interval_ms into a ring
+ * of capacity samples (docs/sysinfo.md, "History"). One SERIES heads
+ * each tag's samples. */
+struct si_series {
+	char name[4];                  /* the tag's name */
+	uint32_t slot;                 /* its slot */
+	uint32_t interval_ms;          /* between two samples, as planned */
+	uint32_t samples;              /* SAMPLE records that follow, oldest first */
+	uint32_t capacity;             /* samples the ring holds */
+	uint32_t reserved;
+	uint64_t oldest_ms;            /* time of the first of them, 0 if none */
+	uint64_t taken;                /* samples taken since boot: > samples
+					* once the ring has wrapped */
+};
+
+/* One sample of one tag, with the free pages at that moment. */
+struct si_sample {
+	uint64_t time_ms;              /* since boot */
+	uint64_t bytes;                /* the tag's heap bytes */
+	uint32_t pages;                /* its physical pages */
+	uint32_t free_pages;           /* pages that could be allocated (free + cached) */
+};
+
 /* The layouts are ABI: a change here must be an append (or a new version). */
 _Static_assert(sizeof(struct si_request) == 16, "si_request layout");
 _Static_assert(sizeof(struct si_msg_hdr) == 16, "si_msg_hdr layout");
@@ -217,5 +246,7 @@ _Static_assert(sizeof(struct si_site) == 104, "si_site layout");
 _Static_assert(sizeof(struct si_buddy) == 24, "si_buddy layout");
 _Static_assert(sizeof(struct si_ptag) == 16, "si_ptag layout");
 _Static_assert(sizeof(struct si_hart) == 48, "si_hart layout");
+_Static_assert(sizeof(struct si_series) == 40, "si_series layout");
+_Static_assert(sizeof(struct si_sample) == 24, "si_sample layout");
 
 #endif

@@ -313,6 +313,9 @@ void si_answer(struct si_stream *st, const void *buf, size_t len)
 	case SI_REQ_PROC_PAGES:
 		status = si_proc_pages(st, rq.arg);
 		break;
+	case SI_REQ_HISTORY:
+		status = si_hist_reply(st, &si_history_ring, rq.arg);
+		break;
 	default:
 		status = -EPROTO;
 		break;
