@@ -8,12 +8,16 @@
 /* Print the options. */
 static void usage(void)
 {
-	printf("usage: mem [-s | -b | -p PID | -r | -h]\n"
+	printf("usage: mem [-s | -b | -p PID | -r | -H [TAG] | -w [SECONDS] [-p] | -h]\n"
 	       "  (none)  heap summary, tags, physical pages, pages per process\n"
 	       "  -s      top %d kmalloc call sites by live bytes\n"
 	       "  -b      free blocks per order, pages and heap\n"
 	       "  -p PID  one process's pages by tag\n"
 	       "  -r      raw key=value lines (first line: format version)\n"
+	       "  -H [TAG] the last minutes of every tag (or TAG) as sparklines\n"
+	       "  -w [SECONDS] [-p]  the tag table redrawn every SECONDS (2) with\n"
+	       "          the change since the last; keys b a d sort, q quits;\n"
+	       "          -p: plain lines, not redrawn in place\n"
 	       "  -h      this help\n", TOP_SITES);
 }
 
@@ -99,6 +103,9 @@ static int show_summary(void)
 		printf("%5d  %-16s %7lu %8lu %8s %11s %11s\n", p->pid, name,
 		       (unsigned long)p->pages, (unsigned long)p->pages * kib, limit, ipc, ipc_limit);
 	}
+	if (hp->ipc_orphaned)   /* docs/ipc.md, "When the sender exits" */
+		printf("%5s  %-16s %7s %8s %8s %11lu %11s\n", "-", "(exited senders)", "-", "-",
+		       "-", (unsigned long)hp->ipc_orphaned, "-");
 	return 0;
 }
 
@@ -280,6 +287,13 @@ int main(int argc, char **argv)
 		return show_buddy();
 	if (argc == 2 && !strcmp(opt, "-r"))
 		return show_raw();
+	int r = -1;
+	if (!strcmp(opt, "-H"))
+		r = mem_history(argc - 1, argv + 1);
+	else if (!strcmp(opt, "-w"))
+		r = mem_watch(argc - 1, argv + 1);
+	if (r >= 0)
+		return r;
 	long pid;
 	if (argc == 3 && !strcmp(opt, "-p") && parse_num(argv[2], 1, PID_MAX, &pid) == 0)
 		return show_proc(pid);

@@ -119,4 +119,8 @@ int ipc_handle_count(struct proc *p, size_t *bytes);
 size_t ipc_limit_get(void);
 size_t ipc_limit_set(size_t bytes);
 
+/* IPC heap charged to processes that have exited: messages they sent
+ * still queued, channels they made still open at the other end. */
+size_t ipc_orphaned_get(void);
+
 #endif

@@ -100,6 +100,9 @@ struct si_heap {
 	uint64_t cached;               /* bytes in all harts' caches */
 	uint64_t cache_hits;           /* kmallocs and kfrees a cache served */
 	uint64_t cache_misses;         /* ... that went to the buddy heap */
+	/* appended (rec_size 104 from here on): */
+	uint64_t ipc_orphaned;         /* IPC heap charged to senders that have
+					* exited (queued messages nobody read yet) */
 };
 
 /* Physical pages (struct page_stats). */
@@ -238,7 +241,7 @@ struct si_sample {
 _Static_assert(sizeof(struct si_request) == 16, "si_request layout");
 _Static_assert(sizeof(struct si_msg_hdr) == 16, "si_msg_hdr layout");
 _Static_assert(sizeof(struct si_end) == 16, "si_end layout");
-_Static_assert(sizeof(struct si_heap) == 96, "si_heap layout");
+_Static_assert(sizeof(struct si_heap) == 104, "si_heap layout");
 _Static_assert(sizeof(struct si_pages) == 64, "si_pages layout");
 _Static_assert(sizeof(struct si_tag) == 104, "si_tag layout");
 _Static_assert(sizeof(struct si_proc) == 112, "si_proc layout");

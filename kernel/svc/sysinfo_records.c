@@ -79,6 +79,7 @@ static void si_totals(struct si_stream *st, const struct si_mm *mm)
 	h.cached = hs->cached;
 	h.cache_hits = hs->cache_hits;
 	h.cache_misses = hs->cache_misses;
+	h.ipc_orphaned = ipc_orphaned_get();
 	si_put(st, SI_REC_HEAP, &h, sizeof(h));
 
 	memset(&pg, 0, sizeof(pg));

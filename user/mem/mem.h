@@ -51,4 +51,17 @@ const char *size_text(char buf[SIZE_TEXT_LEN], uint64_t bytes, uint64_t min);
 #define NAME_BUF(field)  (sizeof(field) + 1)
 #define TAG_BUF          (TAG_NAME_LEN + 1)
 
+/* term.c: what is at the other end of the console (a cursor position
+ * request a terminal answers), and keys read with a time limit. */
+#define TERM_NONE   0          /* no answer: a log or a pipe */
+#define TERM_ASCII  1          /* a terminal that does not show UTF-8 */
+#define TERM_UTF8   2
+int term_probe(void);
+int term_key(long ms);         /* a key, 0: none (or an escape sequence), -E* */
+
+/* history.c: -H [TAG]; watch.c: -w [SECONDS] [-p]. The option's
+ * arguments after the flag; usage and exit 2 for bad ones. */
+int mem_history(int argc, char **argv);
+int mem_watch(int argc, char **argv);
+
 #endif
