@@ -48,7 +48,7 @@ static int term_report(int *col, long ms)
 
 /* Ask the console what is at the other end (above): TERM_NONE (no
  * answer: a log, a pipe), TERM_ASCII or TERM_UTF8. Leaves the cursor
- * at the start of an empty line when a terminal answered. */
+ * at the start of an empty line. */
 int term_probe(void)
 {
 	int col = 0;
@@ -57,8 +57,10 @@ int term_probe(void)
 	stdout_flush();
 	int answered = term_report(&col, TERM_PROBE_MS);
 	printf("\r\x1b[K");
-	if (!answered)
+	if (!answered) {
+		printf("\n");              /* a log keeps the question: end its line */
 		return TERM_NONE;
+	}
 	return col == 2 ? TERM_UTF8 : TERM_ASCII;
 }
 
