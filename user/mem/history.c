@@ -1,9 +1,12 @@
-/* mem -H [TAG]: what memory did in the last minutes, from sysinfo's
- * history ring (SI_REQ_HISTORY, docs/sysinfo.md "History"): each tag's
- * samples as a text sparkline with min, max and now, one line per tag
- * that held anything, and the free pages; with TAG, that tag in detail.
- * The sparkline is ▁▂▃▄▅▆▇█ where the console shows UTF-8 and ASCII
- * levels where it does not (term.c asks the terminal). */
+/* mem -H [-a] [TAG]: what memory did in the last minutes, from
+ * sysinfo's history ring (SI_REQ_HISTORY, docs/sysinfo.md "History"):
+ * each tag's samples as a text sparkline with min, max and now, one
+ * line per tag that held anything, and the free pages; with TAG, that
+ * tag in detail. The sparkline is ▁▂▃▄▅▆▇█ (the console and QEMU's
+ * serial line pass UTF-8 through unchanged), or ASCII levels with -a
+ * for a terminal that does not show it. Not asked of the terminal, as
+ * mem -w does: a question and its wait would eat lines typed ahead of
+ * a command that reads no keys. */
 #include "mem.h"
 
 #define SPARK_W     60             /* columns of a sparkline at most */
@@ -17,7 +20,7 @@ static const char spark_ascii[8] = { '_', '.', ',', '-', '=', '+', '*', '#' };
 
 /* One value's samples squeezed into at most SPARK_W columns (each the
  * largest of its samples, so a short peak still shows), with the
- * smallest, the largest (and when: ms) and the newest. */
+ * smallest, the largest (and when it last was: ms) and the newest. */
 struct spark {
 	uint64_t col[SPARK_W];
 	int ncols;
@@ -60,7 +63,7 @@ static void spark_add(struct spark *sp, uint32_t k, uint32_t n, uint64_t v, uint
 	} else if (v > sp->col[c]) {
 		sp->col[c] = v;
 	}
-	if (v < sp->min) {
+	if (v <= sp->min) {
 		sp->min = v;
 		sp->min_ms = t;
 	}
@@ -200,7 +203,8 @@ static int history_all(void)
 	return 0;
 }
 
-/* A detail block: one value's min and max and when, then its line. */
+/* A detail block: one value's min and max and when it last was at
+ * each, then its line. */
 static void history_detail(const char *what, const struct spark *sp, uint64_t newest, int bytes)
 {
 	char a[SIZE_TEXT_LEN], b[SIZE_TEXT_LEN], c[SIZE_TEXT_LEN], d[SIZE_TEXT_LEN],
@@ -279,11 +283,17 @@ static int history_tag(const char *arg)
 	return 0;
 }
 
-/* mem -H [TAG]. */
+/* mem -H [-a] [TAG]. */
 int mem_history(int argc, char **argv)
 {
-	if (argc > 2)
+	int i = 1;
+
+	utf8 = 1;
+	if (i < argc && !strcmp(argv[i], "-a")) {
+		utf8 = 0;
+		i++;
+	}
+	if (argc - i > 1 || (i < argc && argv[i][0] == '-'))
 		return -1;
-	utf8 = term_probe() != TERM_ASCII;
-	return argc == 2 ? history_tag(argv[1]) : history_all();
+	return i < argc ? history_tag(argv[i]) : history_all();
 }

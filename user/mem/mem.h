@@ -59,7 +59,7 @@ const char *size_text(char buf[SIZE_TEXT_LEN], uint64_t bytes, uint64_t min);
 int term_probe(void);
 int term_key(long ms);         /* a key, 0: none (or an escape sequence), -E* */
 
-/* history.c: -H [TAG]; watch.c: -w [SECONDS] [-p]. The option's
+/* history.c: -H [-a] [TAG]; watch.c: -w [SECONDS] [-p]. The option's
  * arguments after the flag; usage and exit 2 for bad ones. */
 int mem_history(int argc, char **argv);
 int mem_watch(int argc, char **argv);

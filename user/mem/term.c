@@ -1,5 +1,5 @@
-/* What `mem -w` and `mem -H` ask of the console: is a terminal reading
- * it, does it show UTF-8, and keys read with a time limit.
+/* What `mem -w` asks of the console: is a terminal reading it (and
+ * does it show UTF-8), and keys read with a time limit.
  *
  * rvos has one console, a serial line, and no isatty: the program
  * cannot see whether a person's terminal or a log file is at the other
@@ -9,7 +9,9 @@
  * "▁" at the start of a line, the column also says whether the
  * terminal took the three UTF-8 bytes as one character (column 2).
  * The shell ignores a report that arrives after we stopped waiting
- * (docs/shell.md: CSI sequences are skipped whole).
+ * (docs/shell.md: CSI sequences are skipped whole). Input that comes
+ * before the report is read and dropped: only a program that reads the
+ * keyboard anyway may ask (lines typed ahead would be its keys).
  */
 #include "mem.h"
 
