@@ -8,14 +8,15 @@
 /* Print the options. */
 static void usage(void)
 {
-	printf("usage: mem [-s | -b | -p PID | -r | -H [-a] [TAG] | -w [SECONDS] [-p] | -h]\n"
+	printf("usage: mem [-s | -b | -p PID | -r | -H [-a | -r] [TAG] | -w [SECONDS] [-p] | -h]\n"
 	       "  (none)  heap summary, tags, physical pages, pages per process\n"
 	       "  -s      top %d kmalloc call sites by live bytes\n"
 	       "  -b      free blocks per order, pages and heap\n"
 	       "  -p PID  one process's pages by tag\n"
 	       "  -r      raw key=value lines (first line: format version)\n"
 	       "  -H [-a] [TAG]  the last minutes of every tag (or TAG) as\n"
-	       "          sparklines; -a: ASCII levels, not UTF-8\n"
+	       "          sparklines; -a: ASCII levels, not UTF-8; -r: every\n"
+	       "          sample as key=value lines (first line: format version)\n"
 	       "  -w [SECONDS] [-p]  the tag table redrawn every SECONDS (2) with\n"
 	       "          the change since the last; keys b a d sort, q quits;\n"
 	       "          -p: plain lines, not redrawn in place\n"

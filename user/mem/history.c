@@ -1,8 +1,9 @@
-/* mem -H [-a] [TAG]: what memory did in the last minutes, from
+/* mem -H [-a | -r] [TAG]: what memory did in the last minutes, from
  * sysinfo's history ring (SI_REQ_HISTORY, docs/sysinfo.md "History"):
  * each tag's samples as a text sparkline with min, max and now, one
  * line per tag that held anything, and the free pages; with TAG, that
- * tag in detail. The sparkline is ▁▂▃▄▅▆▇█ (the console and QEMU's
+ * tag in detail; with -r, every sample as key=value lines for tools
+ * (tools/memplot.py --input history). The sparkline is ▁▂▃▄▅▆▇█ (the console and QEMU's
  * serial line pass UTF-8 through unchanged), or ASCII levels with -a
  * for a terminal that does not show it. Not asked of the terminal, as
  * mem -w does: a question and its wait would eat lines typed ahead of
@@ -45,6 +46,8 @@ static struct {
 } hv;
 
 static int utf8;                   /* the console shows UTF-8 */
+static int raw;                    /* -r: print records as they come */
+static uint32_t raw_series, raw_samples;
 
 /* Add sample k of n (value v at t ms) to sp. */
 static void spark_add(struct spark *sp, uint32_t k, uint32_t n, uint64_t v, uint64_t t)
@@ -110,9 +113,34 @@ static const char *val_text(char buf[SIZE_TEXT_LEN], uint64_t v, int bytes)
 	return buf;
 }
 
-/* Keep one record of a HISTORY reply. */
+/* -r: one record of a HISTORY reply as a line. */
+static void history_raw(int type, const void *rec)
+{
+	if (type == SI_REC_SERIES) {
+		const struct si_series *s = rec;
+		char name[TAG_BUF];
+		si_name(name, s->name, TAG_NAME_LEN);
+		if (!raw_series++)
+			printf("ring capacity=%u interval_ms=%u taken=%lu page_size=%u total_pages=%lu\n",
+			       s->capacity, s->interval_ms, (unsigned long)s->taken,
+			       ms.pages.page_size, (unsigned long)ms.pages.total);
+		printf("series name=%s slot=%u samples=%u oldest_ms=%lu\n", name, s->slot,
+		       s->samples, (unsigned long)s->oldest_ms);
+	} else if (type == SI_REC_SAMPLE) {
+		const struct si_sample *r = rec;
+		raw_samples++;
+		printf("sample ms=%lu bytes=%lu pages=%u free=%u\n", (unsigned long)r->time_ms,
+		       (unsigned long)r->bytes, r->pages, r->free_pages);
+	}
+}
+
+/* Keep one record of a HISTORY reply (-r: print it). */
 static void history_take(int type, const void *rec)
 {
+	if (raw) {
+		history_raw(type, rec);
+		return;
+	}
 	if (type == SI_REC_SERIES && hv.n < SI_TAGS_MAX) {
 		memset(&hv.ser[hv.n], 0, sizeof(hv.ser[0]));
 		memcpy(&hv.ser[hv.n++].s, rec, sizeof(struct si_series));
@@ -181,9 +209,17 @@ static void history_row(const char *name, const char *what, const struct spark *
 /* -H: every tag that held anything, bytes if it had heap, else pages. */
 static int history_all(void)
 {
+	if (raw && memstat_read())     /* -r's page size and total */
+		return 1;
+	if (raw)
+		printf("hist-raw 1\n");
 	int r = history_read(-1);
 	if (r)
 		return 1;
+	if (raw) {
+		printf("end series=%u samples=%u\n", raw_series, raw_samples);
+		return 0;
+	}
 	if (!hv.n || !hv.ser[0].k) {
 		printf("mem: -H: no samples yet\n");
 		return 1;
@@ -283,7 +319,7 @@ static int history_tag(const char *arg)
 	return 0;
 }
 
-/* mem -H [-a] [TAG]. */
+/* mem -H [-a | -r] [TAG]. */
 int mem_history(int argc, char **argv)
 {
 	int i = 1;
@@ -292,8 +328,11 @@ int mem_history(int argc, char **argv)
 	if (i < argc && !strcmp(argv[i], "-a")) {
 		utf8 = 0;
 		i++;
+	} else if (i < argc && !strcmp(argv[i], "-r")) {
+		raw = 1;
+		i++;
 	}
-	if (argc - i > 1 || (i < argc && argv[i][0] == '-'))
+	if (argc - i > 1 || (i < argc && argv[i][0] == '-') || (raw && i < argc))
 		return -1;
 	return i < argc ? history_tag(argv[i]) : history_all();
 }
