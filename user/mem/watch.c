@@ -47,7 +47,11 @@ static const char *delta_text(char buf[SIZE_TEXT_LEN], int64_t d)
 	return buf;
 }
 
-static uint64_t mag(int64_t d) { return d < 0 ? (uint64_t)-d : (uint64_t)d; }
+/* The size of a change, whichever way it went. */
+static uint64_t mag(int64_t d)
+{
+	return d < 0 ? (uint64_t)-d : (uint64_t)d;
+}
 
 /* Does row a come before row b in the order the key asks for? */
 static int row_before(const struct wrow *a, const struct wrow *b)
