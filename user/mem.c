@@ -8,12 +8,13 @@
 /* Print the options. */
 static void usage(void)
 {
-	printf("usage: mem [-s | -b | -p PID | -r | -h]\n"
+	printf("usage: mem [-s | -b | -p PID | -r | -l | -h]\n"
 	       "  (none)  heap summary, tags, physical pages, pages per process\n"
 	       "  -s      top %d kmalloc call sites by live bytes\n"
 	       "  -b      free blocks per order, pages and heap\n"
 	       "  -p PID  one process's pages by tag\n"
 	       "  -r      raw key=value lines (first line: format version)\n"
+	       "  -l      leak scan: live heap blocks nothing points to, by call site\n"
 	       "  -h      this help\n", TOP_SITES);
 }
 
@@ -280,6 +281,8 @@ int main(int argc, char **argv)
 		return show_buddy();
 	if (argc == 2 && !strcmp(opt, "-r"))
 		return show_raw();
+	if (argc == 2 && !strcmp(opt, "-l"))
+		return show_leaks();
 	long pid;
 	if (argc == 3 && !strcmp(opt, "-p") && parse_num(argv[2], 1, PID_MAX, &pid) == 0)
 		return show_proc(pid);

@@ -51,4 +51,7 @@ const char *size_text(char buf[SIZE_TEXT_LEN], uint64_t bytes, uint64_t min);
 #define NAME_BUF(field)  (sizeof(field) + 1)
 #define TAG_BUF          (TAG_NAME_LEN + 1)
 
+/* mem -l (user/mem/leak.c): run a leak scan and print what it found. */
+int show_leaks(void);
+
 #endif
