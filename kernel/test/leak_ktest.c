@@ -2,7 +2,8 @@
  * "Leak scan"): a block whose last pointer is dropped is reported, once,
  * at its kmalloc's file and line; blocks a static reaches, directly,
  * through another block or by an interior pointer, are not; a static
- * array of more blocks than the work list holds is followed whole.
+ * array of more blocks than the work list holds, each the only way to a
+ * child block, is followed whole (the work list overflows).
  *
  * Each test compares with a scan taken just before it, so a leak from
  * elsewhere does not fail it (the shell scenario mem_leak.scn checks that
@@ -19,7 +20,7 @@
 
 #define LEAK_HIDE   0x5a5a5a5a5a5a5a5aUL
 #define LEAK_SITES  16
-#define LEAK_MANY   1000            /* more than the scan's work list (512) */
+#define LEAK_MANY   600             /* more than the scan's work list (512) */
 
 static struct leak_site sites[LEAK_SITES];   /* no heap: the scan sees it */
 static struct leak_summary sum;
@@ -119,17 +120,22 @@ KTEST(leak_reachable_not_reported)
 	KT_EQ(kfree(a), 0);
 }
 
-static void *many[LEAK_MANY];
-static uintptr_t many_hidden[LEAK_MANY];
-static int many_line;
+static void **many[LEAK_MANY];      /* each holds the only pointer to a child */
+static uintptr_t many_hidden[2 * LEAK_MANY];
+static int many_line, child_line;
 
-/* Fill many[] (and its hidden copy); false if the heap ran out. */
+/* Fill many[] with blocks each pointing to a child block (and keep both
+ * hidden); false if the heap ran out. */
 static __attribute__((noinline)) bool leak_many_alloc(void)
 {
 	for (int i = 0; i < LEAK_MANY; i++) {
 		many[i] = kmalloc(24 + (i % 8) * 40, TAG_TEST); many_line = __LINE__;
-		many_hidden[i] = (uintptr_t)many[i] ^ LEAK_HIDE;
 		if (!many[i])
+			return false;
+		many[i][0] = kmalloc(40, TAG_TEST); child_line = __LINE__;
+		many_hidden[2 * i] = (uintptr_t)many[i] ^ LEAK_HIDE;
+		many_hidden[2 * i + 1] = (uintptr_t)many[i][0] ^ LEAK_HIDE;
+		if (!many[i][0])
 			return false;
 	}
 	return true;
@@ -142,13 +148,14 @@ KTEST(leak_many_followed)
 	bool ok = leak_many_alloc();
 	int rc = leak_run();
 	size_t held = sum.leaks;
-	struct leak_site *s = leak_find(__FILE__, many_line);
+	struct leak_site *s = leak_find(__FILE__, child_line);
 	memset(many, 0, sizeof(many));          /* drop every pointer */
 	int rc2 = leak_run();
 	size_t dropped = sum.leaks;
-	struct leak_site *s2 = leak_find(__FILE__, many_line);
-	size_t n2 = s2 ? s2->count : 0;
-	for (int i = 0; i < LEAK_MANY; i++)
+	struct leak_site *s1 = leak_find(__FILE__, many_line);
+	struct leak_site *s2 = leak_find(__FILE__, child_line);
+	size_t n1 = s1 ? s1->count : 0, n2 = s2 ? s2->count : 0;
+	for (int i = 0; i < 2 * LEAK_MANY; i++)
 		if (many_hidden[i] ^ LEAK_HIDE)
 			kfree((void *)(many_hidden[i] ^ LEAK_HIDE));
 	memset(many_hidden, 0, sizeof(many_hidden));
@@ -157,6 +164,7 @@ KTEST(leak_many_followed)
 	KT_EQ(held, before);
 	KT_ASSERT(!s);
 	KT_EQ(rc2, 0);
-	KT_EQ(dropped, before + LEAK_MANY);
+	KT_EQ(dropped, before + 2 * LEAK_MANY);
+	KT_EQ(n1, LEAK_MANY);
 	KT_EQ(n2, LEAK_MANY);
 }

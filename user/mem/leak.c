@@ -12,7 +12,7 @@ static void leak_site_print(const struct si_leak *r)
 	si_name(tag, r->tag, TAG_NAME_LEN);
 	si_name(file, r->file, sizeof(r->file));
 	si_name(func, r->func, sizeof(r->func));
-	printf("%6lu %10s  %-4s  %#lx  %s:%lu %s\n", (unsigned long)r->count,
+	printf("%6lu %10s  %-4s  0x%lx  %s:%lu %s\n", (unsigned long)r->count,
 	       size_text(b, r->bytes, 10), tag, (unsigned long)r->sample,
 	       file[0] ? file : "?", (unsigned long)r->line, func);
 }
