@@ -41,6 +41,7 @@ struct leak_scratch {
 	size_t nwork;
 	bool overflow;                  /* a mark found the work list full */
 	const struct smp_stopped *self; /* this hart's registers */
+	uintptr_t lo, span;             /* the arenas lie in [lo, lo + span) */
 	struct leak_summary sum;
 };
 
@@ -105,12 +106,32 @@ static void leak_mark(struct leak_scratch *ls, uintptr_t w)
 		ls->overflow = true;
 }
 
-/* Read the words of [lo, hi) as possible pointers. */
+/* Read the words of [lo, hi) as possible pointers; most point nowhere
+ * near the arenas and cost a compare. */
 static void leak_scan_range(struct leak_scratch *ls, uintptr_t lo, uintptr_t hi)
 {
+	uintptr_t base = ls->lo, span = ls->span;
+
 	lo = (lo + 7) & ~7UL;
-	for (uintptr_t p = lo; p + 8 <= hi; p += 8)
-		leak_mark(ls, *(const uintptr_t *)p);
+	for (uintptr_t p = lo; p + 8 <= hi; p += 8) {
+		uintptr_t w = *(const uintptr_t *)p;
+		if (w - base < span)
+			leak_mark(ls, w);
+	}
+}
+
+/* Where the arenas lie, for leak_scan_range's first test. */
+static void leak_bounds(struct leak_scratch *ls)
+{
+	uintptr_t lo = UINTPTR_MAX, hi = 0;
+
+	for (int i = 0; i < HEAP_MAX_ARENAS; i++)
+		if (heap.arena[i].base) {
+			lo = MIN(lo, heap.arena[i].base);
+			hi = MAX(hi, heap.arena[i].base + HEAP_ARENA_SIZE);
+		}
+	ls->lo = lo;
+	ls->span = hi > lo ? hi - lo : 0;
 }
 
 /* Read a marked block's payload: the bytes its caller asked for. */
@@ -288,6 +309,7 @@ static void leak_locked(struct leak_scratch *ls, struct leak_site *out, size_t m
 	for (int c = 0; c < NCPU; c++)          /* in hart order, as heap_check */
 		spin_lock_raw(&heap_cache[c].lock);
 	spin_lock(&heap.lock);
+	leak_bounds(ls);
 	leak_mark_roots(ls);
 	leak_sweep(ls, out, max);
 	spin_unlock(&heap.lock);
