@@ -3,7 +3,8 @@
  * at its kmalloc's file and line; blocks a static reaches, directly,
  * through another block or by an interior pointer, are not; a static
  * array of more blocks than the work list holds, each the only way to a
- * child block, is followed whole (the work list overflows).
+ * child block, is followed whole (the work list overflows); a hart that
+ * will not park makes the scan refuse in time.
  *
  * Each test compares with a scan taken just before it, so a leak from
  * elsewhere does not fail it (the shell scenario mem_leak.scn checks that
@@ -16,7 +17,12 @@
 #include <kernel/tag.h>
 #include <kernel/alloc_site.h>
 #include <kernel/printf.h>
+#include <kernel/proc.h>
+#include <kernel/cpu.h>
+#include <kernel/spinlock.h>
+#include <kernel/timer.h>
 #include <lib/string.h>
+#include <uapi/errno.h>
 
 #define LEAK_HIDE   0x5a5a5a5a5a5a5a5aUL
 #define LEAK_SITES  16
@@ -175,4 +181,44 @@ KTEST(leak_many_followed)
 	KT_ASSERT(dropped <= before + 2 * LEAK_MANY && dropped >= before + 2 * LEAK_MANY * 9 / 10);
 	KT_ASSERT(n1 <= LEAK_MANY && n1 >= LEAK_MANY * 9 / 10);
 	KT_ASSERT(n2 <= LEAK_MANY && n2 >= LEAK_MANY * 9 / 10);
+}
+
+static int busy_state;              /* 1: spinning, interrupts off; 2: done */
+
+/* Keep a hart from parking: interrupts off for longer than the scan waits. */
+static void leak_busy(void *arg)
+{
+	(void)arg;
+	push_off();
+	__atomic_store_n(&busy_state, 1, __ATOMIC_RELEASE);
+	uint64_t until = timer_ms() + LEAK_STOP_MS + 500;
+	while (timer_ms() < until)
+		;
+	pop_off();
+	__atomic_store_n(&busy_state, 2, __ATOMIC_RELEASE);
+}
+
+/* A hart that does not park makes the scan give up with -EBUSY within
+ * its bound (the others released), never hang; the next scan works. */
+KTEST(leak_busy_hart_refused)
+{
+	if (ncpu_online < 2) {
+		kprintf("ktest:   one hart: nothing to refuse\n");
+		return;
+	}
+	busy_state = 0;
+	KT_ASSERT(kthread_start_on("leak_busy", leak_busy, NULL, ncpu_online - 1) >= 0);
+	while (!__atomic_load_n(&busy_state, __ATOMIC_ACQUIRE))
+		proc_sleep_ms(1);
+	uint64_t t0 = timer_ms();
+	int rc = leak_run();
+	uint64_t took = timer_ms() - t0;
+	int state = __atomic_load_n(&busy_state, __ATOMIC_ACQUIRE);
+	while (__atomic_load_n(&busy_state, __ATOMIC_ACQUIRE) != 2)
+		proc_sleep_ms(10);
+	kprintf("ktest:   scan with a hart busy: %d after %lu ms\n", rc, (unsigned long)took);
+	KT_EQ(rc, -EBUSY);
+	KT_EQ(state, 1);                /* refused while the hart still spun */
+	KT_ASSERT(took >= LEAK_STOP_MS && took < LEAK_STOP_MS + 400);
+	KT_EQ(leak_run(), 0);
 }
