@@ -12,7 +12,7 @@
  * parked harts and this one saved. A word marks the live block whose
  * payload it points into, interior pointers included (not the 8-byte
  * header: only the heap keeps those). Marked blocks are read in turn,
- * from a work list of one page; when it overflows, the marked blocks
+ * from a work list; when it overflows, the marked blocks
  * are read again until a pass marks nothing new. The mark bits and the
  * work list are in pages taken before the harts stop (never heap
  * blocks), one bit per heap granule as the heap's own bitmaps.
@@ -31,30 +31,40 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 
-#define LEAK_WORK  (PAGE_SIZE / sizeof(uintptr_t))   /* work list entries */
 #define KSTACK_SIZE (KSTACK_PAGES * PAGE_SIZE)
 
-/* A scan's working memory: pages, so nothing in it is a heap block. */
+/* A scan's working memory, one page block of LEAK_ORDER (64 KiB): pages,
+ * so nothing in it is a heap block. The work list takes what the mark
+ * bits (32 KiB) leave: about 4,000 entries. */
 struct leak_scratch {
 	uint64_t mark[HEAP_MAX_ARENAS][HEAP_MAP_WORDS];  /* block starts reached */
-	uintptr_t work[LEAK_WORK];                        /* headers to read */
 	size_t nwork;
 	bool overflow;                  /* a mark found the work list full */
 	const struct smp_stopped *self; /* this hart's registers */
 	uintptr_t lo, span;             /* the arenas lie in [lo, lo + span) */
 	struct leak_summary sum;
+	uintptr_t work[];               /* headers to read */
 };
+
+#define LEAK_ORDER 4
+#define LEAK_WORK  (((PAGE_SIZE << LEAK_ORDER) - sizeof(struct leak_scratch)) / \
+		    sizeof(uintptr_t))
+_Static_assert(LEAK_WORK >= 1024, "a work list of some length");
 
 extern char __data_start[], __bss_end[];
 
-/* Page order holding a struct leak_scratch. */
-static unsigned leak_order(void)
+/* Index of the lowest set bit of x (not 0): a de Bruijn multiply, as
+ * the kernel is built without Zbb and without libgcc's __ctzdi2. */
+static unsigned leak_ctz(uint64_t x)
 {
-	unsigned o = 0;
+	static const uint8_t pos[64] = {
+		0, 1, 2, 53, 3, 7, 54, 27, 4, 38, 41, 8, 34, 55, 48, 28,
+		62, 5, 39, 46, 44, 42, 22, 9, 24, 35, 59, 56, 49, 18, 29, 11,
+		63, 52, 6, 26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
+		51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12,
+	};
 
-	while ((PAGE_SIZE << o) < sizeof(struct leak_scratch))
-		o++;
-	return o;
+	return pos[((x & -x) * 0x022fdd63cc95386dULL) >> 58];
 }
 
 /* The header of the live block whose payload holds address w, or 0 (no
@@ -158,12 +168,12 @@ static void leak_rescan(struct leak_scratch *ls)
 		ls->overflow = false;
 		for (int i = 0; i < HEAP_MAX_ARENAS; i++) {
 			struct heap_arena *a = &heap.arena[i];
-			for (size_t g = 0; a->base && g < HEAP_GRANULES; g++) {
-				if (!heap_bit(ls->mark[i], g))
-					continue;
-				leak_scan_block(ls, a->base + (g << HEAP_MIN_SHIFT));
-				leak_drain(ls);
-			}
+			for (size_t wi = 0; a->base && wi < HEAP_MAP_WORDS; wi++)
+				for (uint64_t m = ls->mark[i][wi]; m; m &= m - 1) {
+					size_t g = wi * 64 + leak_ctz(m);
+					leak_scan_block(ls, a->base + (g << HEAP_MIN_SHIFT));
+					leak_drain(ls);
+				}
 		}
 	}
 }
@@ -277,18 +287,18 @@ static void leak_sweep(struct leak_scratch *ls, struct leak_site *out, size_t ma
 {
 	for (int i = 0; i < HEAP_MAX_ARENAS; i++) {
 		struct heap_arena *a = &heap.arena[i];
-		for (size_t g = 0; a->base && g < HEAP_GRANULES; g++) {
-			if (!heap_bit(a->used, g))
-				continue;
-			uintptr_t blk = a->base + (g << HEAP_MIN_SHIFT);
-			union heap_word hw = { .w = *(uint64_t *)blk };
-			if (heap_word_cached(hw.w))
-				continue;
-			ls->sum.blocks++;
-			ls->sum.block_bytes += HEAP_MIN_BLOCK << hw.h.order;
-			if (!heap_bit(ls->mark[i], g))
-				leak_report(ls, blk, out, max);
-		}
+		for (size_t wi = 0; a->base && wi < HEAP_MAP_WORDS; wi++)
+			for (uint64_t u = a->used[wi]; u; u &= u - 1) {
+				size_t g = wi * 64 + leak_ctz(u);
+				uintptr_t blk = a->base + (g << HEAP_MIN_SHIFT);
+				union heap_word hw = { .w = *(uint64_t *)blk };
+				if (heap_word_cached(hw.w))
+					continue;
+				ls->sum.blocks++;
+				ls->sum.block_bytes += HEAP_MIN_BLOCK << hw.h.order;
+				if (!heap_bit(ls->mark[i], g))
+					leak_report(ls, blk, out, max);
+			}
 	}
 }
 
@@ -327,7 +337,7 @@ __attribute__((noinline)) int leak_scan(struct leak_site *out, size_t max,
 	int rc;
 
 	smp_save_regs(&self);
-	ls = page_alloc(leak_order(), 0, TAG_SVC);
+	ls = page_alloc(LEAK_ORDER, 0, TAG_SVC);
 	if (!ls)
 		return -ENOMEM;
 	memset(ls, 0, sizeof(*ls));
