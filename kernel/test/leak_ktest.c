@@ -26,7 +26,7 @@
 
 #define LEAK_HIDE   0x5a5a5a5a5a5a5a5aUL
 #define LEAK_SITES  16
-#define LEAK_MANY   4200            /* more than the scan's work list (4,0xx) */
+#define LEAK_MANY   4200            /* more than the scan's work list (about 4,000) */
 
 static struct leak_site sites[LEAK_SITES];   /* no heap: the scan sees it */
 static struct leak_summary sum;
