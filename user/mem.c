@@ -9,12 +9,14 @@
 /* Print the options. */
 static void usage(void)
 {
-	printf("usage: mem [-s | -b | -p PID | -r | -h]\n"
+	printf("usage: mem [-s | -b | -p PID | -r | -D [SPEC] | -h]\n"
 	       "  (none)  heap summary, tags, physical pages, pages per process\n"
 	       "  -s      top %d kmalloc call sites by live bytes\n"
 	       "  -b      free blocks per order, pages and heap\n"
 	       "  -p PID  one process's pages by tag\n"
 	       "  -r      raw key=value lines (first line: format version)\n"
+	       "  -D [SPEC] heap debugging modes: show, or switch (poison,redzone,\n"
+	       "          guard=TAG, guard=1/N; -WORD off), as the bootarg mm_debug\n"
 	       "  -h      this help\n", TOP_SITES);
 }
 
@@ -399,6 +401,35 @@ static int show_proc(long pid)
 	return si_failed(type, &rd);
 }
 
+/* -D [SPEC]: switch the heap's debugging modes (syscall mmdebug: the
+ * words of the bootarg mm_debug, "-word" off) and say which are on. */
+static int mem_debug(int argc, char **argv)
+{
+	char spec[128] = "", now[64];
+	size_t len = 0;
+
+	for (int i = 2; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		if (len + n + 2 > sizeof(spec)) {
+			printf("mem -D: spec too long\n");
+			return 2;
+		}
+		if (len)
+			spec[len++] = ',';
+		memcpy(spec + len, argv[i], n + 1);
+		len += n;
+	}
+	long r = mmdebug(spec, now, sizeof(now));
+	if (r < 0) {
+		printf("mem -D: %s: %s\n", spec, r == -EINVAL ?
+		       "unknown word or tag (poison, redzone, guard=TAG, guard=1/N, -WORD)" :
+		       errstr((int)r));
+		return 1;
+	}
+	printf("mm_debug: %s\n", now);
+	return 0;
+}
+
 /* Pick the view from the options; usage and exit 2 for anything else. */
 int main(int argc, char **argv)
 {
@@ -415,6 +446,8 @@ int main(int argc, char **argv)
 		return show_buddy();
 	if (argc == 2 && !strcmp(opt, "-r"))
 		return show_raw();
+	if (!strcmp(opt, "-D"))
+		return mem_debug(argc, argv);
 	long pid;
 	if (argc == 3 && !strcmp(opt, "-p") && parse_num(argv[2], 1, PID_MAX, &pid) == 0)
 		return show_proc(pid);

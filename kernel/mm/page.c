@@ -4,6 +4,7 @@
  * page_check.c; see include/kernel/page.h for the contract. */
 #include "page_internal.h"
 #include <kernel/mm.h>
+#include <kernel/mm_debug.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 
@@ -247,6 +248,7 @@ void *page_alloc_slow(unsigned order, pid_t owner, int tag, uintptr_t ra)
 		spin_lock(&pg.lock);
 		pg.fails++;
 		spin_unlock(&pg.lock);
+		mm_oom("page_alloc", PAGE_SIZE << (order & 31), tag, ra);
 	}
 	page_tag_fail(tag);
 	return NULL;
