@@ -79,7 +79,7 @@ void mm_poison_check(uintptr_t blk, size_t bsize);
 struct heap_hdr;
 void mm_poison_freed(uintptr_t blk, size_t bsize, const struct heap_hdr *h, uintptr_t ra);
 void mm_redzone_fill(uintptr_t blk, size_t bsize, size_t req);
-void mm_redzone_check(uintptr_t blk, size_t bsize, size_t req, unsigned site,
+void mm_redzone_check(uintptr_t blk, size_t bsize, const struct heap_hdr *h,
 		      uintptr_t ra);
 
 /* Guard pages (kernel/mm/heap_guard.c). mm_guard_alloc: a guarded block

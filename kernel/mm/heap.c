@@ -431,7 +431,7 @@ int heap_free_slow(void *p, int want_tag, const char *what, uintptr_t ra)
 	if (hdr.site)
 		alloc_site_uncharge(hdr.site, bsize);
 	if (hdr.req & MM_REQ_REDZONE)
-		mm_redzone_check((uintptr_t)h, bsize, heap_req(&hdr), hdr.site, ra);
+		mm_redzone_check((uintptr_t)h, bsize, &hdr, ra);
 	if (mm_debug_on(MM_DBG_POISON))
 		mm_poison_freed((uintptr_t)h, bsize, &hdr, ra);
 	heap_release(a, (uintptr_t)h, hdr.order);

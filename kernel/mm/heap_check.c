@@ -62,7 +62,7 @@ static int heap_check_arena(const struct heap_arena *a, struct heap_sums *s)
 				HP_BAD("block %p: tag %u site %u req %u invalid",
 				       (void *)blk, h->tag, h->site, h->req);
 			if (h->req & MM_REQ_REDZONE)
-				mm_redzone_check(blk, bytes, req, h->site, 0);
+				mm_redzone_check(blk, bytes, h, 0);
 			s->used += bytes;
 			s->live++;
 			s->tag_bytes[h->tag] += bytes;

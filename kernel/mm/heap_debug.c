@@ -149,15 +149,16 @@ void mm_redzone_fill(uintptr_t blk, size_t bsize, size_t req)
 	memset((void *)end, MM_REDZONE_BYTE, blk + bsize - end);
 }
 
-/* kfree (by ra) or heap_check of the redzoned block blk: report how far
- * a write ran past its request (the last byte changed). Caller holds
- * heap.lock. */
-void mm_redzone_check(uintptr_t blk, size_t bsize, size_t req, unsigned site,
+/* kfree (by ra) or heap_check (ra 0) of the redzoned block blk, whose
+ * header is (or was, before kfree claimed it) h: report how far a write
+ * ran past its request (the last byte changed). Caller holds heap.lock. */
+void mm_redzone_check(uintptr_t blk, size_t bsize, const struct heap_hdr *h,
 		      uintptr_t ra)
 {
+	size_t req = h->req & ~MM_REQ_REDZONE;
 	const uint8_t *end = (const uint8_t *)(blk + HEAP_HDR_SIZE + req);
 	size_t zone = bsize - HEAP_HDR_SIZE - req, ran = 0;
-	const struct heap_hdr *h = (const struct heap_hdr *)blk;
+	unsigned site = h->site;
 	char tag[8];
 
 	for (size_t i = zone; i > 0; i--)
@@ -169,8 +170,8 @@ void mm_redzone_check(uintptr_t blk, size_t bsize, size_t req, unsigned site,
 		return;
 	tag_name(h->tag, tag);
 	kprintf("mm_debug: overflow: block %p (%zu B asked, tag %s) was written "
-		"%zu bytes past its end (redzone %zu B)\n", (void *)(blk + HEAP_HDR_SIZE),
-		req, tag, ran, zone);
+		"%zu byte%s past its end (redzone %zu B)\n", (void *)(blk + HEAP_HDR_SIZE),
+		req, tag, ran, ran == 1 ? "" : "s", zone);
 	mm_debug_whose(site, ra, "found by heap_check");
 	mm_debug_note(MM_DBG_REDZONE, blk + HEAP_HDR_SIZE, (long)ran, site, ra);
 	memset((void *)end, MM_REDZONE_BYTE, zone);     /* report it once */

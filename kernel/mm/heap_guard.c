@@ -235,9 +235,10 @@ int mm_guard_free(void *p, int want_tag, const char *what, uintptr_t ra)
 			__atomic_add_fetch(&heap.misuse, 1, __ATOMIC_RELAXED);
 			tag_name(s->tag, have);
 			mm_report(ra, "mm_debug: overflow: guarded block %p (%u B asked, "
-				  "tag %s, allocated at %s:%u) was written %ld bytes past "
+				  "tag %s, allocated at %s:%u) was written %ld byte%s past "
 				  "its end", p, s->req, have, s->site ? s->site->file : "?",
-				  s->site ? s->site->line : 0, (long)(b - end));
+				  s->site ? s->site->line : 0, (long)(b - end),
+				  b - end == 1 ? "" : "s");
 			break;
 		}
 	pa = s->pa;

@@ -43,6 +43,8 @@ static void oom_print_sites(void)
 {
 	size_t n = alloc_site_top(oom_sites, OOM_TOP_SITES);
 
+	while (n && !oom_sites[n - 1].bytes)    /* sites holding nothing now */
+		n--;
 	kprintf("oom: top %zu call sites by live bytes:\n", n);
 	kprintf("oom:      BYTES    LIVE  TAG   FILE:LINE FUNCTION\n");
 	for (size_t i = 0; i < n; i++) {
