@@ -3,7 +3,8 @@
 # cross prefix).
 #
 # Every user/NAME.c is an everyday program and every user/test/NAME.c a
-# program that exists for tests: each is compiled, linked with the user
+# program that exists for tests; an everyday program may have more
+# parts in user/NAME/*.c, linked into it (user/mem/). Each is compiled, linked with the user
 # library (user/lib plus lib/format.c, lib/string.c and lib/strlcpy.c, shared with the kernel)
 # into $(B)/user/NAME.elf, and packed with tools/mkprogs. The shipping
 # kernel embeds $(B)/progs.bin (the everyday programs); the test kernel
@@ -56,6 +57,7 @@ USER_LIB_OBJS := \
 	$(B)/user/shared/format.o $(B)/user/shared/string.o $(B)/user/shared/strlcpy.o
 USER_PROG_OBJS := $(patsubst user/%.c,$(B)/user/%.o,$(wildcard user/*.c))
 USER_TEST_OBJS := $(patsubst user/test/%.c,$(B)/user/%.o,$(wildcard user/test/*.c))
+USER_PART_OBJS := $(patsubst user/%.c,$(B)/user/%.o,$(foreach p,$(USER_PROGS),$(wildcard user/$(p)/*.c)))
 
 .PHONY: user
 user: $(USER_ARCHIVE) $(USER_TEST_ARCHIVE)
@@ -87,13 +89,22 @@ $(MKPROGS): tools/mkprogs.c include/uapi/progs.h
 
 $(USER_ELFS): $(B)/user/%.elf: $(B)/user/%.o $(USER_CRT0) $(USER_LIB) user/user.ld
 	@echo "  LD      $@"
-	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_LIB) -lgcc
+	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< \
+		$(filter $(B)/user/$*/%.o,$^) $(USER_LIB) -lgcc
+
+# A program's parts (user/NAME/*.c) are prerequisites of its ELF.
+$(foreach p,$(USER_PROGS),$(eval $(B)/user/$(p).elf: $(filter $(B)/user/$(p)/%.o,$(USER_PART_OBJS))))
 
 $(USER_LIB): $(USER_LIB_OBJS)
 	@rm -f $@
 	$(Q)$(USER_AR) rcs $@ $^
 
 $(USER_PROG_OBJS): $(B)/user/%.o: user/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
+
+$(USER_PART_OBJS): $(B)/user/%.o: user/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
@@ -118,4 +129,4 @@ $(B)/user/shared/format.o $(B)/user/shared/string.o $(B)/user/shared/strlcpy.o: 
 	@echo "  CC      $<"
 	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_DEPFLAGS) -c -o $@ $<
 
--include $(wildcard $(B)/user/*.d $(B)/user/lib/*.d $(B)/user/shared/*.d)
+-include $(wildcard $(B)/user/*.d $(B)/user/*/*.d)
