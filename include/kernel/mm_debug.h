@@ -75,6 +75,7 @@ extern struct mm_debug_last mm_debug_last;
 
 /* Hooks for heap.c, called with heap.lock held (kernel/mm/heap_debug.c). */
 void mm_poison_fill(void *p, size_t n);
+void mm_poison_free_blocks(void);
 void mm_poison_check(uintptr_t blk, size_t bsize);
 struct heap_hdr;
 void mm_poison_freed(uintptr_t blk, size_t bsize, const struct heap_hdr *h, uintptr_t ra);

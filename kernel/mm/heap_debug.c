@@ -49,6 +49,16 @@ void mm_poison_fill(void *p, size_t n)
 	memset(p, MM_POISON_BYTE, n);
 }
 
+/* Poison every free block past its free-list record, so that switching
+ * poison on reports nothing that was written before. Caller holds
+ * heap.lock. */
+void mm_poison_free_blocks(void)
+{
+	for (unsigned o = 0; o < HEAP_ORDERS; o++)
+		for (struct heap_free *f = heap.free_list[o]; f; f = f->next)
+			mm_poison_fill(f + 1, (HEAP_MIN_BLOCK << o) - sizeof(*f));
+}
+
 /* Remember the free of blk (bsize bytes, its header as it was h),
  * made by ra, and poison it whole. Caller holds heap.lock. */
 void mm_poison_freed(uintptr_t blk, size_t bsize, const struct heap_hdr *h, uintptr_t ra)

@@ -34,16 +34,6 @@ void mm_debug_caches_update(void)
 	heap_cache_set_depth(mm_debug_on(~0u) ? 0 : HEAP_CACHE_DEPTH);
 }
 
-/* Poison every free block past its free-list record, so that switching
- * poison on reports nothing that was written before. Caller holds
- * heap.lock. */
-static void mm_poison_all_free(void)
-{
-	for (unsigned o = 0; o < HEAP_ORDERS; o++)
-		for (struct heap_free *f = heap.free_list[o]; f; f = f->next)
-			mm_poison_fill(f + 1, (HEAP_MIN_BLOCK << o) - sizeof(*f));
-}
-
 /* A parsed spec: the flags asked on and off, and guard's choice. */
 struct mm_debug_req {
 	unsigned on, off;
@@ -134,7 +124,7 @@ long mm_debug_set(const char *spec, const char **bad, char *out, size_t n)
 		heap_cache_set_depth(0);        /* drain before any hook runs */
 	spin_lock(&heap.lock);
 	if ((now & ~was) & MM_DBG_POISON)
-		mm_poison_all_free();
+		mm_poison_free_blocks();
 	__atomic_store_n(&mm_debug_flags, now, __ATOMIC_RELAXED);
 	spin_unlock(&heap.lock);
 	mm_debug_caches_update();
