@@ -248,9 +248,10 @@ void *page_alloc_slow(unsigned order, pid_t owner, int tag, uintptr_t ra)
 		spin_lock(&pg.lock);
 		pg.fails++;
 		spin_unlock(&pg.lock);
-		mm_oom("page_alloc", PAGE_SIZE << (order & 31), tag, ra);
 	}
 	page_tag_fail(tag);
+	if (rc == -ENOMEM)      /* after the counting: the report shows it */
+		mm_oom("page_alloc", PAGE_SIZE << (order & 31), tag, ra);
 	return NULL;
 }
 
