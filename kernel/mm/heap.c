@@ -226,7 +226,7 @@ void *heap_alloc_slow(size_t size, int tag, struct alloc_site *site, uintptr_t r
 	size_t bsize;
 	uintptr_t blk;
 	bool drained = false, redzone = false;
-	unsigned dbg = mm_debug_on(MM_DBG_POISON | MM_DBG_REDZONE | MM_DBG_GUARD);
+	unsigned dbg = mm_debug_on(MM_DBG_REDZONE | MM_DBG_GUARD);
 
 	if (dbg & MM_DBG_GUARD) {
 		void *g = mm_guard_alloc(size, tag, site);
@@ -267,8 +267,8 @@ void *heap_alloc_slow(size_t size, int tag, struct alloc_site *site, uintptr_t r
 		return NULL;
 	}
 	bsize = HEAP_MIN_BLOCK << order;
-	if (dbg & MM_DBG_POISON)
-		mm_poison_check(blk, bsize);
+	if (mm_debug_on(MM_DBG_POISON))         /* read under heap.lock, as */
+		mm_poison_check(blk, bsize);    /* mm_debug_set writes it */
 	h = (struct heap_hdr *)blk;
 	h->tag = (uint8_t)tag;
 	h->order = (uint8_t)order;

@@ -15,6 +15,26 @@
 
 #define MM_DEBUG_OFF "-poison,-redzone,-guard"
 
+/* The modes the boot asked for (mm_debug=...), put back after each test
+ * that switches them. */
+static char mm_debug_boot_modes[64];
+
+/* Remember the modes on now, and switch them all off: each test sets
+ * the ones it tests. */
+static void modes_save(void)
+{
+	mm_debug_describe(mm_debug_boot_modes, sizeof(mm_debug_boot_modes));
+	mm_debug_set(MM_DEBUG_OFF, NULL, NULL, 0);
+}
+
+/* Switch everything off, then back on what modes_save saw. */
+static void modes_restore(void)
+{
+	mm_debug_set(MM_DEBUG_OFF, NULL, NULL, 0);
+	if (strcmp(mm_debug_boot_modes, "off"))
+		mm_debug_set(mm_debug_boot_modes, NULL, NULL, 0);
+}
+
 /* Misuse counted by the heap so far. */
 static uint64_t misuse(void)
 {
@@ -43,6 +63,7 @@ KTEST(mm_debug_poison)
 	uint8_t *p;
 	int line, n = 0;
 
+	modes_save();
 	KT_ASSERT(mm_debug_set("poison", NULL, NULL, 0) & MM_DBG_POISON);
 	line = __LINE__ + 1;
 	p = kmalloc(48, TAG_TEST);
@@ -65,6 +86,7 @@ KTEST(mm_debug_poison)
 	KT_ASSERT(ra_in(mm_debug_last.free_ra, "ktest_fn_mm_debug_poison"));
 	KT_EQ(misuse(), bad + 1);
 	KT_EQ(heap_check(), 0);
+	modes_restore();
 }
 
 /* Poison switched on with free blocks about (never poisoned) reports
@@ -74,6 +96,7 @@ KTEST(mm_debug_poison_switch_clean)
 	uint64_t count = mm_debug_last.count;
 	void *p[32];
 
+	modes_save();
 	for (int round = 0; round < 3; round++) {
 		mm_debug_set("poison", NULL, NULL, 0);
 		for (int i = 0; i < 32; i++)
@@ -88,6 +111,7 @@ KTEST(mm_debug_poison_switch_clean)
 			KT_EQ(kfree(p[i]), 0);
 	}
 	KT_EQ(mm_debug_last.count, count);
+	modes_restore();
 }
 
 /* An overflow into the redzone, found at kfree and by heap_check: the
@@ -102,6 +126,7 @@ KTEST(mm_debug_redzone)
 	uint8_t *p, *q;
 	int line;
 
+	modes_save();
 	KT_EQ(tag_stat_get(TAG_TEST, &before), 0);
 	KT_ASSERT(mm_debug_set("redzone", NULL, NULL, 0) & MM_DBG_REDZONE);
 	line = __LINE__ + 1;
@@ -136,6 +161,7 @@ KTEST(mm_debug_redzone)
 	KT_EQ(now.req, before.req);
 	KT_EQ(now.bytes, before.bytes);
 	KT_EQ(heap_check(), 0);
+	modes_restore();
 }
 
 /* A guarded block: a page of its own charged to its tag, at the page's
@@ -148,6 +174,7 @@ KTEST(mm_debug_guard)
 	uint64_t bad = misuse();
 	uint8_t *p;
 
+	modes_save();
 	KT_EQ(tag_stat_get(TAG_TEST, &before), 0);
 	KT_EQ(mm_debug_set("guard=ZZZZ", NULL, NULL, 0), -EINVAL);
 	KT_ASSERT(mm_debug_set("guard=TEST", NULL, NULL, 0) & MM_DBG_GUARD);
@@ -170,6 +197,7 @@ KTEST(mm_debug_guard)
 	KT_EQ(tag_stat_get(TAG_TEST, &now), 0);
 	KT_EQ(now.pages, before.pages);
 	KT_EQ(heap_check(), 0);
+	modes_restore();
 }
 
 /* Guarded blocks one after another: each against an unmapped page, the
@@ -179,6 +207,7 @@ KTEST(mm_debug_guard_many)
 	struct tag_stat before, now;
 	void *p[40];
 
+	modes_save();
 	KT_EQ(tag_stat_get(TAG_TEST, &before), 0);
 	mm_debug_set("guard=1/1", NULL, NULL, 0);
 	for (int i = 0; i < 40; i++) {
@@ -191,6 +220,7 @@ KTEST(mm_debug_guard_many)
 	mm_debug_set(MM_DEBUG_OFF, NULL, NULL, 0);
 	KT_EQ(tag_stat_get(TAG_TEST, &now), 0);
 	KT_EQ(now.pages, before.pages);
+	modes_restore();
 }
 
 /* A guarded block overflowed: the kernel faults and the panic names the
