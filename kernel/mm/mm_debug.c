@@ -184,7 +184,7 @@ void mm_debug_boot(void)
 
 /* mmdebug(spec, out, len): switch the modes spec asks for; describe them
  * in out if it is not NULL. The new flags, -EINVAL (an unknown word, a
- * bad tag: nothing changed), -EFAULT, -E2BIG (spec too long), -EBUSY. */
+ * bad tag), -EFAULT, -E2BIG (spec too long), -EBUSY: nothing changed. */
 long sys_mmdebug(struct trapframe *tf)
 {
 	struct proc *p = proc_current();
@@ -193,6 +193,8 @@ long sys_mmdebug(struct trapframe *tf)
 
 	if (rc < 0)
 		return rc;
+	if (tf->a1 && tf->a2 && uvm_copyout(p->pagetable, tf->a1, "", 1) < 0)
+		return -EFAULT;         /* before anything changes */
 	rc = mm_debug_set(spec, NULL, now, sizeof(now));
 	if (rc >= 0 && tf->a1 && tf->a2) {
 		size_t n = MIN((size_t)tf->a2, strlen(now) + 1);
