@@ -3,11 +3,13 @@
  * by live heap bytes, the tag table and what each process holds, so
  * the log says who filled memory.
  *
- * Printed by the first failed kmalloc or page_alloc, then once more at
- * most: by the first failure at least OOM_AGAIN_TICKS after the first
- * report (a later episode: the failures of one episode, a page_alloc
- * inside the heap's growth then the kmalloc that asked, come within
- * microseconds). Never again after that, until mm_oom_reset (tests).
+ * Printed by the first failed kmalloc or page_alloc, and then at most
+ * once a second (OOM_AGAIN_TICKS): a failure within a second of the
+ * last report is only counted, and the next report says how many went
+ * unreported. So a system that stays out of memory logs one report a
+ * second, not one per failure (the failures of one episode, a
+ * page_alloc inside the heap's growth then the kmalloc that asked, come
+ * within microseconds); mm_oom_reset forgets the last report (tests).
  *
  * It allocates nothing (a static array, one reporter at a time: another
  * hart failing meanwhile skips it) and takes no lock ranked below the
@@ -29,12 +31,12 @@
 #include <kernel/timer.h>
 #include <kernel/tag.h>
 
-#define OOM_REPORTS_MAX 2
 #define OOM_TOP_SITES   10
 #define OOM_AGAIN_TICKS TICK_HZ         /* one second */
 
 static unsigned oom_reports;
 static uint64_t oom_tick;
+static uint64_t oom_quiet;         /* failures not reported since the last report */
 static int oom_busy;
 static struct alloc_site_stat oom_sites[OOM_TOP_SITES];
 
@@ -105,7 +107,7 @@ static void oom_print_procs(void)
 }
 
 /* An allocation failed for want of memory: report it, if it is the
- * first, or the first of a later episode (above). */
+ * first or a second has passed since the last report (above). */
 void mm_oom(const char *what, size_t bytes, int tag, uintptr_t ra)
 {
 	unsigned n = __atomic_load_n(&oom_reports, __ATOMIC_RELAXED);
@@ -114,16 +116,23 @@ void mm_oom(const char *what, size_t bytes, int tag, uintptr_t ra)
 	uintptr_t off;
 	char name[8];
 
-	if (n >= OOM_REPORTS_MAX || (n && now - oom_tick < OOM_AGAIN_TICKS) ||
-	    __atomic_exchange_n(&oom_busy, 1, __ATOMIC_ACQUIRE))
+	uint64_t quiet;
+
+	if ((n && now - __atomic_load_n(&oom_tick, __ATOMIC_RELAXED) < OOM_AGAIN_TICKS) ||
+	    __atomic_exchange_n(&oom_busy, 1, __ATOMIC_ACQUIRE)) {
+		__atomic_add_fetch(&oom_quiet, 1, __ATOMIC_RELAXED);
 		return;
-	n = oom_reports++;
-	oom_tick = now;
+	}
+	n = __atomic_add_fetch(&oom_reports, 1, __ATOMIC_RELAXED) - 1;
+	__atomic_store_n(&oom_tick, now, __ATOMIC_RELAXED);
+	quiet = __atomic_exchange_n(&oom_quiet, 0, __ATOMIC_RELAXED);
 	tag_name(tag, name);
 	fn = ksym_lookup(ra, &off);
-	kprintf("oom: %s of %zu B (tag %s) failed, caller %s+0x%lx: report %u of at "
-		"most %d\n", what, bytes, name, fn ? fn : "?", (unsigned long)off, n + 1,
-		OOM_REPORTS_MAX);
+	kprintf("oom: %s of %zu B (tag %s) failed, caller %s+0x%lx: report %u\n", what,
+		bytes, name, fn ? fn : "?", (unsigned long)off, n + 1);
+	if (n)
+		kprintf("oom: failed since report %u, not reported: %lu (one report a "
+			"second at most)\n", n, (unsigned long)quiet);
 	oom_print_sites();
 	oom_print_tags();
 	oom_print_procs();
@@ -141,8 +150,9 @@ unsigned mm_oom_reports(void)
 	return __atomic_load_n(&oom_reports, __ATOMIC_RELAXED);
 }
 
-/* Forget the reports made, so the next failure reports again (tests). */
+/* Forget the reports made, so the next failure reports at once (tests). */
 void mm_oom_reset(void)
 {
 	__atomic_store_n(&oom_reports, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&oom_quiet, 0, __ATOMIC_RELAXED);
 }

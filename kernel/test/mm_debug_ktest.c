@@ -258,8 +258,9 @@ static void mm_debug_wait_past(uint64_t t)
 }
 
 /* Out of pages: the first failure reports, the next at once does not, a
- * failure a second later makes the second report and the next never
- * another (mm_oom.scn checks the text). The pages are chained through
+ * failure a second later makes the second report (counting the one not
+ * reported), the next at once again none, and one more second later the
+ * third (mm_oom.scn checks the text). The pages are chained through
  * themselves. */
 KTEST_EXPLICIT(mm_oom_report)
 {
@@ -280,9 +281,11 @@ KTEST_EXPLICIT(mm_oom_report)
 	KT_ASSERT(page_alloc(0, 0, TAG_TEST) == NULL);
 	KT_EQ(mm_oom_reports(), 2);
 	t = timer_ticks();
-	mm_debug_wait_past(t);
 	KT_ASSERT(page_alloc(1, 0, TAG_TEST) == NULL);
 	KT_EQ(mm_oom_reports(), 2);
+	mm_debug_wait_past(t);
+	KT_ASSERT(page_alloc(1, 0, TAG_TEST) == NULL);
+	KT_EQ(mm_oom_reports(), 3);
 	while (head) {
 		pg = head;
 		head = *(void **)pg;
