@@ -10,6 +10,24 @@
 				 * QEMU's vCPU threads on a loaded host can
 				 * miss 100 ms */
 
+/* Bookkeeping that holds addresses of heap blocks without owning them
+ * (a ring of recent frees, the guard slots) must not keep those blocks
+ * alive in a scan: declare it, zero-initialised, with LEAK_NOT_ROOT.
+ * linker.ld gathers these in .bss between __leak_noscan_start and
+ * __leak_noscan_end, which the scan skips. */
+#define LEAK_NOT_ROOT __attribute__((section(".bss.leak_noscan")))
+
+/* A live heap block outside the arenas (a guarded one, heap_guard.c),
+ * for the scan, which marks, reads and sweeps these too. */
+struct leak_extra {
+	uintptr_t p;            /* the pointer kmalloc returned */
+	uint32_t req;           /* bytes asked for: what the scan reads */
+	uint32_t bytes;         /* what it holds, charged to its tag */
+	uint16_t site;          /* alloc_site index, 0: none */
+	uint8_t tag;
+	bool marked, scanned;   /* the scan's */
+};
+
 /* Leaked blocks from one call site. */
 struct leak_site {
 	unsigned site;          /* alloc_site index (1-based), 0: none */

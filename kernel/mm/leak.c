@@ -17,9 +17,13 @@
  * work list are in pages taken before the harts stop (never heap
  * blocks), one bit per heap granule as the heap's own bitmaps.
  * Blocks in the harts' caches are free, and free blocks are never read.
+ * Guarded blocks (heap_guard.c: a page each, outside the arenas) are
+ * marked, read and swept as well; bookkeeping declared LEAK_NOT_ROOT
+ * (the guard slots, the ring of recent frees) is no root.
  */
 #include "heap_internal.h"
 #include <kernel/leak.h>
+#include <kernel/mm_debug.h>
 #include <kernel/smp.h>
 #include <kernel/cpu.h>
 #include <kernel/proc.h>
@@ -42,6 +46,9 @@ struct leak_scratch {
 	bool overflow;                  /* a mark found the work list full */
 	const struct smp_stopped *self; /* this hart's registers */
 	uintptr_t lo, span;             /* the arenas lie in [lo, lo + span) */
+	uintptr_t xlo, xspan;           /* ... and the guarded blocks here */
+	struct leak_extra extra[MM_GUARD_SLOTS];   /* the guarded blocks */
+	int nextra;
 	struct leak_summary sum;
 	uintptr_t work[];               /* headers to read */
 };
@@ -51,7 +58,7 @@ struct leak_scratch {
 		    sizeof(uintptr_t))
 _Static_assert(LEAK_WORK >= 1024, "a work list of some length");
 
-extern char __data_start[], __bss_end[];
+extern char __data_start[], __bss_end[], __leak_noscan_start[], __leak_noscan_end[];
 
 /* Index of the lowest set bit of x (not 0): a de Bruijn multiply, as
  * the kernel is built without Zbb and without libgcc's __ctzdi2. */
@@ -116,6 +123,17 @@ static void leak_mark(struct leak_scratch *ls, uintptr_t w)
 		ls->overflow = true;
 }
 
+/* Mark the guarded block w points into, if any: read later, by
+ * leak_scan_extra (a few blocks at most). */
+static void leak_mark_extra(struct leak_scratch *ls, uintptr_t w)
+{
+	for (int i = 0; i < ls->nextra; i++) {
+		struct leak_extra *x = &ls->extra[i];
+		if (w >= x->p && w < x->p + MAX(x->req, 1u))
+			x->marked = true;
+	}
+}
+
 /* Read the words of [lo, hi) as possible pointers; most point nowhere
  * near the arenas and cost a compare. */
 static void leak_scan_range(struct leak_scratch *ls, uintptr_t lo, uintptr_t hi)
@@ -127,13 +145,41 @@ static void leak_scan_range(struct leak_scratch *ls, uintptr_t lo, uintptr_t hi)
 		uintptr_t w = *(const uintptr_t *)p;
 		if (w - base < span)
 			leak_mark(ls, w);
+		else if (w - ls->xlo < ls->xspan)
+			leak_mark_extra(ls, w);
 	}
 }
 
-/* Where the arenas lie, for leak_scan_range's first test. */
+/* Read the guarded blocks marked since the last call; false if none. */
+static bool leak_scan_extra(struct leak_scratch *ls)
+{
+	bool any = false;
+
+	for (int i = 0; i < ls->nextra; i++) {
+		struct leak_extra *x = &ls->extra[i];
+		if (x->marked && !x->scanned) {
+			x->scanned = any = true;
+			leak_scan_range(ls, x->p, x->p + x->req);
+		}
+	}
+	return any;
+}
+
+/* Where the arenas and the guarded blocks lie, for leak_scan_range's
+ * first tests. */
 static void leak_bounds(struct leak_scratch *ls)
 {
 	uintptr_t lo = UINTPTR_MAX, hi = 0;
+
+	ls->nextra = mm_guard_live_blocks(ls->extra, MM_GUARD_SLOTS);
+	for (int i = 0; i < ls->nextra; i++) {
+		lo = MIN(lo, ls->extra[i].p);
+		hi = MAX(hi, ls->extra[i].p + MAX(ls->extra[i].req, 1u));
+	}
+	ls->xlo = lo;
+	ls->xspan = hi > lo ? hi - lo : 0;
+	lo = UINTPTR_MAX;
+	hi = 0;
 
 	for (int i = 0; i < HEAP_MAX_ARENAS; i++)
 		if (heap.arena[i].base) {
@@ -223,13 +269,14 @@ static void leak_scan_except(struct leak_scratch *ls, uintptr_t lo, uintptr_t hi
 static void leak_mark_roots(struct leak_scratch *ls)
 {
 	uintptr_t boot = smp_stack_top[0] - KSTACK_SIZE;
-	uintptr_t skip[3][2] = {        /* in address order below */
+	uintptr_t skip[4][2] = {        /* in address order below */
 		{ (uintptr_t)&heap, (uintptr_t)(&heap + 1) },
 		{ (uintptr_t)heap_cache, (uintptr_t)(heap_cache + NCPU) },
 		{ boot, smp_stack_top[0] },
+		{ (uintptr_t)__leak_noscan_start, (uintptr_t)__leak_noscan_end },
 	};
 
-	for (int i = 1; i < 3; i++)     /* insertion sort of three */
+	for (int i = 1; i < 4; i++)     /* insertion sort of four */
 		for (int j = i; j > 0 && skip[j][0] < skip[j - 1][0]; j--) {
 			uintptr_t t0 = skip[j][0], t1 = skip[j][1];
 			skip[j][0] = skip[j - 1][0];
@@ -238,7 +285,7 @@ static void leak_mark_roots(struct leak_scratch *ls)
 			skip[j - 1][1] = t1;
 		}
 	leak_scan_except(ls, (uintptr_t)__data_start, (uintptr_t)__bss_end,
-			 (const uintptr_t (*)[2])skip, 3);
+			 (const uintptr_t (*)[2])skip, 4);
 	leak_scan_range(ls, (uintptr_t)ls->self, (uintptr_t)(ls->self + 1));
 	for (int i = 0; i < NCPU; i++)
 		if (smp_stack_top[i])
@@ -251,21 +298,23 @@ static void leak_mark_roots(struct leak_scratch *ls)
 		if (p->tf)
 			leak_scan_range(ls, (uintptr_t)p->tf, (uintptr_t)(p->tf + 1));
 	}
-	leak_drain(ls);
-	leak_rescan(ls);
+	do {
+		leak_drain(ls);
+		leak_rescan(ls);
+	} while (leak_scan_extra(ls));
 }
 
-/* Count one unmarked block under its site in out[0..max). */
-static void leak_report(struct leak_scratch *ls, uintptr_t blk, struct leak_site *out,
-			size_t max)
+/* Count one unmarked block (its site, tag, bytes, the pointer kmalloc
+ * returned) under its site in out[0..max). */
+static void leak_report(struct leak_scratch *ls, unsigned site, int tag, size_t bytes,
+			uintptr_t p, struct leak_site *out, size_t max)
 {
-	const struct heap_hdr *h = (const struct heap_hdr *)blk;
-	size_t bytes = HEAP_MIN_BLOCK << h->order, i;
+	size_t i;
 
 	ls->sum.leaks++;
 	ls->sum.leak_bytes += bytes;
 	for (i = 0; i < ls->sum.sites && i < max; i++)
-		if (out[i].site == h->site)
+		if (out[i].site == site)
 			break;
 	if (i == ls->sum.sites) {
 		ls->sum.sites++;
@@ -273,8 +322,7 @@ static void leak_report(struct leak_scratch *ls, uintptr_t blk, struct leak_site
 			ls->sum.sites_dropped++;
 			return;
 		}
-		out[i] = (struct leak_site){ .site = h->site, .tag = h->tag,
-					     .sample = blk + HEAP_HDR_SIZE };
+		out[i] = (struct leak_site){ .site = site, .tag = tag, .sample = p };
 	} else if (i >= max) {
 		return;                 /* a site already dropped */
 	}
@@ -297,8 +345,17 @@ static void leak_sweep(struct leak_scratch *ls, struct leak_site *out, size_t ma
 				ls->sum.blocks++;
 				ls->sum.block_bytes += HEAP_MIN_BLOCK << hw.h.order;
 				if (!heap_bit(ls->mark[i], g))
-					leak_report(ls, blk, out, max);
+					leak_report(ls, hw.h.site, hw.h.tag,
+						    HEAP_MIN_BLOCK << hw.h.order,
+						    blk + HEAP_HDR_SIZE, out, max);
 			}
+	}
+	for (int i = 0; i < ls->nextra; i++) {
+		const struct leak_extra *x = &ls->extra[i];
+		ls->sum.blocks++;
+		ls->sum.block_bytes += x->bytes;
+		if (!x->marked)
+			leak_report(ls, x->site, x->tag, x->bytes, x->p, out, max);
 	}
 }
 
