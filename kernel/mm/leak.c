@@ -138,14 +138,14 @@ static void leak_mark_extra(struct leak_scratch *ls, uintptr_t w)
  * near the arenas and cost a compare. */
 static void leak_scan_range(struct leak_scratch *ls, uintptr_t lo, uintptr_t hi)
 {
-	uintptr_t base = ls->lo, span = ls->span;
+	uintptr_t base = ls->lo, span = ls->span, xlo = ls->xlo, xspan = ls->xspan;
 
 	lo = (lo + 7) & ~7UL;
 	for (uintptr_t p = lo; p + 8 <= hi; p += 8) {
 		uintptr_t w = *(const uintptr_t *)p;
 		if (w - base < span)
 			leak_mark(ls, w);
-		else if (w - ls->xlo < ls->xspan)
+		else if (w - xlo < xspan)
 			leak_mark_extra(ls, w);
 	}
 }
