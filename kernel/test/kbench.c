@@ -343,9 +343,10 @@ static void kb_leak(void)
 		kprintf("bench: leak scan failed: %d\n", rc);
 	else
 		kb_figure("leak_scan_1000", t, 1);
-	if (!rc && kb_mode == KB_ICOUNT)
-		kprintf("@BENCH leak_scan_1000_blocks=%zu blocks\n@BENCH leak_scan_1000_leaks=%zu blocks\n",
-			sum.blocks, sum.leaks);
+	if (!rc && kb_mode == KB_ICOUNT) {
+		kprintf("@BENCH leak_scan_1000_blocks=%zu blocks\n", sum.blocks);
+		kprintf("@BENCH leak_scan_1000_leaks=%zu blocks\n", sum.leaks);
+	}
 	for (int i = 0; i < KB_LEAK_BLOCKS; i++) {
 		kfree(held[i]);
 		held[i] = NULL;
