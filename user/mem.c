@@ -8,7 +8,7 @@
 /* Print the options. */
 static void usage(void)
 {
-	printf("usage: mem [-s | -b | -p PID | -r | -D [SPEC] | -h]\n"
+	printf("usage: mem [-s | -b | -p PID | -r | -l | -D [SPEC] | -h]\n"
 	       "  (none)  heap summary, tags, physical pages, pages per process\n"
 	       "  -s      top %d kmalloc call sites by live bytes\n"
 	       "  -b      free blocks per order, pages and heap\n"
@@ -16,6 +16,7 @@ static void usage(void)
 	       "  -r      raw key=value lines (first line: format version)\n"
 	       "  -D [SPEC] heap debugging modes: show, or switch (poison,redzone,\n"
 	       "          guard=TAG, guard=1/N; -WORD off), as the bootarg mm_debug\n"
+	       "  -l      leak scan: live heap blocks nothing points to, by call site\n"
 	       "  -h      this help\n", TOP_SITES);
 }
 
@@ -284,6 +285,8 @@ int main(int argc, char **argv)
 		return show_raw();
 	if (!strcmp(opt, "-D"))
 		return mem_debug(argc, argv);
+	if (argc == 2 && !strcmp(opt, "-l"))
+		return show_leaks();
 	long pid;
 	if (argc == 3 && !strcmp(opt, "-p") && parse_num(argv[2], 1, PID_MAX, &pid) == 0)
 		return show_proc(pid);

@@ -100,6 +100,11 @@ void mm_guard_boot(void);
 /* Choose what guard guards: tag >= 0, or every Nth (every > 0). */
 int mm_guard_select(int tag, unsigned every);
 void mm_guard_describe(char *out, size_t n);
+/* The live guarded blocks for the leak scan (leak.c), which has every
+ * other hart parked: at most max into out, how many returned. */
+struct leak_extra;
+int mm_guard_live_blocks(struct leak_extra *out, int max);
+#define MM_GUARD_SLOTS 128          /* guarded blocks live at once, at most */
 
 /* The out-of-memory report (kernel/mm/oom.c): call when an allocation
  * fails for want of memory, with no lock held above heap.lock's rank

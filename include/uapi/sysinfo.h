@@ -39,6 +39,7 @@
 #define SI_REQ_SITES       3   /* SITE per call site that ever allocated, most bytes first */
 #define SI_REQ_BUDDY       4   /* BUDDY per order: pages, then heap */
 #define SI_REQ_PROC_PAGES  5   /* PROC of pid arg, then PTAG per tag it holds pages of */
+#define SI_REQ_LEAKS       6   /* run a leak scan: LEAK summary, then LEAK per call site */
 
 struct si_request {
 	uint32_t magic;                /* SYSINFO_MAGIC */
@@ -58,6 +59,7 @@ struct si_request {
 #define SI_REC_BUDDY   7
 #define SI_REC_PTAG    8
 #define SI_REC_HART    9
+#define SI_REC_LEAK    10
 
 struct si_msg_hdr {
 	uint32_t magic;                /* SYSINFO_MAGIC */
@@ -205,6 +207,30 @@ struct si_hart {
 	uint64_t pages_cached;         /* pages on its page list */
 };
 
+#define SI_LEAK_SUMMARY 0      /* si_leak.kind: the scan's figures, first */
+#define SI_LEAK_SITE    1      /* leaked blocks from one call site */
+#define SI_LEAK_SITES_MAX 64   /* SITE records in a LEAKS reply, at most */
+
+/* One leak scan (SI_REQ_LEAKS): a SUMMARY record, then a SITE record per
+ * call site with leaked blocks, most bytes first. */
+struct si_leak {
+	uint32_t kind;                 /* SI_LEAK_* */
+	char tag[4];                   /* SITE: tag of its leaked blocks */
+	uint32_t line;                 /* SITE: its line, 0 if none */
+	uint32_t harts;                /* SUMMARY: harts stopped for the scan */
+	uint64_t count;                /* leaked blocks (SUMMARY: all) */
+	uint64_t bytes;                /* their block sizes, headers too */
+	uint64_t sample;               /* SITE: one of them, as kmalloc returned it */
+	uint64_t blocks;               /* SUMMARY: live heap blocks found */
+	uint64_t block_bytes;          /* SUMMARY: ... their bytes */
+	uint64_t root_bytes;           /* SUMMARY: bytes of roots read */
+	uint64_t usecs;                /* SUMMARY: harts stopped for this long */
+	uint64_t sites;                /* SUMMARY: call sites leaking (some may
+					* have no SITE record past the max) */
+	char file[40];                 /* SITE: the tail if longer */
+	char func[32];
+};
+
 /* The layouts are ABI: a change here must be an append (or a new version). */
 _Static_assert(sizeof(struct si_request) == 16, "si_request layout");
 _Static_assert(sizeof(struct si_msg_hdr) == 16, "si_msg_hdr layout");
@@ -217,5 +243,6 @@ _Static_assert(sizeof(struct si_site) == 104, "si_site layout");
 _Static_assert(sizeof(struct si_buddy) == 24, "si_buddy layout");
 _Static_assert(sizeof(struct si_ptag) == 16, "si_ptag layout");
 _Static_assert(sizeof(struct si_hart) == 48, "si_hart layout");
+_Static_assert(sizeof(struct si_leak) == 152, "si_leak layout");
 
 #endif

@@ -24,6 +24,7 @@
 #include <kernel/printf.h>
 #include <kernel/ksym.h>
 #include <kernel/tag.h>
+#include <kernel/leak.h>
 #include <lib/string.h>
 
 #define MM_FREED_RING 256       /* frees remembered for poison reports */
@@ -38,10 +39,10 @@ struct mm_freed {
 	uint8_t tag;
 };
 
-static struct mm_freed mm_freed[MM_FREED_RING];
+static struct mm_freed mm_freed[MM_FREED_RING] LEAK_NOT_ROOT;   /* freed blocks' addresses */
 static unsigned mm_freed_next;
 
-struct mm_debug_last mm_debug_last;
+struct mm_debug_last mm_debug_last LEAK_NOT_ROOT;
 
 /* Fill n bytes at p with the poison byte. */
 void mm_poison_fill(void *p, size_t n)

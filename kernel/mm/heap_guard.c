@@ -34,11 +34,12 @@
 #include <kernel/printf.h>
 #include <kernel/panic.h>
 #include <kernel/mm.h>
+#include <kernel/leak.h>
 #include <lib/format.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 
-#define GUARD_SLOTS 128
+#define GUARD_SLOTS MM_GUARD_SLOTS
 #define GUARD_ROOT  255                          /* root slot of the window */
 #define GUARD_BASE  ((uintptr_t)GUARD_ROOT << 30)
 #define GUARD_END   (GUARD_BASE + GUARD_SLOTS * 2 * PAGE_SIZE)
@@ -60,7 +61,7 @@ struct guard_slot {
 };
 
 static struct spinlock guard_lock = SPINLOCK_INIT("mm_guard", LOCK_RANK_MM_GUARD);
-static struct guard_slot guard_slot[GUARD_SLOTS];
+static struct guard_slot guard_slot[GUARD_SLOTS] LEAK_NOT_ROOT;  /* blocks' addresses */
 static pte_t *guard_pte;                /* the window's leaf table */
 static unsigned guard_next;             /* the cursor */
 static int guard_tag = -1;              /* the tag guarded, or -1 */
@@ -303,4 +304,27 @@ bool mm_guard_fault(uintptr_t addr, char *why, size_t n)
 			 (long)(addr - s->p));
 	}
 	return true;
+}
+
+/* The live guarded blocks, for the leak scan: at most max into out;
+ * returns how many. No lock: the caller (leak.c) has every other hart
+ * parked, holding none, so no slot changes meanwhile. */
+int mm_guard_live_blocks(struct leak_extra *out, int max)
+{
+	int n = 0;
+
+	for (unsigned i = 0; i < GUARD_SLOTS && n < max; i++) {
+		const struct guard_slot *s = &guard_slot[i];
+		if (s->state != GS_LIVE)
+			continue;
+		out[n++] = (struct leak_extra){
+			.p = s->p, .req = s->req, .bytes = PAGE_SIZE, .tag = s->tag,
+		};
+#ifndef MM_NO_ACCOUNTING
+		if (s->site)
+			out[n - 1].site = (uint16_t)(((uintptr_t)s->site - alloc_site_base()) >>
+						     ALLOC_SITE_SHIFT);
+#endif
+	}
+	return n;
 }

@@ -16,6 +16,7 @@ static size_t si_known_size(unsigned type)
 	case SI_REC_BUDDY: return sizeof(struct si_buddy);
 	case SI_REC_PTAG:  return sizeof(struct si_ptag);
 	case SI_REC_HART:  return sizeof(struct si_hart);
+	case SI_REC_LEAK:  return sizeof(struct si_leak);
 	default:           return 0;
 	}
 }
