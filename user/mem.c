@@ -8,12 +8,16 @@
 /* Print the options. */
 static void usage(void)
 {
-	printf("usage: mem [-s | -b | -p PID | -r | -H [-a | -r] [TAG] | -w [SECONDS] [-p] | -h]\n"
+	printf("usage: mem [-s | -b | -p PID | -r | -l | -D [SPEC] | -H [-a | -r] [TAG] |\n"
+	       "           -w [SECONDS] [-p] | -h]\n"
 	       "  (none)  heap summary, tags, physical pages, pages per process\n"
 	       "  -s      top %d kmalloc call sites by live bytes\n"
 	       "  -b      free blocks per order, pages and heap\n"
 	       "  -p PID  one process's pages by tag\n"
 	       "  -r      raw key=value lines (first line: format version)\n"
+	       "  -D [SPEC] heap debugging modes: show, or switch (poison,redzone,\n"
+	       "          guard=TAG, guard=1/N; -WORD off), as the bootarg mm_debug\n"
+	       "  -l      leak scan: live heap blocks nothing points to, by call site\n"
 	       "  -H [-a] [TAG]  the last minutes of every tag (or TAG) as\n"
 	       "          sparklines; -a: ASCII levels, not UTF-8; -r: every\n"
 	       "          sample as key=value lines (first line: format version)\n"
@@ -289,6 +293,10 @@ int main(int argc, char **argv)
 		return show_buddy();
 	if (argc == 2 && !strcmp(opt, "-r"))
 		return show_raw();
+	if (!strcmp(opt, "-D"))
+		return mem_debug(argc, argv);
+	if (argc == 2 && !strcmp(opt, "-l"))
+		return show_leaks();
 	int r = -1;
 	if (!strcmp(opt, "-H"))
 		r = mem_history(argc - 1, argv + 1);

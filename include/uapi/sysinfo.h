@@ -39,6 +39,7 @@
 #define SI_REQ_SITES       3   /* SITE per call site that ever allocated, most bytes first */
 #define SI_REQ_BUDDY       4   /* BUDDY per order: pages, then heap */
 #define SI_REQ_PROC_PAGES  5   /* PROC of pid arg, then PTAG per tag it holds pages of */
+#define SI_REQ_LEAKS       6   /* run a leak scan: LEAK summary, then LEAK per call site */
 #define SI_REQ_HISTORY     9   /* per tag: SERIES, then its SAMPLEs oldest first;
 				* arg: a tag slot, or -1 for every tag that
 				* held anything in the ring's span */
@@ -62,6 +63,7 @@ struct si_request {
 #define SI_REC_BUDDY   7
 #define SI_REC_PTAG    8
 #define SI_REC_HART    9
+#define SI_REC_LEAK    10
 #define SI_REC_SAMPLE  13
 #define SI_REC_SERIES  14
 
@@ -214,6 +216,30 @@ struct si_hart {
 	uint64_t pages_cached;         /* pages on its page list */
 };
 
+#define SI_LEAK_SUMMARY 0      /* si_leak.kind: the scan's figures, first */
+#define SI_LEAK_SITE    1      /* leaked blocks from one call site */
+#define SI_LEAK_SITES_MAX 64   /* SITE records in a LEAKS reply, at most */
+
+/* One leak scan (SI_REQ_LEAKS): a SUMMARY record, then a SITE record per
+ * call site with leaked blocks, most bytes first. */
+struct si_leak {
+	uint32_t kind;                 /* SI_LEAK_* */
+	char tag[4];                   /* SITE: tag of its leaked blocks */
+	uint32_t line;                 /* SITE: its line, 0 if none */
+	uint32_t harts;                /* SUMMARY: harts stopped for the scan */
+	uint64_t count;                /* leaked blocks (SUMMARY: all) */
+	uint64_t bytes;                /* their block sizes, headers too */
+	uint64_t sample;               /* SITE: one of them, as kmalloc returned it */
+	uint64_t blocks;               /* SUMMARY: live heap blocks found */
+	uint64_t block_bytes;          /* SUMMARY: ... their bytes */
+	uint64_t root_bytes;           /* SUMMARY: bytes of roots read */
+	uint64_t usecs;                /* SUMMARY: harts stopped for this long */
+	uint64_t sites;                /* SUMMARY: call sites leaking (some may
+					* have no SITE record past the max) */
+	char file[40];                 /* SITE: the tail if longer */
+	char func[32];
+};
+
 /* HISTORY: sysinfo samples every tag once per interval_ms into a ring
  * of capacity samples (docs/sysinfo.md, "History"). One SERIES heads
  * each tag's samples. */
@@ -249,6 +275,7 @@ _Static_assert(sizeof(struct si_site) == 104, "si_site layout");
 _Static_assert(sizeof(struct si_buddy) == 24, "si_buddy layout");
 _Static_assert(sizeof(struct si_ptag) == 16, "si_ptag layout");
 _Static_assert(sizeof(struct si_hart) == 48, "si_hart layout");
+_Static_assert(sizeof(struct si_leak) == 152, "si_leak layout");
 _Static_assert(sizeof(struct si_series) == 40, "si_series layout");
 _Static_assert(sizeof(struct si_sample) == 24, "si_sample layout");
 

@@ -34,6 +34,9 @@
 
 extern char secondary_start[];
 
+extern char boot_stack_top[];
+uintptr_t smp_stack_top[NCPU] = { (uintptr_t)boot_stack_top };
+
 /* The hart being started, for entry.S's late_entry. */
 struct cpu *hart_starting;
 
@@ -76,6 +79,7 @@ static bool hart_start(uint64_t hartid, int id)
 	c->id = id;
 	c->hartid = hartid;
 	c->kstack_top = (uintptr_t)stack + KSTACK_PAGES * PAGE_SIZE;
+	smp_stack_top[id] = c->kstack_top;
 	c->start_error = HART_STARTING;
 	hart_starting = c;
 	__atomic_thread_fence(__ATOMIC_RELEASE);
@@ -83,6 +87,7 @@ static bool hart_start(uint64_t hartid, int id)
 	if (err) {
 		kprintf("rvos: hart %lu not started: SBI error %ld\n", hartid, err);
 		page_free(stack, 0);
+		smp_stack_top[id] = 0;
 		return false;
 	}
 	uint64_t deadline = timer_ms() + HART_UP_MS;
@@ -91,6 +96,7 @@ static bool hart_start(uint64_t hartid, int id)
 		if (why == HART_NO_MMU) {
 			kprintf("rvos: hart %lu stopped: it has no Sv39 MMU\n", hartid);
 			page_free(stack, 0);
+			smp_stack_top[id] = 0;
 			return false;
 		}
 		if (timer_ms() > deadline) {
@@ -148,4 +154,5 @@ void smp_ipi(void)
 {
 	csr_clear(sip, SIE_SSIE);
 	panic_check();
+	smp_stop_check();
 }

@@ -21,6 +21,7 @@
 #include <lib/string.h>
 #include <uapi/errno.h>
 #include <kernel/test.h>
+#include <kernel/leak.h>
 
 /* Copy a C string into a fixed, NUL-padded field, keeping its tail when
  * it is too long (file names differ at the end). */
@@ -272,6 +273,49 @@ static int si_proc_pages(struct si_stream *st, pid_t pid)
 	return 0;
 }
 
+/* Run a leak scan: its summary, then one record per leaking call site.
+ * The sites go in a heap block of this thread's (reachable: a local). */
+static int si_leaks(struct si_stream *st)
+{
+	struct leak_site *ls = kmalloc(SI_LEAK_SITES_MAX * sizeof(*ls), TAG_SVC);
+	struct leak_summary sum;
+	struct si_leak r;
+	int rc;
+
+	if (!ls)
+		return -ENOMEM;
+	rc = leak_scan(ls, SI_LEAK_SITES_MAX, &sum);
+	if (rc == 0) {
+		memset(&r, 0, sizeof(r));
+		r.kind = SI_LEAK_SUMMARY;
+		r.harts = sum.harts;
+		r.count = sum.leaks;
+		r.bytes = sum.leak_bytes;
+		r.blocks = sum.blocks;
+		r.block_bytes = sum.block_bytes;
+		r.root_bytes = sum.root_bytes;
+		r.usecs = sum.usecs;
+		r.sites = sum.sites;
+		si_put(st, SI_REC_LEAK, &r, sizeof(r));
+	}
+	for (size_t i = 0; rc == 0 && i < sum.sites - sum.sites_dropped; i++) {
+		struct alloc_site *s = ls[i].site ? alloc_site_at(ls[i].site) : NULL;
+		memset(&r, 0, sizeof(r));
+		r.kind = SI_LEAK_SITE;
+		si_tagname(r.tag, ls[i].tag);
+		r.count = ls[i].count;
+		r.bytes = ls[i].bytes;
+		r.sample = ls[i].sample;
+		if (s) {
+			r.line = s->line;
+			si_strfield(r.file, sizeof(r.file), s->file, true);
+			si_strfield(r.func, sizeof(r.func), s->func, false);
+		}
+		si_put(st, SI_REC_LEAK, &r, sizeof(r));
+	}
+	kfree(ls);
+	return rc;
+}
 
 /* Build the reply to one request, or an -EPROTO end if it is malformed. */
 void si_answer(struct si_stream *st, const void *buf, size_t len)
@@ -313,6 +357,9 @@ void si_answer(struct si_stream *st, const void *buf, size_t len)
 		break;
 	case SI_REQ_PROC_PAGES:
 		status = si_proc_pages(st, rq.arg);
+		break;
+	case SI_REQ_LEAKS:
+		status = si_leaks(st);
 		break;
 	case SI_REQ_HISTORY:
 		status = si_hist_reply(st, &si_history_ring, rq.arg);

@@ -11,6 +11,7 @@
  */
 #include "kbench.h"
 #include "kbench_internal.h"
+#include <kernel/mm_debug.h>
 #include "ktest.h"
 #include <kernel/types.h>
 #include <kernel/cpu.h>
@@ -28,6 +29,7 @@
 #include <kernel/dev.h>
 #include <kernel/ipc.h>
 #include <kernel/spinlock.h>
+#include <kernel/leak.h>
 #include <uapi/wait.h>
 
 #define KB_RECLAIM_PAGES  1000      /* pages the reclaimed process holds */
@@ -36,6 +38,7 @@
 #define KB_MIXED_MIN      16        /* its sizes, uniform in bytes */
 #define KB_MIXED_MAX      2048
 #define KB_MIXED_SEED     0x9e3779b97f4a7c15ull
+#define KB_LEAK_BLOCKS    1000      /* live blocks the leak scan finds */
 
 enum kb_mode { KB_ICOUNT, KB_WALL, KB_NOACCT };
 
@@ -160,6 +163,39 @@ static void kb_pages(void)
 		kb_page_round();
 	}
 	kb_figure("page_alloc_free", kb_ns() - t0, (uint64_t)KB_ROUNDS * KB_BATCH);
+}
+
+/* kmalloc+kfree pairs of 128 B and page pairs with each heap debugging
+ * mode on alone (docs/memory.md, "Poison, redzones and guard pages"):
+ * heap_pair_MODE and page_pair_MODE, and both with every mode off as
+ * measured here (the caches on), for comparison. guard=TEST guards
+ * every block of the loop. */
+static void kb_modes(void)
+{
+	static const char *const modes[] = { "off", "poison", "redzone", "guard=TEST" };
+	static const char *const names[] = { "off", "poison", "redzone", "guard" };
+	char name[32];
+
+	for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
+		uint64_t t0 = 0;
+		if (m)
+			mm_debug_set(modes[m], NULL, NULL, 0);
+		for (int r = -1; r < KB_ROUNDS; r++) {
+			if (r == 0)
+				t0 = kb_ns();
+			kb_heap_round(128);
+		}
+		snprintf(name, sizeof(name), "heap_pair_%s", names[m]);
+		kb_figure(name, kb_ns() - t0, (uint64_t)KB_ROUNDS * KB_BATCH);
+		for (int r = -1; r < KB_ROUNDS; r++) {
+			if (r == 0)
+				t0 = kb_ns();
+			kb_page_round();
+		}
+		snprintf(name, sizeof(name), "page_pair_%s", names[m]);
+		kb_figure(name, kb_ns() - t0, (uint64_t)KB_ROUNDS * KB_BATCH);
+		mm_debug_set("-poison,-redzone,-guard", NULL, NULL, 0);
+	}
 }
 
 /* The mixed workload's generator (xorshift64*): the same sequence every
@@ -289,6 +325,34 @@ static void kb_reclaim(long others)
 	kb_figure(name, t, pages);
 }
 
+/* One leak scan (mem -l, docs/memory.md "Leak scan") of the booted
+ * system with KB_LEAK_BLOCKS more live blocks of mixed sizes, held by a
+ * static array: the scan reads them all and reports none. */
+static void kb_leak(void)
+{
+	static void *held[KB_LEAK_BLOCKS];
+	static struct leak_site sites[8];
+	struct leak_summary sum;
+
+	for (int i = 0; i < KB_LEAK_BLOCKS; i++)
+		held[i] = kmalloc(KB_MIXED_MIN + (i * 37) % (KB_MIXED_MAX - KB_MIXED_MIN), TAG_TEST);
+	uint64_t t0 = kb_ns();
+	int rc = leak_scan(sites, ARRAY_SIZE(sites), &sum);
+	uint64_t t = kb_ns() - t0;
+	if (rc)
+		kprintf("bench: leak scan failed: %d\n", rc);
+	else
+		kb_figure("leak_scan_1000", t, 1);
+	if (!rc && kb_mode == KB_ICOUNT) {
+		kprintf("@BENCH leak_scan_1000_blocks=%zu blocks\n", sum.blocks);
+		kprintf("@BENCH leak_scan_1000_leaks=%zu blocks\n", sum.leaks);
+	}
+	for (int i = 0; i < KB_LEAK_BLOCKS; i++) {
+		kfree(held[i]);
+		held[i] = NULL;
+	}
+}
+
 /* Tracking metadata: bytes and share of RAM (not a time). */
 static void kb_metadata(void)
 {
@@ -358,9 +422,11 @@ static void kb_single(const char *mode)
 	kb_heap();
 	kb_pages();
 	kb_mixed();
+	kb_modes();
 	if (kb_mode != KB_NOACCT) {
 		kb_reclaim(10);
 		kb_reclaim(10000);
+		kb_leak();
 		if (kb_mode == KB_ICOUNT)
 			kb_metadata();
 		kb_user(mode);

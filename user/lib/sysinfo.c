@@ -16,6 +16,7 @@ static size_t si_known_size(unsigned type)
 	case SI_REC_BUDDY: return sizeof(struct si_buddy);
 	case SI_REC_PTAG:  return sizeof(struct si_ptag);
 	case SI_REC_HART:  return sizeof(struct si_hart);
+	case SI_REC_LEAK:  return sizeof(struct si_leak);
 	case SI_REC_SAMPLE: return sizeof(struct si_sample);
 	case SI_REC_SERIES: return sizeof(struct si_series);
 	default:           return 0;

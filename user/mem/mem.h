@@ -51,6 +51,12 @@ const char *size_text(char buf[SIZE_TEXT_LEN], uint64_t bytes, uint64_t min);
 #define NAME_BUF(field)  (sizeof(field) + 1)
 #define TAG_BUF          (TAG_NAME_LEN + 1)
 
+/* mem -D [SPEC] (user/mem/debug.c): argv[2..] are the spec's words. */
+int mem_debug(int argc, char **argv);
+
+/* mem -l (user/mem/leak.c): run a leak scan and print what it found. */
+int show_leaks(void);
+
 /* term.c: what is at the other end of the console (a cursor position
  * request a terminal answers), and keys read with a time limit. */
 #define TERM_NONE   0          /* no answer: a log or a pipe */
