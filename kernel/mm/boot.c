@@ -9,6 +9,7 @@
 #include <kernel/mm.h>
 #include <kernel/page.h>
 #include <kernel/heap.h>
+#include <kernel/mm_audit.h>
 #include <kernel/tag.h>
 #include <kernel/fdt.h>
 #include <kernel/vm.h>
@@ -90,6 +91,7 @@ void mm_boot(const void *fdt)
 	skip[nskip++] = (struct mem_range){ meta, ALIGN_UP(meta_bytes, PAGE_SIZE) };
 	mm_free_around(kend, ram_end, skip, nskip);
 	heap_init();
+	mm_audit_boot();
 }
 
 /* Report free memory after boot allocations. */

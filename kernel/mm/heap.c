@@ -4,6 +4,7 @@
 #include <kernel/page.h>
 #include <kernel/tag.h>
 #include <kernel/mm.h>
+#include <kernel/mm_audit.h>
 #include <kernel/printf.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
@@ -253,6 +254,9 @@ void *heap_alloc_slow(size_t size, int tag, struct alloc_site *site, uintptr_t r
 	h->site = 0;
 	if (site)       /* the index fits: heap_init checked the record count */
 		h->site = alloc_site_charge(site, tag, bsize);
+	if (__builtin_expect(mm_audit_on, 0))
+		mm_audit_heap(MM_AUDIT_KMALLOC, h + 1, (uint32_t)size, (unsigned)order,
+			      tag, h->site, ra);
 	spin_unlock(&heap.lock);
 	return h + 1;
 }
@@ -402,7 +406,11 @@ int heap_free_slow(void *p, int want_tag, const char *what, uintptr_t ra)
 	if (hdr.site)
 		alloc_site_uncharge(hdr.site, bsize);
 	heap_release(a, (uintptr_t)h, hdr.order);
+	if (__builtin_expect(mm_audit_on, 0))
+		mm_audit_heap(MM_AUDIT_KFREE, p, hdr.req, hdr.order, hdr.tag, hdr.site, ra);
 out:
+	if (__builtin_expect(mm_audit_on, 0) && rc && what)
+		mm_audit_misuse(p, ra);
 	spin_unlock(&heap.lock);
 	return rc;
 }
