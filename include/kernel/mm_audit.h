@@ -102,10 +102,6 @@ struct mm_audit_stats {
 /* Read by the slow paths' hooks: true while recording. */
 extern bool mm_audit_on;
 
-/* Parse the bootarg mm_audit[=N] and switch audit on if present; says
- * clearly why not when N is refused. Once at boot, after heap_init. */
-void mm_audit_boot(void);
-
 /* Switch recording on with a ring of n events (rounded up to a power of
  * two; a ring taken before is kept, whatever n). Sets the heap and page
  * caches' depth to 0. 0 or -EINVAL (n outside MIN..MAX), -ENOMEM. */

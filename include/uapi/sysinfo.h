@@ -221,6 +221,7 @@ struct si_hart {
 #define SI_AUDIT_TAG       2   /* arg: a tag's 4 characters, TAG_VALUE order */
 #define SI_EVENTS_DEFAULT  32
 #define SI_EVENTS_MAX      256
+#define SI_WHATIS_EVENTS   16  /* EVENT records after a WHATIS, at most */
 
 /* si_event.op */
 #define SI_EV_KMALLOC     1

@@ -8,8 +8,6 @@
 #include <kernel/cpu.h>
 #include <kernel/proc.h>
 #include <kernel/spinlock.h>
-#include <kernel/bootargs.h>
-#include <kernel/printf.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 #ifdef __riscv
@@ -119,37 +117,6 @@ void mm_audit_disable(void)
 	__atomic_store_n(&mm_audit_on, false, __ATOMIC_RELEASE);
 	heap_cache_set_depth(HEAP_CACHE_DEPTH);
 	page_cache_set_depth(audit.page_depth);
-}
-
-/* mm_audit or mm_audit=N on the command line. */
-void mm_audit_boot(void)
-{
-	char val[16];
-	long n = MM_AUDIT_DEFAULT;
-	int rc;
-
-	if (!bootarg("mm_audit", val, sizeof(val)))
-		return;
-	if (val[0]) {
-		const char *c = val;
-		for (n = 0; *c >= '0' && *c <= '9' && n <= MM_AUDIT_MAX; c++)
-			n = n * 10 + (*c - '0');
-		if (*c || n < MM_AUDIT_MIN || n > MM_AUDIT_MAX) {
-			kprintf("mm_audit: \"%s\" refused: give a number of events from "
-				"%d to %d (bare mm_audit: %d); audit is off\n", val,
-				MM_AUDIT_MIN, MM_AUDIT_MAX, MM_AUDIT_DEFAULT);
-			return;
-		}
-	}
-	rc = mm_audit_enable((unsigned)n);
-	if (rc < 0) {
-		kprintf("mm_audit: cannot switch on: error %d; audit is off\n", rc);
-		return;
-	}
-	kprintf("mm_audit: on, %u events (%lu KiB ring), %u blocks in the side table "
-		"(%lu KiB), tag AUDT; heap and page caches off\n", audit.nevents,
-		(PAGE_SIZE << audit.ring_order) / 1024, audit.table_cap,
-		(PAGE_SIZE << audit.table_order) / 1024);
 }
 
 /* Claim the slot of the next event number: its number in *np and the

@@ -203,5 +203,5 @@ int si_whatis(struct si_stream *st, int32_t arg, uint32_t spec)
 	 * (and those of smaller blocks that started inside it) */
 	struct mm_audit_filter f = { .tag = -1, .pid = -1, .lo = w.base,
 				     .hi = w.kind == MM_WHAT_HEAP ? w.base + 1 : w.base + w.size };
-	return sa_events(st, &f, SI_EVENTS_DEFAULT);
+	return sa_events(st, &f, SI_WHATIS_EVENTS);
 }
