@@ -80,11 +80,13 @@ struct mm_audit_block {
 };
 
 /* Which events mm_audit_read keeps: tag -1 any, pid -1 any, addresses
- * lo <= addr < hi (hi 0: any). */
+ * lo <= addr < hi (hi 0: any), numbered below before (0: any; a reader
+ * that allocates takes mm_audit_mark() first, to leave its own out). */
 struct mm_audit_filter {
 	int tag;
 	int32_t pid;
 	uintptr_t lo, hi;
+	uint64_t before;
 };
 
 /* The state, for mem -a's header and the docs' sizes. */

@@ -270,7 +270,8 @@ void mm_audit_misuse(const void *p, uintptr_t ra)
 /* Does e pass f? */
 static bool audit_pass(const struct mm_audit_filter *f, const struct mm_audit_event *e)
 {
-	return (f->tag < 0 || e->tag == f->tag) && (f->pid < 0 || e->pid == f->pid) &&
+	return (!f->before || e->seq <= f->before) &&
+	       (f->tag < 0 || e->tag == f->tag) && (f->pid < 0 || e->pid == f->pid) &&
 	       (!f->hi || (e->addr >= f->lo && e->addr < f->hi));
 }
 

@@ -3,8 +3,10 @@
  * address is and that block's events (mem -a, mem -x).
  *
  * The events are copied out of the ring into a TAG_TRAC buffer first
- * (mm_audit_read takes no lock), so building the reply, whose own
- * kmallocs are events too, does not race the ring.
+ * (mm_audit_read takes no lock), and only those numbered before the
+ * request was taken up: building the reply kmallocs too, and those
+ * events would otherwise show in it (the state record's count says
+ * where the reply's history ends).
  */
 #include "sysinfo_internal.h"
 #include <kernel/mm_audit.h>
@@ -97,7 +99,7 @@ static int sa_events(struct si_stream *st, const struct mm_audit_filter *f, size
 /* SI_REQ_AUDIT: the filter in arg and reserved (uapi/sysinfo.h). */
 int si_audit(struct si_stream *st, int32_t arg, uint32_t spec)
 {
-	struct mm_audit_filter f = { .tag = -1, .pid = -1 };
+	struct mm_audit_filter f = { .tag = -1, .pid = -1, .before = mm_audit_mark() };
 	struct mm_audit_stats as;
 	size_t max = spec & 0xffff;
 
@@ -171,6 +173,7 @@ static void sa_who(struct si_whatis *r, uintptr_t key)
 int si_whatis(struct si_stream *st, int32_t arg, uint32_t spec)
 {
 	uintptr_t addr = (uintptr_t)(uint32_t)arg | (uintptr_t)spec << 32;
+	uint64_t mark = mm_audit_mark();        /* this reply's own kmallocs come after */
 	struct mm_audit_stats as;
 	struct mm_whatis w;
 	struct si_whatis r;
@@ -202,6 +205,7 @@ int si_whatis(struct si_stream *st, int32_t arg, uint32_t spec)
 	/* a heap block's events name its payload; a page block's, its start
 	 * (and those of smaller blocks that started inside it) */
 	struct mm_audit_filter f = { .tag = -1, .pid = -1, .lo = w.base,
-				     .hi = w.kind == MM_WHAT_HEAP ? w.base + 1 : w.base + w.size };
+				     .hi = w.kind == MM_WHAT_HEAP ? w.base + 1 : w.base + w.size,
+				     .before = mark };
 	return sa_events(st, &f, SI_WHATIS_EVENTS);
 }

@@ -28,6 +28,7 @@
 #include <kernel/dev.h>
 #include <kernel/ipc.h>
 #include <kernel/spinlock.h>
+#include <kernel/mm_audit.h>
 #include <uapi/wait.h>
 
 #define KB_RECLAIM_PAGES  1000      /* pages the reclaimed process holds */
@@ -160,6 +161,42 @@ static void kb_pages(void)
 		kb_page_round();
 	}
 	kb_figure("page_alloc_free", kb_ns() - t0, (uint64_t)KB_ROUNDS * KB_BATCH);
+}
+
+/* The heap pair (64 B) and the page pair with the caches off, then with
+ * the allocation history on (which switches them off too): the second
+ * less the first is the history's own cost (docs/memory.md). */
+static void kb_audit(void)
+{
+	static const char *const names[2][2] = {
+		{ "heap_pair_nocache", "page_pair_nocache" },
+		{ "heap_pair_audit", "page_pair_audit" },
+	};
+	uint32_t depth = page_cache_set_depth(0);
+
+	heap_cache_set_depth(0);
+	for (int on = 0; on < 2; on++) {
+		if (on && mm_audit_enable(MM_AUDIT_DEFAULT) < 0) {
+			kprintf("bench: mm_audit cannot be switched on\n");
+			break;
+		}
+		uint64_t t0 = 0;
+		for (int r = -1; r < KB_ROUNDS; r++) {
+			if (r == 0)
+				t0 = kb_ns();
+			kb_heap_round(64);
+		}
+		kb_figure(names[on][0], kb_ns() - t0, (uint64_t)KB_ROUNDS * KB_BATCH);
+		for (int r = -1; r < KB_ROUNDS; r++) {
+			if (r == 0)
+				t0 = kb_ns();
+			kb_page_round();
+		}
+		kb_figure(names[on][1], kb_ns() - t0, (uint64_t)KB_ROUNDS * KB_BATCH);
+	}
+	mm_audit_disable();
+	heap_cache_set_depth(HEAP_CACHE_DEPTH);
+	page_cache_set_depth(depth);
 }
 
 /* The mixed workload's generator (xorshift64*): the same sequence every
@@ -359,6 +396,7 @@ static void kb_single(const char *mode)
 	kb_pages();
 	kb_mixed();
 	if (kb_mode != KB_NOACCT) {
+		kb_audit();
 		kb_reclaim(10);
 		kb_reclaim(10000);
 		if (kb_mode == KB_ICOUNT)

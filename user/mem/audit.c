@@ -84,8 +84,9 @@ static void print_state(const struct si_event *e)
 }
 
 /* Print the EVENT records of an AUDIT or WHATIS reply from rd (a
- * WHATIS record ends the call, in *first); si_read's last result. */
-static int print_events(struct si_reader *rd, const void **first)
+ * WHATIS record ends the call, in *first), and "(no events)" if none
+ * came and quiet is 0; si_read's last result. */
+static int print_events(struct si_reader *rd, const void **first, int quiet)
 {
 	const void *rec;
 	int type, n = 0;
@@ -106,7 +107,7 @@ static int print_events(struct si_reader *rd, const void **first)
 			printf(EVENT_HEADER);
 		print_event(e);
 	}
-	if (type == 0 && rd->status == 0 && !n)
+	if (type == 0 && rd->status == 0 && !n && !quiet)
 		printf("(no events)\n");
 	return type;
 }
@@ -154,7 +155,7 @@ int show_audit(int argc, char **argv)
 	if (h < 0)
 		return 1;
 	si_reader_init(&rd, h);
-	int type = print_events(&rd, NULL);
+	int type = print_events(&rd, NULL, 0);
 	chan_close(h);
 	if (type == 0 && rd.status == -ENOENT) {
 		printf("mem: audit is off: boot with mm_audit\n");
@@ -276,15 +277,16 @@ int show_whatis(const char *text)
 	if (h < 0)
 		return 1;
 	si_reader_init(&rd, h);
-	int type = print_events(&rd, &rec), rc = 0;
+	int type = print_events(&rd, &rec, 1), rc = 0;
 	if (type == SI_REC_WHATIS) {
 		struct si_whatis w;
 		memcpy(&w, rec, sizeof(w));
 		rc = print_whatis(&w);
-		if (w.audit && (w.kind == SI_WHAT_HEAP || w.kind == SI_WHAT_PAGE ||
-				w.kind == SI_WHAT_STACK))
+		int block = w.audit && (w.kind == SI_WHAT_HEAP || w.kind == SI_WHAT_PAGE ||
+					w.kind == SI_WHAT_STACK);
+		if (block)
 			printf("  its last events:\n");
-		type = print_events(&rd, NULL);
+		type = print_events(&rd, NULL, !block);
 	}
 	chan_close(h);
 	return si_failed(type, &rd) ? 1 : rc;
