@@ -28,7 +28,7 @@
 #define MM_AUDIT_DEFAULT   4096    /* events kept by a bare mm_audit */
 #define MM_AUDIT_MIN       64      /* mm_audit=N: N in MIN..MAX, rounded up */
 #define MM_AUDIT_MAX       16384   /*   to a power of two */
-#define MM_AUDIT_TABLE_MUL 2       /* side-table entries per event kept */
+#define MM_AUDIT_TABLE_MUL 2       /* side-table entries per event kept, at least */
 #define MM_AUDIT_PROBE     32      /* slots a table lookup tries at most */
 
 /* What an event records (mm_audit_event.op). */

@@ -24,7 +24,7 @@ static struct {
 	uint64_t next;                 /* next event number (atomic) */
 	uint64_t lost;                 /* atomic */
 	struct mm_audit_block *table;  /* under audit_lock */
-	uint32_t table_cap;            /* a power of two */
+	uint32_t table_cap;            /* what its pages hold: at least 2 per event */
 	uint32_t table_used;
 	uint64_t drops;
 	unsigned ring_order, table_order;
@@ -62,13 +62,13 @@ static unsigned audit_order(size_t bytes)
 }
 
 /* Take the ring's and the table's pages for n events (n a power of two),
- * charged to TAG_AUDT; 0 or -ENOMEM. Called by one thread at a time
+ * charged to TAG_AUDT: the ring n slots, the table as many entries as
+ * its page block holds, at least MM_AUDIT_TABLE_MUL * n; 0 or -ENOMEM. Called by one thread at a time
  * (boot, ktests), before recording is first on. */
 static int audit_alloc(uint32_t n)
 {
-	uint32_t cap = n * MM_AUDIT_TABLE_MUL;
 	unsigned ro = audit_order(n * sizeof(struct mm_audit_event));
-	unsigned to = audit_order(cap * sizeof(struct mm_audit_block));
+	unsigned to = audit_order(n * MM_AUDIT_TABLE_MUL * sizeof(struct mm_audit_block));
 	void *ring = page_alloc(ro, 0, TAG_AUDT), *table = page_alloc(to, 0, TAG_AUDT);
 
 	if (!ring || !table) {
@@ -83,7 +83,7 @@ static int audit_alloc(uint32_t n)
 	audit.nevents = n;
 	audit.ring_order = ro;
 	audit.table = table;
-	audit.table_cap = cap;
+	audit.table_cap = (uint32_t)((PAGE_SIZE << to) / sizeof(struct mm_audit_block));
 	audit.table_order = to;
 	__atomic_store_n(&audit.ring, ring, __ATOMIC_RELEASE);
 	return 0;
@@ -174,7 +174,7 @@ static uint32_t audit_home(uintptr_t addr)
 {
 	uint64_t x = (addr >> 3) * 0x9e3779b97f4a7c15ull;
 
-	return (uint32_t)(x >> 32) & (audit.table_cap - 1);
+	return (uint32_t)((x >> 32) % audit.table_cap);
 }
 
 /* The entry of addr, or where to put it: its own, the first empty slot,
@@ -186,7 +186,7 @@ static struct mm_audit_block *audit_slot(uintptr_t addr, bool insert)
 	struct mm_audit_block *victim = NULL;
 	uint32_t b = audit_home(addr);
 
-	for (int i = 0; i < MM_AUDIT_PROBE; i++, b = (b + 1) & (audit.table_cap - 1)) {
+	for (int i = 0; i < MM_AUDIT_PROBE; i++, b = b + 1 == audit.table_cap ? 0 : b + 1) {
 		struct mm_audit_block *t = &audit.table[b];
 		if (t->addr == addr)
 			return t;

@@ -216,3 +216,44 @@ KTEST(audit_smp_ring)
 	if (off)
 		mm_audit_disable();
 }
+
+#define AK_FULL_MAX 4096            /* most live blocks the full-table test makes */
+
+/* A side table full of live blocks: a block it cannot enter is counted
+ * as dropped, no live block's entry is ever pushed out, and once the
+ * blocks are freed their entries serve new blocks again. */
+KTEST(audit_table_full)
+{
+	static void *blk[AK_FULL_MAX];
+	bool off = ak_on();
+	struct mm_audit_stats before, full, after;
+	struct mm_audit_block b;
+	size_t n;
+
+	mm_audit_stats(&before);
+	n = before.table_cap + before.table_cap / 4;
+	if (n > AK_FULL_MAX) {
+		kprintf("ktest:   (the table of %u entries is too big to fill here)\n",
+			before.table_cap);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		KT_ASSERT((blk[i] = kmalloc(16, TAG_TEST)));
+	mm_audit_stats(&full);
+	KT_ASSERT(full.drops > before.drops);
+	KT_EQ(mm_audit_block_get((uintptr_t)blk[0], &b), 0);
+	KT_ASSERT(!b.freed && b.size == 16);
+	for (size_t i = 0; i < n; i++)
+		kfree(blk[i]);
+	for (size_t i = 0; i < 64; i++)
+		KT_ASSERT((blk[i] = kmalloc(2000, TAG_TEST)));
+	mm_audit_stats(&after);
+	KT_EQ(after.drops, full.drops);
+	for (size_t i = 0; i < 64; i++)
+		kfree(blk[i]);
+	kprintf("ktest:   %u entries, %lu blocks dropped while full\n", full.table_cap,
+		(unsigned long)(full.drops - before.drops));
+out:
+	if (off)
+		mm_audit_disable();
+}
