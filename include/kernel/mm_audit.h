@@ -113,6 +113,10 @@ int mm_audit_enable(unsigned n);
  * table keep their pages and contents. */
 void mm_audit_disable(void);
 
+/* Forget the ring and the table without freeing them (page_init calls
+ * it: the page allocator starts over under them). */
+void mm_audit_reset(void);
+
 /* The hooks (callers hold the allocator's lock: see above). */
 void mm_audit_heap(int op, const void *p, uint32_t req, unsigned order, int tag,
 		   unsigned site, uintptr_t ra);

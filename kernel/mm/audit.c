@@ -119,6 +119,16 @@ void mm_audit_disable(void)
 	page_cache_set_depth(audit.page_depth);
 }
 
+/* Forget the ring and the table: page_init is starting the page
+ * allocator over (once at boot, before audit; host tests each time), so
+ * their pages are gone. Recording stops; the caches' depths are the
+ * caller's to set. */
+void mm_audit_reset(void)
+{
+	__atomic_store_n(&mm_audit_on, false, __ATOMIC_RELEASE);
+	memset(&audit, 0, sizeof(audit));
+}
+
 /* Claim the slot of the next event number: its number in *np and the
  * slot marked busy, or NULL when a newer event already holds it (the
  * ring wrapped while this writer waited; counted as lost). */

@@ -56,6 +56,7 @@ int page_init(paddr_t ram_base, size_t ram_size, void *meta)
 	pg.fails = pg.misuse = pg.owner_refused = 0;
 	page_owners_reset();
 	page_cache_reset();
+	mm_audit_reset();
 	spin_unlock(&pg.lock);
 	return 0;
 }
