@@ -84,9 +84,10 @@ static void print_state(const struct si_event *e)
 }
 
 /* Print the EVENT records of an AUDIT or WHATIS reply from rd (a
- * WHATIS record ends the call, in *first), and "(no events)" if none
- * came and quiet is 0; si_read's last result. */
-static int print_events(struct si_reader *rd, const void **first, int quiet)
+ * WHATIS record ends the call, in *first), and "(no events NOTE in the
+ * ring)" if none came and quiet is 0; si_read's last result. */
+static int print_events(struct si_reader *rd, const void **first, int quiet,
+			const char *note)
 {
 	const void *rec;
 	int type, n = 0;
@@ -108,7 +109,7 @@ static int print_events(struct si_reader *rd, const void **first, int quiet)
 		print_event(e);
 	}
 	if (type == 0 && rd->status == 0 && !n && !quiet)
-		printf("(no events)\n");
+		printf("(no events%s%s in the ring)\n", note ? " " : "", note ? note : "");
 	return type;
 }
 
@@ -155,7 +156,10 @@ int show_audit(int argc, char **argv)
 	if (h < 0)
 		return 1;
 	si_reader_init(&rd, h);
-	int type = print_events(&rd, NULL, 0);
+	char note[32];
+	snprintf(note, sizeof(note), kind == SI_AUDIT_PID ? "of pid %s" :
+		 kind == SI_AUDIT_TAG ? "of tag %s" : "%s", filter);
+	int type = print_events(&rd, NULL, 0, kind == SI_AUDIT_ALL ? NULL : note);
 	chan_close(h);
 	if (type == 0 && rd.status == -ENOENT) {
 		printf("mem: audit is off: boot with mm_audit\n");
@@ -260,15 +264,42 @@ static int print_whatis(const struct si_whatis *w)
 	}
 }
 
+/* An address typed as 0x hex or decimal, all 64 bits; -1 if it is not
+ * one (junk, a sign, too many digits). */
+static int parse_addr(const char *s, unsigned long *out)
+{
+	unsigned long v = 0, base = 10;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		unsigned long d;
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned long)(*s - '0');
+		else if (base == 16 && ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'f'))
+			d = (unsigned long)((*s | 0x20) - 'a' + 10);
+		else
+			return -1;
+		if (v > (~0UL - d) / base)
+			return -1;
+		v = v * base + d;
+	}
+	*out = v;
+	return 0;
+}
+
 /* -x ADDR: what the kernel address ADDR is, like illumos ::whatis. */
 int show_whatis(const char *text)
 {
 	struct si_reader rd;
 	const void *rec = NULL;
-	char *end;
+	unsigned long addr;
 
-	unsigned long addr = (unsigned long)strtol(text, &end, 0);
-	if (!*text || *end || text[0] == '-') {
+	if (parse_addr(text, &addr) < 0) {
 		printf("mem: bad address '%s'\nusage: mem -x ADDR   (ADDR: 0x hex or decimal)\n",
 		       text);
 		return 2;
@@ -277,7 +308,7 @@ int show_whatis(const char *text)
 	if (h < 0)
 		return 1;
 	si_reader_init(&rd, h);
-	int type = print_events(&rd, &rec, 1), rc = 0;
+	int type = print_events(&rd, &rec, 1, NULL), rc = 0;
 	if (type == SI_REC_WHATIS) {
 		struct si_whatis w;
 		memcpy(&w, rec, sizeof(w));
@@ -286,7 +317,7 @@ int show_whatis(const char *text)
 					w.kind == SI_WHAT_STACK);
 		if (block)
 			printf("  its last events:\n");
-		type = print_events(&rd, NULL, !block);
+		type = print_events(&rd, NULL, !block, NULL);
 	}
 	chan_close(h);
 	return si_failed(type, &rd) ? 1 : rc;
