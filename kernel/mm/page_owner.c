@@ -126,7 +126,8 @@ int page_owner_open(pid_t pid)
 /* Return the blocks on list head (one hart's sublist of an owner) to the
  * buddy lists, counting them per tag into freed. The list is dropped
  * whole: each block goes straight back (no unlink, no per-block owner or
- * tag update). Caller holds every page lock. */
+ * tag update). pid, their owner, is for the allocation history, which
+ * sees each block freed. Caller holds every page lock. */
 static void owner_list_free(uint32_t head, uint32_t pages[], uint32_t blocks[],
 			    pid_t pid)
 {
