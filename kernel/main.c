@@ -11,6 +11,7 @@
 #include <kernel/sbi.h>
 #include <kernel/printf.h>
 #include <kernel/bootargs.h>
+#include <kernel/mm_debug.h>
 #include <kernel/test.h>
 #include <lib/string.h>
 #include <kernel/page.h>
@@ -240,6 +241,7 @@ void kmain(uint64_t hartid, const void *fdt)
 	vm_init();
 	vm_enable();
 	mmu_check();
+	mm_debug_boot();                /* after vm_init: guard maps pages */
 	kprintf("rvos: sv39 paging on, root table %p\n", kernel_pagetable);
 
 	/* Everything an interrupt handler touches must exist before that

@@ -8,7 +8,7 @@
 /* Print the options. */
 static void usage(void)
 {
-	printf("usage: mem [-s | -b | -p PID | -r | -a [TAG|PID] [-n N] | -x ADDR | -h]\n"
+	printf("usage: mem [-s | -b | -p PID | -r | -D [SPEC] | -a [TAG|PID] [-n N] | -x ADDR | -h]\n"
 	       "  (none)  heap summary, tags, physical pages, pages per process\n"
 	       "  -s      top %d kmalloc call sites by live bytes\n"
 	       "  -b      free blocks per order, pages and heap\n"
@@ -16,6 +16,8 @@ static void usage(void)
 	       "  -a [TAG|PID] [-n COUNT]  newest allocation events (boot with mm_audit)\n"
 	       "  -x ADDR what a kernel address is: heap block, page, symbol, stack\n"
 	       "  -r      raw key=value lines (first line: format version)\n"
+	       "  -D [SPEC] heap debugging modes: show, or switch (poison,redzone,\n"
+	       "          guard=TAG, guard=1/N; -WORD off), as the bootarg mm_debug\n"
 	       "  -h      this help\n", TOP_SITES);
 }
 
@@ -282,6 +284,8 @@ int main(int argc, char **argv)
 		return show_buddy();
 	if (argc == 2 && !strcmp(opt, "-r"))
 		return show_raw();
+	if (!strcmp(opt, "-D"))
+		return mem_debug(argc, argv);
 	if (!strcmp(opt, "-a"))
 		return show_audit(argc - 2, argv + 2);
 	if (!strcmp(opt, "-x")) {

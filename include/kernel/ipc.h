@@ -110,6 +110,9 @@ void ipc_proc_exit(struct proc *p);
  * the IPC heap charged to it (docs/ipc.md, "Limits per process"). */
 int ipc_handle_count(struct proc *p, size_t *bytes);
 
+/* The same bytes without ipc_lock (the out-of-memory report): a snapshot. */
+size_t ipc_bytes_unlocked(const struct proc *p);
+
 /* The IPC heap cap every process has (0: none); ipc_limit_set changes
  * it (for tests) and returns the old one. */
 size_t ipc_limit_get(void);

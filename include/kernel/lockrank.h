@@ -29,6 +29,10 @@ enum lock_rank {
 	/* heap.lock: the kernel heap's arenas and free lists, and the
 	 * counters of the call-site records (alloc_site.h) */
 	LOCK_RANK_HEAP = 40,
+	/* guard_lock: the heap's guard-page slots and their window's
+	 * page table (kernel/mm/heap_guard.c; page_alloc is called
+	 * without it) */
+	LOCK_RANK_MM_GUARD = 45,
 	/* site_lock: serialises readers of the call-site records */
 	LOCK_RANK_ALLOC_SITE = 50,
 	/* page_cache[h].lock: hart h's list of free pages and its part of

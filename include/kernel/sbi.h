@@ -20,5 +20,8 @@ bool sbi_has_ipi(void);
 long sbi_hart_start(uint64_t hartid, uintptr_t start, uintptr_t opaque);
 void sbi_hart_stop(void);                    /* this hart, for good */
 void sbi_send_ipi(uint64_t hartid);          /* supervisor software irq */
+/* RFENCE: every hart flushes its whole TLB (the heap's guard pages,
+ * kernel/mm/heap_guard.c); does nothing without the extension. */
+void sbi_remote_sfence_vma_all(void);
 
 #endif

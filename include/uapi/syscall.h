@@ -83,7 +83,10 @@
 	X(36, svc_lookup, svc_lookup, int, (const char *name), \
 	  "svc_lookup(name) -> handle of a new channel to it") \
 	X(37, svc_register, svc_register, int, (const char *name), \
-	  "svc_register(name) -> handle where clients arrive")
+	  "svc_register(name) -> handle where clients arrive") \
+	/* 38: the heap's debugging modes (docs/memory.md) */ \
+	X(38, mmdebug, mmdebug, long, (const char *spec, char *out, size_t len), \
+	  "mmdebug(spec, out, len) -> the modes' flags")
 
 #define SYS_MAX           48   /* every number is below this */
 

@@ -98,3 +98,31 @@ void sbi_send_ipi(uint64_t hartid)
 {
 	sbi_call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, (long)hartid, 0);
 }
+
+#define SBI_EXT_RFENCE 0x52464E43           /* "RFNC" */
+#define SBI_RFENCE_SFENCE_VMA 1
+
+/* Every hart's TLB flushed whole: hart_mask_base -1 names all harts,
+ * start and size 0 the whole address space. a3 is the size, which
+ * sbi_call does not pass. Without RFENCE (a one-hart machine is all
+ * we could then be sure of) only this hart's. */
+void sbi_remote_sfence_vma_all(void)
+{
+	static int has = -1;
+
+	if (has < 0)
+		has = sbi_probe(SBI_EXT_RFENCE);
+	if (!has)
+		return;
+	register long r_a0 __asm__("a0") = 0;
+	register long r_a1 __asm__("a1") = -1;
+	register long r_a2 __asm__("a2") = 0;
+	register long r_a3 __asm__("a3") = 0;
+	register long r_a6 __asm__("a6") = SBI_RFENCE_SFENCE_VMA;
+	register long r_a7 __asm__("a7") = SBI_EXT_RFENCE;
+
+	__asm__ volatile("ecall"
+			 : "+r"(r_a0), "+r"(r_a1)
+			 : "r"(r_a2), "r"(r_a3), "r"(r_a6), "r"(r_a7)
+			 : "memory");
+}

@@ -7,6 +7,7 @@
 #include <kernel/fdt.h>
 #include <kernel/printf.h>
 #include <kernel/panic.h>
+#include <kernel/mm_debug.h>
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
 #include <kernel/fp.h>
@@ -94,6 +95,11 @@ static void trap_kernel_exception(struct trapframe *tf)
 		tf->sepc = c->fault_resume;
 		c->fault_resume = 0;
 		return;
+	}
+	if (tf->scause == EXC_LOAD_PAGE_FAULT || tf->scause == EXC_STORE_PAGE_FAULT) {
+		static char why[192];   /* one hart reports: panic stops the rest */
+		if (mm_guard_fault(tf->stval, why, sizeof(why)))
+			panic_trap(tf, why);
 	}
 	panic_trap(tf, "unexpected trap in kernel");
 }

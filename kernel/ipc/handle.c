@@ -94,3 +94,13 @@ int ipc_handle_count(struct proc *p, size_t *bytes)
 	spin_unlock(&ipc_lock);
 	return n;
 }
+
+/* The IPC heap charged to p, read without ipc_lock: for the
+ * out-of-memory report, which may run where ipc_lock is held. A
+ * snapshot that may be stale or torn. */
+size_t ipc_bytes_unlocked(const struct proc *p)
+{
+	const struct ipc_proc *ip = __atomic_load_n(&p->ipc, __ATOMIC_RELAXED);
+
+	return ip ? __atomic_load_n(&ip->bytes, __ATOMIC_RELAXED) : 0;
+}

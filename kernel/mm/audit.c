@@ -2,6 +2,7 @@
  * behind bootarg mm_audit (include/kernel/mm_audit.h has the design;
  * docs/memory.md, "Allocation history", the sizes and what is lost). */
 #include <kernel/mm_audit.h>
+#include <kernel/mm_debug.h>
 #include <kernel/heap.h>
 #include <kernel/page.h>
 #include <kernel/tag.h>
@@ -103,7 +104,10 @@ int mm_audit_enable(unsigned n)
 		return rc;
 	if (mm_audit_on)
 		return 0;
-	heap_cache_set_depth(0);        /* every kmalloc and kfree to the slow paths */
+	/* every kmalloc and kfree to the slow paths: the heap caches follow
+	 * mm_debug_flags, which the other heap debugging modes share */
+	__atomic_or_fetch(&mm_debug_flags, MM_DBG_AUDIT, __ATOMIC_RELAXED);
+	mm_debug_caches_update();
 	audit.page_depth = page_cache_set_depth(0);
 	__atomic_store_n(&mm_audit_on, true, __ATOMIC_RELEASE);
 	return 0;
@@ -115,7 +119,8 @@ void mm_audit_disable(void)
 	if (!mm_audit_on)
 		return;
 	__atomic_store_n(&mm_audit_on, false, __ATOMIC_RELEASE);
-	heap_cache_set_depth(HEAP_CACHE_DEPTH);
+	__atomic_and_fetch(&mm_debug_flags, ~MM_DBG_AUDIT, __ATOMIC_RELAXED);
+	mm_debug_caches_update();       /* on again unless another mode is on */
 	page_cache_set_depth(audit.page_depth);
 }
 
@@ -126,6 +131,7 @@ void mm_audit_disable(void)
 void mm_audit_reset(void)
 {
 	__atomic_store_n(&mm_audit_on, false, __ATOMIC_RELEASE);
+	__atomic_and_fetch(&mm_debug_flags, ~MM_DBG_AUDIT, __ATOMIC_RELAXED);
 	memset(&audit, 0, sizeof(audit));
 }
 

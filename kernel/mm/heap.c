@@ -4,6 +4,7 @@
 #include <kernel/page.h>
 #include <kernel/tag.h>
 #include <kernel/mm.h>
+#include <kernel/mm_debug.h>
 #include <kernel/mm_audit.h>
 #include <kernel/printf.h>
 #include <lib/string.h>
@@ -90,6 +91,8 @@ static void heap_free_unlink(struct heap_arena *a, struct heap_free *f)
 	heap.free_count[f->order]--;
 	f->magic = 0;
 	heap_bit_clr(a->free, heap_gran(a, (uintptr_t)f));
+	if (mm_debug_on(MM_DBG_POISON))         /* a free block: record + poison */
+		mm_poison_fill(f, sizeof(*f));
 }
 
 /* Take the arena index's pages at the first growth (kept for good: a
@@ -135,6 +138,8 @@ static bool heap_grow(void)
 		return false;
 	}
 	memset(maps, 0, HEAP_MAP_BYTES);
+	if (mm_debug_on(MM_DBG_POISON))
+		mm_poison_fill(base, HEAP_ARENA_SIZE);
 	a->base = (uintptr_t)base;
 	a->used = maps;
 	a->free = a->used + HEAP_MAP_WORDS;
@@ -157,6 +162,12 @@ static void heap_shrink(struct heap_arena *a)
 	a->base = 0;
 	a->used = a->free = NULL;
 	heap.narenas--;
+}
+
+/* The bytes a header says were asked for, without the redzone mark. */
+static inline size_t heap_req(const struct heap_hdr *h)
+{
+	return h->req & ~MM_REQ_REDZONE;
 }
 
 /* Block order for a request of size bytes plus header, -1 if too big. */
@@ -215,8 +226,20 @@ void *heap_alloc_slow(size_t size, int tag, struct alloc_site *site, uintptr_t r
 	struct heap_hdr *h;
 	size_t bsize;
 	uintptr_t blk;
-	bool drained = false;
+	bool drained = false, redzone = false;
+	unsigned dbg = mm_debug_on(MM_DBG_REDZONE | MM_DBG_GUARD);
 
+	if (dbg & MM_DBG_GUARD) {
+		void *g = mm_guard_alloc(size, tag, site);
+		if (g && __builtin_expect(mm_audit_on, 0))
+			mm_audit_heap(MM_AUDIT_KMALLOC, g, (uint32_t)size, 0, tag, 0, ra);
+		if (g)
+			return g;
+	}
+	if ((dbg & MM_DBG_REDZONE) && order >= 0 && heap_order_for(size + MM_REDZONE_MIN) >= 0) {
+		order = heap_order_for(size + MM_REDZONE_MIN);
+		redzone = true;
+	}
 	spin_lock(&heap.lock);
 	pcpu_add(&heap_cache[cpu_id()].misses, 1);
 	if (!tag_in_use(tag)) {
@@ -242,13 +265,19 @@ void *heap_alloc_slow(size_t size, int tag, struct alloc_site *site, uintptr_t r
 		heap.fails++;
 		tag_charge_fail(tag);
 		spin_unlock(&heap.lock);
+		if (order >= 0)
+			mm_oom("kmalloc", size, tag, ra);
 		return NULL;
 	}
 	bsize = HEAP_MIN_BLOCK << order;
+	if (mm_debug_on(MM_DBG_POISON))         /* read under heap.lock, as */
+		mm_poison_check(blk, bsize);    /* mm_debug_set writes it */
 	h = (struct heap_hdr *)blk;
 	h->tag = (uint8_t)tag;
 	h->order = (uint8_t)order;
-	h->req = (uint32_t)size;
+	h->req = (uint32_t)size | (redzone ? MM_REQ_REDZONE : 0);
+	if (redzone)
+		mm_redzone_fill(blk, bsize, size);
 	heap_count_alloc(bsize);
 	tag_charge_alloc(tag, bsize, size);
 	h->site = 0;
@@ -298,7 +327,7 @@ static int heap_lookup(const void *p, const char *what, uintptr_t ra,
 	    (n > 1 && (heap_bit(a->used, g + n / 2) || heap_bit(a->free, g + n / 2))) ||
 	    (g + n < HEAP_GRANULES && !heap_bit(a->used, g + n) &&
 	     !heap_bit(a->free, g + n)) ||
-	    !tag_in_use(h->tag) || h->req > (HEAP_MIN_BLOCK << h->order) - HEAP_HDR_SIZE ||
+	    !tag_in_use(h->tag) || heap_req(h) > (HEAP_MIN_BLOCK << h->order) - HEAP_HDR_SIZE ||
 	    h->site > alloc_site_count()) {
 		if (what) {
 			heap_misuse_count();
@@ -379,6 +408,14 @@ int heap_free_slow(void *p, int want_tag, const char *what, uintptr_t ra)
 
 	if (!p)
 		return 0;
+	if (mm_guard_owns(p)) {
+		struct heap_block_info bi;
+		bool audit = __builtin_expect(mm_audit_on, 0) && mm_guard_info(p, &bi) == 0;
+		rc = mm_guard_free(p, want_tag, what, ra);
+		if (audit && !rc)
+			mm_audit_heap(MM_AUDIT_KFREE, p, (uint32_t)bi.req, 0, bi.tag, 0, ra);
+		return rc;
+	}
 	spin_lock(&heap.lock);
 	pcpu_add(&heap_cache[cpu_id()].misses, 1);
 	rc = heap_lookup(p, what, ra, &a, &h);
@@ -402,12 +439,17 @@ int heap_free_slow(void *p, int want_tag, const char *what, uintptr_t ra)
 	}
 	bsize = HEAP_MIN_BLOCK << hdr.order;
 	heap_count_free(bsize);
-	tag_charge_free(hdr.tag, bsize, hdr.req);
+	tag_charge_free(hdr.tag, bsize, heap_req(&hdr));
 	if (hdr.site)
 		alloc_site_uncharge(hdr.site, bsize);
+	if (hdr.req & MM_REQ_REDZONE)
+		mm_redzone_check((uintptr_t)h, bsize, &hdr, ra);
+	if (mm_debug_on(MM_DBG_POISON))
+		mm_poison_freed((uintptr_t)h, bsize, &hdr, ra);
 	heap_release(a, (uintptr_t)h, hdr.order);
 	if (__builtin_expect(mm_audit_on, 0))
-		mm_audit_heap(MM_AUDIT_KFREE, p, hdr.req, hdr.order, hdr.tag, hdr.site, ra);
+		mm_audit_heap(MM_AUDIT_KFREE, p, (uint32_t)heap_req(&hdr), hdr.order, hdr.tag,
+			      hdr.site, ra);
 out:
 	if (__builtin_expect(mm_audit_on, 0) && rc && what)
 		mm_audit_misuse(p, ra);
@@ -422,12 +464,14 @@ int heap_block_info(const void *p, struct heap_block_info *out)
 	struct heap_hdr *h;
 	int rc;
 
+	if (mm_guard_owns(p))
+		return mm_guard_info(p, out);
 	spin_lock(&heap.lock);
 	rc = heap_lookup(p, NULL, 0, &a, &h);
 	if (!rc) {
 		out->tag = h->tag;
 		out->size = (HEAP_MIN_BLOCK << h->order) - HEAP_HDR_SIZE;
-		out->req = h->req;
+		out->req = heap_req(h);
 		out->site = h->site ? alloc_site_at(h->site) : NULL;
 	}
 	spin_unlock(&heap.lock);

@@ -25,6 +25,7 @@
 #include <kernel/heap.h>
 #include <kernel/tag.h>
 #include <kernel/mm.h>
+#include <kernel/mm_debug.h>
 #include <kernel/printf.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
@@ -551,11 +552,16 @@ size_t heap_cache_bytes_all(void)
 	return bytes;
 }
 
-/* Set every hart's bins to depth blocks (0: no caching). */
+/* Set every hart's bins to depth blocks (0: no caching); 0 whatever is
+ * asked while a heap debugging mode is on (mm_debug.h): its hooks are
+ * on the slow paths, and poison's invariant holds only for blocks that
+ * never sat in a cache. */
 void heap_cache_set_depth(unsigned depth)
 {
 	if (depth > HEAP_CACHE_DEPTH_MAX)
 		depth = HEAP_CACHE_DEPTH_MAX;
+	if (mm_debug_on(~0u))
+		depth = 0;
 	for (int h = 0; h < NCPU; h++) {
 		struct heap_cache *c = &heap_cache[h];
 		unsigned long s = intr_save();

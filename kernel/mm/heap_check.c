@@ -2,6 +2,7 @@
  * counters, the tag table and the call-site records. O(heap size); for
  * tests, never on a hot path. */
 #include "heap_internal.h"
+#include <kernel/mm_debug.h>
 #include <kernel/page.h>
 #include <kernel/tag.h>
 #include <kernel/printf.h>
@@ -55,15 +56,18 @@ static int heap_check_arena(const struct heap_arena *a, struct heap_sums *s)
 				       (void *)blk, order, hart);
 			s->cached[hart][order]++;
 		} else if (used) {
+			size_t req = h->req & ~MM_REQ_REDZONE;
 			if (!tag_in_use(h->tag) || h->site > alloc_site_count() ||
-			    h->req > bytes - HEAP_HDR_SIZE)
+			    req > bytes - HEAP_HDR_SIZE)
 				HP_BAD("block %p: tag %u site %u req %u invalid",
 				       (void *)blk, h->tag, h->site, h->req);
+			if (h->req & MM_REQ_REDZONE)
+				mm_redzone_check(blk, bytes, h, 0);
 			s->used += bytes;
 			s->live++;
 			s->tag_bytes[h->tag] += bytes;
 			s->tag_live[h->tag]++;
-			s->tag_req[h->tag] += h->req;
+			s->tag_req[h->tag] += req;
 			if (h->site) {
 				s->site_bytes += bytes;
 				s->site_live++;

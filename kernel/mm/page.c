@@ -4,6 +4,7 @@
  * page_check.c; see include/kernel/page.h for the contract. */
 #include "page_internal.h"
 #include <kernel/mm.h>
+#include <kernel/mm_debug.h>
 #include <kernel/mm_audit.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
@@ -253,6 +254,8 @@ void *page_alloc_slow(unsigned order, pid_t owner, int tag, uintptr_t ra)
 		spin_unlock(&pg.lock);
 	}
 	page_tag_fail(tag);
+	if (rc == -ENOMEM)      /* after the counting: the report shows it */
+		mm_oom("page_alloc", PAGE_SIZE << (order & 31), tag, ra);
 	return NULL;
 }
 

@@ -11,6 +11,8 @@
  */
 #include "kbench.h"
 #include "kbench_internal.h"
+#include <kernel/mm_debug.h>
+#include <kernel/mm_audit.h>
 #include "ktest.h"
 #include <kernel/types.h>
 #include <kernel/cpu.h>
@@ -28,7 +30,6 @@
 #include <kernel/dev.h>
 #include <kernel/ipc.h>
 #include <kernel/spinlock.h>
-#include <kernel/mm_audit.h>
 #include <uapi/wait.h>
 
 #define KB_RECLAIM_PAGES  1000      /* pages the reclaimed process holds */
@@ -161,6 +162,39 @@ static void kb_pages(void)
 		kb_page_round();
 	}
 	kb_figure("page_alloc_free", kb_ns() - t0, (uint64_t)KB_ROUNDS * KB_BATCH);
+}
+
+/* kmalloc+kfree pairs of 128 B and page pairs with each heap debugging
+ * mode on alone (docs/memory.md, "Poison, redzones and guard pages"):
+ * heap_pair_MODE and page_pair_MODE, and both with every mode off as
+ * measured here (the caches on), for comparison. guard=TEST guards
+ * every block of the loop. */
+static void kb_modes(void)
+{
+	static const char *const modes[] = { "off", "poison", "redzone", "guard=TEST" };
+	static const char *const names[] = { "off", "poison", "redzone", "guard" };
+	char name[32];
+
+	for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
+		uint64_t t0 = 0;
+		if (m)
+			mm_debug_set(modes[m], NULL, NULL, 0);
+		for (int r = -1; r < KB_ROUNDS; r++) {
+			if (r == 0)
+				t0 = kb_ns();
+			kb_heap_round(128);
+		}
+		snprintf(name, sizeof(name), "heap_pair_%s", names[m]);
+		kb_figure(name, kb_ns() - t0, (uint64_t)KB_ROUNDS * KB_BATCH);
+		for (int r = -1; r < KB_ROUNDS; r++) {
+			if (r == 0)
+				t0 = kb_ns();
+			kb_page_round();
+		}
+		snprintf(name, sizeof(name), "page_pair_%s", names[m]);
+		kb_figure(name, kb_ns() - t0, (uint64_t)KB_ROUNDS * KB_BATCH);
+		mm_debug_set("-poison,-redzone,-guard", NULL, NULL, 0);
+	}
 }
 
 /* The heap pair (64 B) and the page pair with the caches off, then with
@@ -395,6 +429,7 @@ static void kb_single(const char *mode)
 	kb_heap();
 	kb_pages();
 	kb_mixed();
+	kb_modes();
 	if (kb_mode != KB_NOACCT) {
 		kb_audit();
 		kb_reclaim(10);

@@ -51,6 +51,8 @@ const char *size_text(char buf[SIZE_TEXT_LEN], uint64_t bytes, uint64_t min);
 #define NAME_BUF(field)  (sizeof(field) + 1)
 #define TAG_BUF          (TAG_NAME_LEN + 1)
 
+/* mem -D [SPEC] (user/mem/debug.c): argv[2..] are the spec's words. */
+int mem_debug(int argc, char **argv);
 /* user/mem/audit.c: -a [TAG|PID] [-n COUNT] (argv: the words after -a)
  * and -x ADDR. The exit status. */
 int show_audit(int argc, char **argv);

@@ -3,8 +3,16 @@
  * wraps, a side table that fills. */
 #include "mm_test.h"
 #include <kernel/mm_audit.h>
+#include <kernel/mm_debug.h>
 
 static struct mm_audit_event ev[128];
+
+/* kernel/mm/mm_debug.c's, which the host build leaves out (its
+ * mm_debug_flags is heap_debug_test.c's). */
+void mm_debug_caches_update(void)
+{
+	heap_cache_set_depth(mm_debug_flags ? 0 : HEAP_CACHE_DEPTH);
+}
 
 /* Every event since mark passing f, newest first; how many. */
 static size_t read_since(uint64_t mark, int tag)
@@ -29,6 +37,7 @@ static void audit_events_and_table(void)
 	EXPECT_EQ(mm_audit_enable(MM_AUDIT_MAX + 1), -EINVAL);
 	EXPECT_EQ(mm_audit_enable(100), 0);
 	EXPECT(mm_audit_on);
+	EXPECT_EQ(mm_debug_flags, MM_DBG_AUDIT);       /* the heap caches follow */
 	mark = mm_audit_mark();
 	host_set_cpu(0);
 	p = kmalloc(50, TAG_TEST);
@@ -57,6 +66,7 @@ static void audit_events_and_table(void)
 	EXPECT_EQ(mm_audit_block_get((uintptr_t)pg + 8, &b), -ENOENT);
 	mm_audit_disable();
 	EXPECT(!mm_audit_on);
+	EXPECT_EQ(mm_debug_flags, 0);
 }
 
 /* 128 events kept (100 rounded up): after 500 pairs the reader gets the
