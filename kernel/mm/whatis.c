@@ -1,11 +1,12 @@
-/* What is this kernel address? A heap block (used, free or cached), a
- * page block (its owner, tag and order; a kernel stack), kernel text (a
+/* What is this kernel address? A heap block (used, free or cached; a
+ * guarded one of mm_debug=guard), a page block (its owner, tag and order; a kernel stack), kernel text (a
  * symbol) or the rest of the kernel image: mem -x's answer, like
  * illumos ::whatis. The history of the block (mm_audit) is the caller's
  * to add (kernel/svc/sysinfo_audit.c). */
 #include "heap_internal.h"
 #include "page_internal.h"
 #include <kernel/mm_audit.h>
+#include <kernel/mm_debug.h>
 #include <kernel/alloc_site.h>
 #include <kernel/ksym.h>
 #include <kernel/proc.h>
@@ -94,6 +95,39 @@ static bool whatis_heap(uintptr_t x, struct mm_whatis *out)
 	return found;
 }
 
+/* A guarded heap block (mm_debug=guard): the live one at or below x
+ * within two pages, its own and the guard page after it (a block ends
+ * against its guard page). 8-byte steps, at most 1024 guard_lock round
+ * trips: a rare question. True if x is in the guard window at all. */
+static bool whatis_guard(uintptr_t x, struct mm_whatis *out)
+{
+	struct heap_block_info bi;
+
+	if (!mm_guard_owns((void *)x))
+		return false;
+	out->name = "heap guard window";
+	out->base = x;
+	for (uintptr_t p = ALIGN_DOWN(x, 8), stop = ALIGN_DOWN(x, PAGE_SIZE) - PAGE_SIZE;
+	     p >= stop && mm_guard_owns((void *)p); p -= 8) {
+		if (mm_guard_info((void *)p, &bi) < 0)  /* it trusts p is inside */
+			continue;
+		out->kind = MM_WHAT_HEAP;
+		out->state = MM_WS_USED;
+		out->name = "guarded heap";
+		out->base = p;
+		out->size = bi.size;
+		out->tag = bi.tag;
+		out->req = (uint32_t)bi.req;
+		if (bi.site) {
+			out->file = bi.site->file;
+			out->func = bi.site->func;
+			out->line = bi.site->line;
+		}
+		break;
+	}
+	return true;
+}
+
 /* The page block holding x: the head at or below it whose order reaches
  * it (as page_info finds it), or a reserved page. Takes every page lock. */
 static bool whatis_page(uintptr_t x, struct mm_whatis *out)
@@ -155,7 +189,7 @@ void mm_whatis(uintptr_t addr, struct mm_whatis *out)
 	out->tag = -1;
 	out->pid = -1;
 	out->name = "unknown";
-	if (whatis_image(addr, out) || whatis_heap(addr, out))
+	if (whatis_image(addr, out) || whatis_heap(addr, out) || whatis_guard(addr, out))
 		return;
 	if (whatis_page(addr, out)) {
 		if (out->state == MM_WS_USED && out->tag == TAG_KSTK)

@@ -6,6 +6,7 @@
  * while a reader checks that every event it copies is whole. */
 #include "ktest.h"
 #include <kernel/mm_audit.h>
+#include <kernel/mm_debug.h>
 #include <kernel/alloc_site.h>
 #include <kernel/cpu.h>
 #include <kernel/heap.h>
@@ -145,6 +146,7 @@ KTEST(audit_page_history)
 /* The SMP writers and reader share this. */
 static struct {
 	uint64_t deadline;
+	uint64_t mark;                  /* events before the writers: other tests' */
 	int done, bad;
 	long seen;
 } ak = { 0 };
@@ -177,7 +179,7 @@ static void ak_reader(void *arg)
 			const struct mm_audit_event *e = &ev[i];
 			bool ok = (i == 0 || e->seq < ev[i - 1].seq) &&
 				  e->op >= MM_AUDIT_KMALLOC && e->op <= MM_AUDIT_MISUSE &&
-				  (e->tag != TAG_TEST || e->op > MM_AUDIT_KFREE ||
+				  (e->tag != TAG_TEST || e->op > MM_AUDIT_KFREE || e->seq <= ak.mark ||
 				   e->size == AK_SIZE_BASE + (uint32_t)e->hart);
 			if (!ok) {
 				if (!__atomic_fetch_add(&ak.bad, 1, __ATOMIC_RELAXED))
@@ -200,6 +202,7 @@ KTEST(audit_smp_ring)
 
 	ak.done = ak.bad = 0;
 	ak.seen = 0;
+	ak.mark = mark;
 	ak.deadline = timer_ms() + AK_RUN_MS;
 	for (int c = 0; c < ncpu_online; c++, n++)
 		KT_ASSERT(kthread_start_on("audit_w", ak_writer, (void *)(uintptr_t)c, c) >= 0);
@@ -254,6 +257,39 @@ KTEST(audit_table_full)
 	kprintf("ktest:   %u entries, %lu blocks dropped while full\n", full.table_cap,
 		(unsigned long)(full.drops - before.drops));
 out:
+	if (off)
+		mm_audit_disable();
+}
+
+/* A guarded block (mm_debug=guard=TEST) is in the history too, and
+ * mm_whatis finds it from a pointer inside it or in its guard page. */
+KTEST(audit_guarded_block)
+{
+	bool off = ak_on();
+	uint64_t mark = mm_audit_mark();
+	bool guarded = mm_debug_set("guard=TEST", NULL, NULL, 0) >= 0;
+	char *p = kmalloc(100, TAG_TEST);
+	struct mm_whatis w;
+
+	mm_debug_set("-guard", NULL, NULL, 0);
+	KT_ASSERT(guarded && p);
+	mm_whatis((uintptr_t)p + 10, &w);
+	KT_ASSERT(w.kind == MM_WHAT_HEAP && w.state == MM_WS_USED && w.tag == TAG_TEST);
+	KT_ASSERT(!strcmp(w.name, "guarded heap") && w.base == (uintptr_t)p && w.req == 100);
+	mm_whatis(ALIGN_UP((uintptr_t)p, PAGE_SIZE) + 5, &w);   /* its guard page */
+	KT_ASSERT(w.kind == MM_WHAT_HEAP && w.base == (uintptr_t)p);
+	KT_EQ(kfree(p), 0);
+	size_t n = ak_read_test(mark, 8), heap[2], k = 0;      /* and its page's */
+	for (size_t i = 0; i < n && k < 2; i++)
+		if (ak_ev[i].op == MM_AUDIT_KFREE || ak_ev[i].op == MM_AUDIT_KMALLOC)
+			heap[k++] = i;
+	KT_EQ(k, 2);
+	KT_ASSERT(ak_ev[heap[0]].op == MM_AUDIT_KFREE && ak_ev[heap[0]].size == 100 &&
+		  ak_ev[heap[0]].addr == (uintptr_t)p);
+	KT_ASSERT(ak_ev[heap[1]].op == MM_AUDIT_KMALLOC &&
+		  ak_ev[heap[1]].addr == (uintptr_t)p);
+	mm_whatis((uintptr_t)p, &w);
+	KT_ASSERT(w.kind == MM_WHAT_UNKNOWN && !strcmp(w.name, "heap guard window"));
 	if (off)
 		mm_audit_disable();
 }

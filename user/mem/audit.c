@@ -224,10 +224,11 @@ static int print_whatis(const struct si_whatis *w)
 	switch (w->kind) {
 	case SI_WHAT_HEAP:
 		if (w->offset < 0)
-			printf("0x%lx is in the header of the heap block at 0x%lx", addr, base);
+			printf("0x%lx is in the header of the %s block at 0x%lx", addr, name,
+			       base);
 		else
-			printf("0x%lx is %ld bytes into the heap block at 0x%lx", addr,
-			       (long)w->offset, base);
+			printf("0x%lx is %ld bytes into the %s block at 0x%lx", addr,
+			       (long)w->offset, name, base);
 		printf(" (%lu bytes, order %u): %s", (unsigned long)w->size, w->order,
 		       state_name(w->state));
 		if (w->state == SI_WS_USED)
@@ -258,6 +259,11 @@ static int print_whatis(const struct si_whatis *w)
 		       (unsigned long)w->offset, base, base + (unsigned long)w->size);
 		return 0;
 	default:
+		if (!strcmp(name, "heap guard window")) {
+			printf("0x%lx is in the heap's guard window, in no live guarded block "
+			       "(a freed one, or a guard page)\n", addr);
+			return 0;
+		}
 		printf("0x%lx is no address the kernel knows: not in its image, its heap "
 		       "or its pages\n", addr);
 		return 1;
