@@ -41,4 +41,9 @@ void si_stream_free(struct si_stream *st);
  * bytes as received), finished with its status. */
 void si_answer(struct si_stream *st, const void *buf, size_t len);
 
+/* sysinfo_audit.c: SI_REQ_AUDIT and SI_REQ_WHATIS (uapi/sysinfo.h says
+ * what arg and reserved hold); the reply's status. */
+int si_audit(struct si_stream *st, int32_t arg, uint32_t spec);
+int si_whatis(struct si_stream *st, int32_t arg, uint32_t spec);
+
 #endif
