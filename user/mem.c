@@ -14,7 +14,7 @@ static void usage(void)
 	       "  -s      top %d kmalloc call sites by live bytes\n"
 	       "  -b      free blocks per order, pages and heap\n"
 	       "  -p PID  one process's pages by tag\n"
-	       "  -a [TAG|PID] [-n COUNT]  newest allocation events (boot with mm_audit)\n"
+	       "  -a [TAG|PID] [-n COUNT]  newest allocation events (mm_audit, mem -D audit)\n"
 	       "  -x ADDR what a kernel address is: heap block, page, symbol, stack\n"
 	       "  -r      raw key=value lines (first line: format version)\n"
 	       "  -D [SPEC] heap debugging modes: show, or switch (audit[=N], poison,\n"

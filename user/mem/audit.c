@@ -162,7 +162,8 @@ int show_audit(int argc, char **argv)
 	int type = print_events(&rd, NULL, 0, kind == SI_AUDIT_ALL ? NULL : note);
 	chan_close(h);
 	if (type == 0 && rd.status == -ENOENT) {
-		printf("mem: audit is off: boot with mm_audit\n");
+		printf("mem: audit is off: boot with mm_audit, or switch it on with "
+		       "mem -D audit\n");
 		return 1;
 	}
 	if (type == 0 && rd.status == -EINVAL && kind == SI_AUDIT_TAG) {
@@ -198,7 +199,8 @@ static void print_one_who(const char *what, int pid, unsigned hart, uint64_t us,
 static void print_who(const struct si_whatis *w)
 {
 	if (!w->audit) {
-		printf("  no history: boot with mm_audit for who allocated and freed it\n");
+		printf("  no history: mm_audit (bootarg) or mem -D audit for who "
+		       "allocated and freed it\n");
 		return;
 	}
 	if (w->alloc_us)
