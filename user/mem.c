@@ -8,15 +8,18 @@
 /* Print the options. */
 static void usage(void)
 {
-	printf("usage: mem [-s | -b | -p PID | -r | -l | -D [SPEC] | -H [-a | -r] [TAG] |\n"
-	       "           -w [SECONDS] [-p] | -h]\n"
+	printf("usage: mem [-s | -b | -p PID | -r | -l | -D [SPEC] | -a [TAG|PID] [-n N] |\n"
+	       "           -x ADDR | -H [-a | -r] [TAG] | -w [SECONDS] [-p] | -h]\n"
 	       "  (none)  heap summary, tags, physical pages, pages per process\n"
 	       "  -s      top %d kmalloc call sites by live bytes\n"
 	       "  -b      free blocks per order, pages and heap\n"
 	       "  -p PID  one process's pages by tag\n"
+	       "  -a [TAG|PID] [-n COUNT]  newest allocation events (mm_audit, mem -D audit)\n"
+	       "  -x ADDR what a kernel address is: heap block, page, symbol, stack\n"
 	       "  -r      raw key=value lines (first line: format version)\n"
-	       "  -D [SPEC] heap debugging modes: show, or switch (poison,redzone,\n"
-	       "          guard=TAG, guard=1/N; -WORD off), as the bootarg mm_debug\n"
+	       "  -D [SPEC] heap debugging modes: show, or switch (audit[=N], poison,\n"
+	       "          redzone, guard=TAG, guard=1/N; -WORD off), as the bootargs\n"
+	       "          mm_debug and mm_audit\n"
 	       "  -l      leak scan: live heap blocks nothing points to, by call site\n"
 	       "  -H [-a] [TAG]  the last minutes of every tag (or TAG) as\n"
 	       "          sparklines; -a: ASCII levels, not UTF-8; -r: every\n"
@@ -297,6 +300,14 @@ int main(int argc, char **argv)
 		return mem_debug(argc, argv);
 	if (argc == 2 && !strcmp(opt, "-l"))
 		return show_leaks();
+	if (!strcmp(opt, "-a"))
+		return show_audit(argc - 2, argv + 2);
+	if (!strcmp(opt, "-x")) {
+		if (argc == 3)
+			return show_whatis(argv[2]);
+		printf("usage: mem -x ADDR\n");
+		return 2;
+	}
 	int r = -1;
 	if (!strcmp(opt, "-H"))
 		r = mem_history(argc - 1, argv + 1);

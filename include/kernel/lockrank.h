@@ -43,6 +43,9 @@ enum lock_rank {
 	LOCK_RANK_PAGE = 60,
 	/* tag_lock: registering tags (tag.c) */
 	LOCK_RANK_TAG = 70,
+	/* audit_lock: the allocation history's side table (kernel/mm/audit.c),
+	 * a leaf taken under heap.lock or pg.lock */
+	LOCK_RANK_AUDIT = 75,
 	/* print_lock: console output, whole kprintf calls and lines */
 	LOCK_RANK_PRINT = 80,
 	/* the in-kernel tests' own locks (kernel/test), taken around

@@ -40,6 +40,12 @@
 #define SI_REQ_BUDDY       4   /* BUDDY per order: pages, then heap */
 #define SI_REQ_PROC_PAGES  5   /* PROC of pid arg, then PTAG per tag it holds pages of */
 #define SI_REQ_LEAKS       6   /* run a leak scan: LEAK summary, then LEAK per call site */
+#define SI_REQ_AUDIT       7   /* EVENT per allocation event, newest first (mm_audit):
+				* arg and reserved hold a filter, SI_AUDIT_* below;
+				* -ENOENT when audit is off */
+#define SI_REQ_WHATIS      8   /* WHATIS of the address (arg: its low 32 bits,
+				* reserved: its high 32 bits), then EVENT per
+				* event of that block, newest first */
 #define SI_REQ_HISTORY     9   /* per tag: SERIES, then its SAMPLEs oldest first;
 				* arg: a tag slot, or -1 for every tag that
 				* held anything in the ring's span */
@@ -50,7 +56,7 @@ struct si_request {
 	uint16_t kind;                 /* SI_REQ_* */
 	int32_t arg;                   /* SI_REQ_PROC_PAGES: the pid;
 					* SI_REQ_HISTORY: a tag slot or -1 */
-	uint32_t reserved;             /* 0 */
+	uint32_t reserved;             /* 0, but SI_REQ_AUDIT and SI_REQ_WHATIS */
 };
 
 /* Record types (si_msg_hdr.type). */
@@ -64,6 +70,8 @@ struct si_request {
 #define SI_REC_PTAG    8
 #define SI_REC_HART    9
 #define SI_REC_LEAK    10
+#define SI_REC_EVENT   11
+#define SI_REC_WHATIS  12
 #define SI_REC_SAMPLE  13
 #define SI_REC_SERIES  14
 
@@ -240,6 +248,87 @@ struct si_leak {
 	char func[32];
 };
 
+/* SI_REQ_AUDIT's filter: reserved = count | kind << 16, count the most
+ * EVENT records wanted (0: SI_EVENTS_DEFAULT; more than SI_EVENTS_MAX
+ * gives SI_EVENTS_MAX), kind what arg is. */
+#define SI_AUDIT_ALL       0   /* arg 0: every event */
+#define SI_AUDIT_PID       1   /* arg: a pid (0: the kernel, no process) */
+#define SI_AUDIT_TAG       2   /* arg: a tag's 4 characters, TAG_VALUE order */
+#define SI_EVENTS_DEFAULT  32
+#define SI_EVENTS_MAX      256
+#define SI_WHATIS_EVENTS   16  /* EVENT records after a WHATIS, at most */
+
+/* si_event.op */
+#define SI_EV_KMALLOC     1
+#define SI_EV_KFREE       2
+#define SI_EV_PAGE_ALLOC  3
+#define SI_EV_PAGE_FREE   4
+#define SI_EV_MISUSE      5    /* a kfree or page_free refused (see the log) */
+#define SI_EV_STATE       6    /* first of every AUDIT reply: the history itself,
+				* seq the events numbered so far, size the ring's
+				* slots, pid and owner the side table's entries in
+				* use and in all, addr and ra the ring's and the
+				* table's bytes (tag AUDT), time_us the blocks the
+				* full table dropped, line the writes lost */
+
+/* One allocation event (struct mm_audit_event). */
+struct si_event {
+	uint64_t seq;                  /* its number, counted from audit's start */
+	uint64_t addr;                 /* what kmalloc returned; a page block's start */
+	uint64_t time_us;              /* since boot */
+	uint64_t ra;                   /* the allocator's caller */
+	uint32_t size;                 /* bytes asked for; a page block's bytes */
+	int32_t pid;                   /* process running then, 0: none */
+	int32_t owner;                 /* pages: the owner pid; heap: -1 */
+	uint8_t op;                    /* SI_EV_* */
+	uint8_t hart;                  /* cpus[] index */
+	uint8_t order;                 /* block order (heap or page) */
+	uint8_t reserved;
+	char tag[4];
+	uint32_t line;                 /* heap: the call site's line, 0 none */
+	char file[32];                 /* ... its file (the tail if longer) */
+	char sym[32];                  /* the kernel function ra is in, "" unknown */
+};
+
+/* si_whatis.kind and .state */
+#define SI_WHAT_UNKNOWN   0
+#define SI_WHAT_HEAP      1
+#define SI_WHAT_PAGE      2
+#define SI_WHAT_SYMBOL    3    /* kernel text */
+#define SI_WHAT_IMAGE     4    /* kernel rodata, data or bss */
+#define SI_WHAT_STACK     5    /* a kernel stack of process pid */
+#define SI_WS_NONE        0
+#define SI_WS_USED        1
+#define SI_WS_FREE        2
+#define SI_WS_CACHED      3    /* in a hart's heap cache or page list */
+#define SI_WS_RESERVED    4    /* a page never given to the allocator */
+
+/* What an address is (struct mm_whatis), and, with audit on, who
+ * allocated and who last freed that block (time 0: not known; a free
+ * before the allocation freed its previous life). */
+struct si_whatis {
+	uint64_t addr;                 /* asked about */
+	uint64_t base;                 /* start of the thing (heap: the payload) */
+	uint64_t size;                 /* its bytes, 0 unknown */
+	int64_t offset;                /* addr - base; < 0: in a heap block's header */
+	uint8_t kind;                  /* SI_WHAT_* */
+	uint8_t state;                 /* SI_WS_* */
+	uint8_t order;
+	uint8_t audit;                 /* 1: audit was on (the who fields are known) */
+	char tag[4];                   /* "" none */
+	int32_t pid;                   /* page owner, stack's process; -1 none */
+	uint32_t line;                 /* heap: the call site's line */
+	uint32_t req;                  /* heap: bytes asked for */
+	uint32_t reserved;
+	char file[32];                 /* heap: the call site's file */
+	char name[32];                 /* symbol, section or process name */
+	uint64_t alloc_us, free_us;    /* when allocated, last freed */
+	int32_t alloc_pid, free_pid;
+	uint32_t alloc_hart, free_hart;
+	uint64_t alloc_ra, free_ra;
+	char alloc_sym[32], free_sym[32];      /* the functions those ra are in */
+};
+
 /* HISTORY: sysinfo samples every tag once per interval_ms into a ring
  * of capacity samples (docs/sysinfo.md, "History"). One SERIES heads
  * each tag's samples. */
@@ -276,6 +365,8 @@ _Static_assert(sizeof(struct si_buddy) == 24, "si_buddy layout");
 _Static_assert(sizeof(struct si_ptag) == 16, "si_ptag layout");
 _Static_assert(sizeof(struct si_hart) == 48, "si_hart layout");
 _Static_assert(sizeof(struct si_leak) == 152, "si_leak layout");
+_Static_assert(sizeof(struct si_event) == 120, "si_event layout");
+_Static_assert(sizeof(struct si_whatis) == 232, "si_whatis layout");
 _Static_assert(sizeof(struct si_series) == 40, "si_series layout");
 _Static_assert(sizeof(struct si_sample) == 24, "si_sample layout");
 

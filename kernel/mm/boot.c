@@ -9,12 +9,14 @@
 #include <kernel/mm.h>
 #include <kernel/page.h>
 #include <kernel/heap.h>
+#include <kernel/mm_audit.h>
 #include <kernel/tag.h>
 #include <kernel/fdt.h>
 #include <kernel/vm.h>
 #include <kernel/panic.h>
 #include <kernel/printf.h>
 #include <kernel/dev.h>
+#include <kernel/bootargs.h>
 
 /* Hand [start, end) to the page allocator, minus the ranges in skip[]. */
 static void mm_free_around(uintptr_t start, uintptr_t end,
@@ -38,6 +40,40 @@ static void mm_free_around(uintptr_t start, uintptr_t end,
 			panic("mm: cannot free %p-%p", (void *)start, (void *)stop);
 		start = stop;
 	}
+}
+
+/* mm_audit or mm_audit=N on the command line: switch the allocation
+ * history on (include/kernel/mm_audit.h), or say why not. */
+static void mm_audit_boot(void)
+{
+	struct mm_audit_stats as;
+	char val[16];
+	long n = MM_AUDIT_DEFAULT;
+	int rc;
+
+	if (!bootarg("mm_audit", val, sizeof(val)))
+		return;
+	if (val[0]) {
+		const char *c = val;
+		for (n = 0; *c >= '0' && *c <= '9' && n <= MM_AUDIT_MAX; c++)
+			n = n * 10 + (*c - '0');
+		if (*c || n < MM_AUDIT_MIN || n > MM_AUDIT_MAX) {
+			kprintf("mm_audit: \"%s\" refused: give a number of events from "
+				"%d to %d (bare mm_audit: %d); audit is off\n", val,
+				MM_AUDIT_MIN, MM_AUDIT_MAX, MM_AUDIT_DEFAULT);
+			return;
+		}
+	}
+	rc = mm_audit_enable((unsigned)n);
+	if (rc < 0) {
+		kprintf("mm_audit: cannot switch on: error %d; audit is off\n", rc);
+		return;
+	}
+	mm_audit_stats(&as);
+	kprintf("mm_audit: on, %u events (%lu KiB ring), %u blocks in the side table "
+		"(%lu KiB), tag AUDT; heap and page caches off\n", as.events,
+		(unsigned long)as.ring_bytes / 1024, as.table_cap,
+		(unsigned long)as.table_bytes / 1024);
 }
 
 /* Bring up tags, the page allocator over all RAM after the kernel image
@@ -90,6 +126,7 @@ void mm_boot(const void *fdt)
 	skip[nskip++] = (struct mem_range){ meta, ALIGN_UP(meta_bytes, PAGE_SIZE) };
 	mm_free_around(kend, ram_end, skip, nskip);
 	heap_init();
+	mm_audit_boot();
 }
 
 /* Report free memory after boot allocations. */

@@ -5,6 +5,7 @@
 #include <kernel/tag.h>
 #include <kernel/mm.h>
 #include <kernel/mm_debug.h>
+#include <kernel/mm_audit.h>
 #include <kernel/printf.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
@@ -230,6 +231,8 @@ void *heap_alloc_slow(size_t size, int tag, struct alloc_site *site, uintptr_t r
 
 	if (dbg & MM_DBG_GUARD) {
 		void *g = mm_guard_alloc(size, tag, site);
+		if (g && __builtin_expect(mm_audit_on, 0))
+			mm_audit_heap(MM_AUDIT_KMALLOC, g, (uint32_t)size, 0, tag, 0, ra);
 		if (g)
 			return g;
 	}
@@ -280,6 +283,9 @@ void *heap_alloc_slow(size_t size, int tag, struct alloc_site *site, uintptr_t r
 	h->site = 0;
 	if (site)       /* the index fits: heap_init checked the record count */
 		h->site = alloc_site_charge(site, tag, bsize);
+	if (__builtin_expect(mm_audit_on, 0))
+		mm_audit_heap(MM_AUDIT_KMALLOC, h + 1, (uint32_t)size, (unsigned)order,
+			      tag, h->site, ra);
 	spin_unlock(&heap.lock);
 	return h + 1;
 }
@@ -402,8 +408,14 @@ int heap_free_slow(void *p, int want_tag, const char *what, uintptr_t ra)
 
 	if (!p)
 		return 0;
-	if (mm_guard_owns(p))
-		return mm_guard_free(p, want_tag, what, ra);
+	if (mm_guard_owns(p)) {
+		struct heap_block_info bi;
+		bool audit = __builtin_expect(mm_audit_on, 0) && mm_guard_info(p, &bi) == 0;
+		rc = mm_guard_free(p, want_tag, what, ra);
+		if (audit && !rc)
+			mm_audit_heap(MM_AUDIT_KFREE, p, (uint32_t)bi.req, 0, bi.tag, 0, ra);
+		return rc;
+	}
 	spin_lock(&heap.lock);
 	pcpu_add(&heap_cache[cpu_id()].misses, 1);
 	rc = heap_lookup(p, what, ra, &a, &h);
@@ -435,7 +447,12 @@ int heap_free_slow(void *p, int want_tag, const char *what, uintptr_t ra)
 	if (mm_debug_on(MM_DBG_POISON))
 		mm_poison_freed((uintptr_t)h, bsize, &hdr, ra);
 	heap_release(a, (uintptr_t)h, hdr.order);
+	if (__builtin_expect(mm_audit_on, 0))
+		mm_audit_heap(MM_AUDIT_KFREE, p, (uint32_t)heap_req(&hdr), hdr.order, hdr.tag,
+			      hdr.site, ra);
 out:
+	if (__builtin_expect(mm_audit_on, 0) && rc && what)
+		mm_audit_misuse(p, ra);
 	spin_unlock(&heap.lock);
 	return rc;
 }

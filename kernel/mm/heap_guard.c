@@ -197,11 +197,15 @@ bool mm_guard_owns(const void *p)
 	return (uintptr_t)p >= GUARD_BASE && (uintptr_t)p < GUARD_END;
 }
 
-/* The live slot whose block is p, or NULL. Caller holds guard_lock. */
+/* The live slot whose block is p, or NULL (p anywhere: outside the
+ * window too). Caller holds guard_lock. */
 static struct guard_slot *guard_live(const void *p)
 {
-	struct guard_slot *s = &guard_slot[((uintptr_t)p - GUARD_BASE) / (2 * PAGE_SIZE)];
+	struct guard_slot *s;
 
+	if (!mm_guard_owns(p))
+		return NULL;
+	s = &guard_slot[((uintptr_t)p - GUARD_BASE) / (2 * PAGE_SIZE)];
 	return s->state == GS_LIVE && s->p == (uintptr_t)p ? s : NULL;
 }
 

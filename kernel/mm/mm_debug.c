@@ -12,6 +12,7 @@
  */
 #include "heap_internal.h"
 #include <kernel/mm_debug.h>
+#include <kernel/mm_audit.h>
 #include <kernel/bootargs.h>
 #include <kernel/printf.h>
 #include <kernel/proc.h>
@@ -39,6 +40,7 @@ struct mm_debug_req {
 	unsigned on, off;
 	int guard_tag;                  /* -1: none given */
 	unsigned guard_every;           /* 0: none given */
+	unsigned audit_events;          /* audit=N: the ring's events */
 };
 
 /* Parse the word w[0..len) into r; 0 or -EINVAL. */
@@ -80,8 +82,20 @@ static int mm_debug_word(const char *w, size_t len, struct mm_debug_req *r)
 		r->guard_tag = t;
 		r->guard_every = 0;
 	}
-	/* "audit": the audit helper's mode (MM_DBG_AUDIT) joins here */
-	else
+	else if (!strcmp(word, "audit"))       /* mm_audit.h: the history */
+		*to |= MM_DBG_AUDIT;
+	else if (!neg && !strncmp(word, "audit=", 6) && word[6]) {
+		unsigned long n = 0;
+		for (const char *c = word + 6; *c; c++) {
+			if (*c < '0' || *c > '9' || n > MM_AUDIT_MAX)
+				return -EINVAL;
+			n = n * 10 + (unsigned)(*c - '0');
+		}
+		if (n < MM_AUDIT_MIN || n > MM_AUDIT_MAX)
+			return -EINVAL;
+		*to |= MM_DBG_AUDIT;
+		r->audit_events = (unsigned)n;
+	} else
 		return -EINVAL;
 	return 0;
 }
@@ -95,7 +109,7 @@ static bool mm_debug_sep(char c)
 /* Switch the modes spec asks for (mm_debug.h). */
 long mm_debug_set(const char *spec, const char **bad, char *out, size_t n)
 {
-	struct mm_debug_req r = { .guard_tag = -1 };
+	struct mm_debug_req r = { .guard_tag = -1, .audit_events = MM_AUDIT_DEFAULT };
 	unsigned was, now;
 	int rc = 0;
 
@@ -118,6 +132,14 @@ long mm_debug_set(const char *spec, const char **bad, char *out, size_t n)
 		rc = -ENOMEM;           /* no page for the guard window's tables */
 		goto out;
 	}
+	/* audit keeps its own bit (mm_audit_enable/disable: its ring is
+	 * taken first); the other bits are stored here */
+	if ((r.on & MM_DBG_AUDIT) && (rc = mm_audit_enable(r.audit_events)) < 0)
+		goto out;
+	if (r.off & MM_DBG_AUDIT)
+		mm_audit_disable();
+	r.on &= ~MM_DBG_AUDIT;
+	r.off &= ~MM_DBG_AUDIT;
 	was = mm_debug_flags;
 	now = (was | r.on) & ~r.off;
 	if (now && !was)
@@ -125,7 +147,8 @@ long mm_debug_set(const char *spec, const char **bad, char *out, size_t n)
 	spin_lock(&heap.lock);
 	if ((now & ~was) & MM_DBG_POISON)
 		mm_poison_free_blocks();
-	__atomic_store_n(&mm_debug_flags, now, __ATOMIC_RELAXED);
+	__atomic_or_fetch(&mm_debug_flags, r.on, __ATOMIC_RELAXED);
+	__atomic_and_fetch(&mm_debug_flags, ~r.off, __ATOMIC_RELAXED);
 	spin_unlock(&heap.lock);
 	mm_debug_caches_update();
 out:

@@ -5,6 +5,7 @@
 #include "page_internal.h"
 #include <kernel/mm.h>
 #include <kernel/mm_debug.h>
+#include <kernel/mm_audit.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 
@@ -56,6 +57,7 @@ int page_init(paddr_t ram_base, size_t ram_size, void *meta)
 	pg.fails = pg.misuse = pg.owner_refused = 0;
 	page_owners_reset();
 	page_cache_reset();
+	mm_audit_reset();
 	spin_unlock(&pg.lock);
 	return 0;
 }
@@ -216,6 +218,8 @@ static int page_alloc_locked(struct page_cache *c, int h, unsigned order,
 	page_list_push(&c->owner_head[slot], idx);
 #endif
 	page_tag_charge(*tag, n, h);
+	if (__builtin_expect(mm_audit_on, 0))
+		mm_audit_page(MM_AUDIT_PAGE_ALLOC, page_addr(idx), order, *tag, owner, ra);
 	*out = idx;
 	return 0;
 }
@@ -326,6 +330,8 @@ int page_free_slow(void *p, pid_t owner, uintptr_t ra)
 	struct page_cache *c = &page_cache[h];
 
 	idx = page_check_held(p, owner, "page_free", ra);
+	if (idx < 0 && __builtin_expect(mm_audit_on, 0))
+		mm_audit_misuse(p, ra);
 	if (idx >= 0) {
 		struct page_desc *d = &pg.desc[idx];
 		uint32_t n = 1u << d->order;
@@ -334,6 +340,8 @@ int page_free_slow(void *p, pid_t owner, uintptr_t ra)
 		page_owner_add(&pg.owners[d->owner], -(int32_t)n);
 #endif
 		page_tag_uncharge(d->tag, n, 1, me);
+		if (__builtin_expect(mm_audit_on, 0))
+			mm_audit_page(MM_AUDIT_PAGE_FREE, p, d->order, d->tag, owner, ra);
 		if (h == me && d->order == 0 && c->depth) {
 			if (c->count >= c->depth)
 				page_cache_spill(c, page_cache_batch(c));

@@ -13,6 +13,7 @@
 #include "page_internal.h"
 #include <kernel/tag.h>
 #include <kernel/mm.h>
+#include <kernel/mm_audit.h>
 #include <lib/string.h>
 #include <uapi/errno.h>
 
@@ -125,8 +126,10 @@ int page_owner_open(pid_t pid)
 /* Return the blocks on list head (one hart's sublist of an owner) to the
  * buddy lists, counting them per tag into freed. The list is dropped
  * whole: each block goes straight back (no unlink, no per-block owner or
- * tag update). Caller holds every page lock. */
-static void owner_list_free(uint32_t head, uint32_t pages[], uint32_t blocks[])
+ * tag update). pid, their owner, is for the allocation history, which
+ * sees each block freed. Caller holds every page lock. */
+static void owner_list_free(uint32_t head, uint32_t pages[], uint32_t blocks[],
+			    pid_t pid)
 {
 	for (uint32_t idx = head, next; idx != PAGE_NIL; idx = next) {
 		const struct page_desc *d = &pg.desc[idx];
@@ -134,6 +137,10 @@ static void owner_list_free(uint32_t head, uint32_t pages[], uint32_t blocks[])
 		next = d->next;             /* page_merge_insert relinks d */
 		pages[d->tag] += 1u << order;
 		blocks[d->tag]++;
+		if (__builtin_expect(mm_audit_on, 0))
+			mm_audit_page(MM_AUDIT_PAGE_FREE,
+				      (void *)(pg.base + (uintptr_t)idx * PAGE_SIZE), order,
+				      d->tag, pid, (uintptr_t)__builtin_return_address(0));
 		page_merge_insert(idx, order);
 	}
 }
@@ -162,7 +169,7 @@ long page_reclaim(pid_t pid, size_t by_tag[])
 	slot = pg.owner_hash[b] - 1;
 	for (int h = 0; h < NCPU; h++) {
 		struct page_cache *c = &page_cache[h];
-		owner_list_free(c->owner_head[slot], pages, blocks);
+		owner_list_free(c->owner_head[slot], pages, blocks, pid);
 		c->owner_head[slot] = PAGE_NIL;
 		if (c->last_pid == pid)            /* the kernel is always open */
 			page_cache_remember(c, 0, 0);

@@ -41,6 +41,11 @@ void si_stream_free(struct si_stream *st);
  * bytes as received), finished with its status. */
 void si_answer(struct si_stream *st, const void *buf, size_t len);
 
+/* sysinfo_audit.c: SI_REQ_AUDIT and SI_REQ_WHATIS (uapi/sysinfo.h says
+ * what arg and reserved hold); the reply's status. */
+int si_audit(struct si_stream *st, int32_t arg, uint32_t spec);
+int si_whatis(struct si_stream *st, int32_t arg, uint32_t spec);
+
 /* sysinfo_history.c: the history ring (docs/sysinfo.md, "History").
  * Columns in one TAG_HIST block: time_ms[cap], free[cap], then
  * bytes[ntags][cap] and pages[ntags][cap] (32 bits, held at the top). */

@@ -361,6 +361,12 @@ void si_answer(struct si_stream *st, const void *buf, size_t len)
 	case SI_REQ_LEAKS:
 		status = si_leaks(st);
 		break;
+	case SI_REQ_AUDIT:
+		status = si_audit(st, rq.arg, rq.reserved);
+		break;
+	case SI_REQ_WHATIS:
+		status = si_whatis(st, rq.arg, rq.reserved);
+		break;
 	case SI_REQ_HISTORY:
 		status = si_hist_reply(st, &si_history_ring, rq.arg);
 		break;

@@ -12,6 +12,7 @@
 #include "kbench.h"
 #include "kbench_internal.h"
 #include <kernel/mm_debug.h>
+#include <kernel/mm_audit.h>
 #include "ktest.h"
 #include <kernel/types.h>
 #include <kernel/cpu.h>
@@ -196,6 +197,42 @@ static void kb_modes(void)
 		kb_figure(name, kb_ns() - t0, (uint64_t)KB_ROUNDS * KB_BATCH);
 		mm_debug_set("-poison,-redzone,-guard", NULL, NULL, 0);
 	}
+}
+
+/* The heap pair (64 B) and the page pair with the caches off, then with
+ * the allocation history on (which switches them off too): the second
+ * less the first is the history's own cost (docs/memory.md). */
+static void kb_audit(void)
+{
+	static const char *const names[2][2] = {
+		{ "heap_pair_nocache", "page_pair_nocache" },
+		{ "heap_pair_audit", "page_pair_audit" },
+	};
+	uint32_t depth = page_cache_set_depth(0);
+
+	heap_cache_set_depth(0);
+	for (int on = 0; on < 2; on++) {
+		if (on && mm_audit_enable(MM_AUDIT_DEFAULT) < 0) {
+			kprintf("bench: mm_audit cannot be switched on\n");
+			break;
+		}
+		uint64_t t0 = 0;
+		for (int r = -1; r < KB_ROUNDS; r++) {
+			if (r == 0)
+				t0 = kb_ns();
+			kb_heap_round(64);
+		}
+		kb_figure(names[on][0], kb_ns() - t0, (uint64_t)KB_ROUNDS * KB_BATCH);
+		for (int r = -1; r < KB_ROUNDS; r++) {
+			if (r == 0)
+				t0 = kb_ns();
+			kb_page_round();
+		}
+		kb_figure(names[on][1], kb_ns() - t0, (uint64_t)KB_ROUNDS * KB_BATCH);
+	}
+	mm_audit_disable();
+	heap_cache_set_depth(HEAP_CACHE_DEPTH);
+	page_cache_set_depth(depth);
 }
 
 /* The mixed workload's generator (xorshift64*): the same sequence every
@@ -424,6 +461,7 @@ static void kb_single(const char *mode)
 	kb_mixed();
 	kb_modes();
 	if (kb_mode != KB_NOACCT) {
+		kb_audit();
 		kb_reclaim(10);
 		kb_reclaim(10000);
 		kb_leak();

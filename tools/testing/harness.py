@@ -109,6 +109,7 @@ class Runner:
         self.pos = 0               # console text already consumed by expect:
         self.gdb_out, self.gdb_pos = "", 0
         self.gdb_bg = None         # a gdb-start session: (proc, output file, cmd, what)
+        self.vars = {}             # expect:'s named groups, for send:'s ${NAME}
 
     # Run every step; raises Failure on the first thing that goes wrong.
     def run(self):
@@ -151,8 +152,11 @@ class Runner:
         self.console = Console(argv, self.log, forbid)
 
     # expect: wait for the regex after the previous match.
+    # A named group, (?P<NAME>...), keeps what it matched for send:.
     def do_expect(self, step, deadline, what):
-        self.pos = self.console.expect(step.arg, self.pos, deadline, what).end()
+        m = self.console.expect(step.arg, self.pos, deadline, what)
+        self.vars.update({k: v for k, v in m.groupdict().items() if v is not None})
+        self.pos = m.end()
 
     # expect-file: every line of the file is an expect:, in order.
     def do_expect_file(self, step, deadline, what):
@@ -165,8 +169,15 @@ class Runner:
         self.console.paste(step.arg, deadline, what)
 
     # send: type the text into the guest's console.
+    # ${NAME} is replaced by what expect:'s group NAME matched last.
     def do_send(self, step, deadline, what):
-        self.console.send(step.arg, self.opts.send_delay, deadline, what)
+        def value(m):
+            name = m.group(1).decode()
+            if name not in self.vars:
+                raise Failure(f"{what}: no expect: has matched a group named {name}")
+            return self.vars[name].encode("latin-1")
+        data = re.sub(rb"\$\{(\w+)\}", value, step.arg)
+        self.console.send(data, self.opts.send_delay, deadline, what)
 
     # exit: wait for QEMU to exit and compare its status.
     def do_exit(self, step, deadline, what):

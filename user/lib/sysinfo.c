@@ -17,6 +17,8 @@ static size_t si_known_size(unsigned type)
 	case SI_REC_PTAG:  return sizeof(struct si_ptag);
 	case SI_REC_HART:  return sizeof(struct si_hart);
 	case SI_REC_LEAK:  return sizeof(struct si_leak);
+	case SI_REC_EVENT: return sizeof(struct si_event);
+	case SI_REC_WHATIS: return sizeof(struct si_whatis);
 	case SI_REC_SAMPLE: return sizeof(struct si_sample);
 	case SI_REC_SERIES: return sizeof(struct si_series);
 	default:           return 0;
@@ -27,6 +29,14 @@ static size_t si_known_size(unsigned type)
 int si_request(int h, int kind, int arg)
 {
 	struct si_request rq = { SYSINFO_MAGIC, SYSINFO_VERSION, (uint16_t)kind, arg, 0 };
+	return chan_send(h, &rq, sizeof(rq), NULL, 0, 0);
+}
+
+/* Send one request with its reserved word (SI_REQ_AUDIT, SI_REQ_WHATIS). */
+int si_request_ex(int h, int kind, int arg, unsigned reserved)
+{
+	struct si_request rq = { SYSINFO_MAGIC, SYSINFO_VERSION, (uint16_t)kind, arg,
+				 reserved };
 	return chan_send(h, &rq, sizeof(rq), NULL, 0, 0);
 }
 

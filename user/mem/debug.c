@@ -3,7 +3,8 @@
 #include "mem.h"
 
 /* -D [SPEC]: switch the heap's debugging modes (syscall mmdebug: the
- * words of the bootarg mm_debug, "-word" off) and say which are on. */
+ * words of the bootarg mm_debug, "audit" or "audit=N" for the history of
+ * the bootarg mm_audit, "-word" off) and say which are on. */
 int mem_debug(int argc, char **argv)
 {
 	char spec[128] = "", now[64];
@@ -23,7 +24,8 @@ int mem_debug(int argc, char **argv)
 	long r = mmdebug(spec, now, sizeof(now));
 	if (r < 0) {
 		printf("mem -D: %s: %s\n", spec, r == -EINVAL ?
-		       "unknown word or tag (poison, redzone, guard=TAG, guard=1/N, -WORD)" :
+		       "unknown word or tag (audit, audit=N, poison, redzone, guard=TAG,\n"
+		       "  guard=1/N, -WORD)" :
 		       errstr((int)r));
 		return 1;
 	}

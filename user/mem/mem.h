@@ -53,6 +53,10 @@ const char *size_text(char buf[SIZE_TEXT_LEN], uint64_t bytes, uint64_t min);
 
 /* mem -D [SPEC] (user/mem/debug.c): argv[2..] are the spec's words. */
 int mem_debug(int argc, char **argv);
+/* user/mem/audit.c: -a [TAG|PID] [-n COUNT] (argv: the words after -a)
+ * and -x ADDR. The exit status. */
+int show_audit(int argc, char **argv);
+int show_whatis(const char *addr);
 
 /* mem -l (user/mem/leak.c): run a leak scan and print what it found. */
 int show_leaks(void);

@@ -19,7 +19,8 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
-FUZZ_SRCS := $(HOST_MM_KSRCS) tools/testing/fuzz/mm_fuzz.c tools/testing/host/shim.c lib/strlcpy.c
+FUZZ_SRCS := $(HOST_MM_KSRCS) tools/testing/fuzz/mm_fuzz.c tools/testing/host/shim.c \
+	tools/testing/host/mm_stubs.c lib/strlcpy.c
 
 $(FUZZ_BUILD)/mm_fuzz: $(FUZZ_SRCS) $(HOST_MM_DEPS) tools/testing/fuzz/fuzz.mk | deps
 	@mkdir -p $(FUZZ_BUILD)

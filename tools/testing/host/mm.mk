@@ -14,8 +14,9 @@ HOST_MM_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude \
 # The architecture-free kernel sources under test, compiled unchanged.
 HOST_MM_KSRCS := $(addprefix kernel/mm/, tag.c alloc_site.c page.c page_cache.c \
 	page_owner.c page_check.c heap.c heap_cache.c heap_check.c budget.c report.c \
-	heap_debug.c)
-HOST_MM_TSRCS := $(wildcard tools/testing/host/mm/*.c) tools/testing/host/shim.c lib/strlcpy.c
+	heap_debug.c audit.c)
+HOST_MM_TSRCS := $(wildcard tools/testing/host/mm/*.c) tools/testing/host/shim.c \
+	tools/testing/host/mm_stubs.c lib/strlcpy.c
 HOST_MM_DEPS := $(wildcard include/kernel/*.h include/uapi/*.h kernel/mm/*.h \
 	tools/testing/host/mm/*.h)
 

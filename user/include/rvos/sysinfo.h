@@ -28,6 +28,8 @@ struct si_reader {
 
 /* Send one request on h. 0 or -E*. */
 int si_request(int h, int kind, int arg);
+/* The same with si_request.reserved set (SI_REQ_AUDIT, SI_REQ_WHATIS). */
+int si_request_ex(int h, int kind, int arg, unsigned reserved);
 
 /* Start reading a reply from h. */
 void si_reader_init(struct si_reader *rd, int h);

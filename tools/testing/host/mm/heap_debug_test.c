@@ -3,36 +3,11 @@
  * through splits, merges, growth and shrinking; a write after free and
  * an overflow are found with the right offsets; tag and call-site
  * counts balance with redzones. The guard pages and the OOM report need
- * the kernel's page tables and processes: stubs here (the ktests test
- * them). */
+ * the kernel's page tables and processes: stubs in host/mm_stubs.c (the
+ * ktests test them). */
 #include "mm_test.h"
 #include "../../../../kernel/mm/heap_internal.h"
 #include <kernel/mm_debug.h>
-
-unsigned mm_debug_flags;
-static unsigned oom_calls;
-
-void *mm_guard_alloc(size_t size, int tag, struct alloc_site *site)
-{
-	(void)size, (void)tag, (void)site;
-	return NULL;
-}
-bool mm_guard_owns(const void *p) { (void)p; return false; }
-int mm_guard_free(void *p, int want_tag, const char *what, uintptr_t ra)
-{
-	(void)p, (void)want_tag, (void)what, (void)ra;
-	return -EINVAL;
-}
-int mm_guard_info(const void *p, struct heap_block_info *out)
-{
-	(void)p, (void)out;
-	return -EINVAL;
-}
-void mm_oom(const char *what, size_t bytes, int tag, uintptr_t ra)
-{
-	(void)what, (void)bytes, (void)tag, (void)ra;
-	oom_calls++;
-}
 
 /* Switch the modes as mm_debug_set does: caches off first, poison on
  * over poisoned free blocks. */
@@ -152,16 +127,16 @@ static void redzone_balance(void)
  * does not. */
 static void oom_called(void)
 {
-	unsigned calls = oom_calls;
+	unsigned calls = host_oom_calls;
 	void *p[16];
 	int n = 0;
 
 	EXPECT(kmalloc(HEAP_MAX_ALLOC + 1, TAG_TEST) == NULL);
-	EXPECT_EQ(oom_calls, calls);
+	EXPECT_EQ(host_oom_calls, calls);
 	while (n < 16 && (p[n] = kmalloc(HEAP_ARENA_SIZE / 2, TAG_TEST)))
 		n++;
 	EXPECT(n < 16);
-	EXPECT(oom_calls > calls);
+	EXPECT(host_oom_calls > calls);
 	while (n--)
 		kfree(p[n]);
 }

@@ -60,7 +60,8 @@ int main(void)
 {
 	int tests = 0, failed = 0;
 	const struct mm_test *groups[] = { tag_tests, page_tests, page_cache_tests, heap_tests,
-					   heap_cache_tests, stress_tests, heap_debug_tests };
+					   heap_cache_tests, stress_tests, heap_debug_tests,
+					   audit_tests };
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {

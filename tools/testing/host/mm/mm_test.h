@@ -59,6 +59,9 @@ void env_teardown(void);
 struct mm_test { const char *name; void (*fn)(void); };
 extern const struct mm_test page_tests[], page_cache_tests[], heap_tests[],
 	heap_cache_tests[], tag_tests[],
-	stress_tests[], heap_debug_tests[];
+	stress_tests[], heap_debug_tests[], audit_tests[];
+
+/* mm_oom's calls so far (host/mm_stubs.c's stand-in). */
+extern unsigned host_oom_calls;
 
 #endif
