@@ -4,7 +4,7 @@
  *
  * The ring is one heap block under TAG_HIST, made when the service
  * starts and never grown: columns of SI_HIST_BYTES for the default
- * capacity (564 samples, 9 min 24 s, with 13 tags), or the bootarg
+ * capacity (528 samples, 8 min 48 s, with 14 tags), or the bootarg
  * si_history=N samples. A sample costs one tag_stat_get per tag and
  * one page_stats; nothing is allocated. Tags registered after the ring
  * was made are not in it.

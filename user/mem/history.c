@@ -36,14 +36,16 @@ struct hseries {
 	uint32_t k;                    /* samples read */
 };
 
-static struct {
+/* What one reply holds, on the heap (calloc in mem_history): 70 KB
+ * that every other view of mem would otherwise carry as bss. */
+static struct hview {
 	struct hseries ser[SI_TAGS_MAX];
 	int n;
 	struct spark free;             /* from the first series' samples */
 	struct si_sample recent[RECENT];   /* the newest, for -H TAG */
 	uint32_t nrecent;
 	uint64_t newest_ms;            /* time of the newest sample */
-} hv;
+} *hv;
 
 static int utf8;                   /* the console shows UTF-8 */
 static int raw;                    /* -r: print records as they come */
@@ -141,29 +143,29 @@ static void history_take(int type, const void *rec)
 		history_raw(type, rec);
 		return;
 	}
-	if (type == SI_REC_SERIES && hv.n < SI_TAGS_MAX) {
-		memset(&hv.ser[hv.n], 0, sizeof(hv.ser[0]));
-		memcpy(&hv.ser[hv.n++].s, rec, sizeof(struct si_series));
+	if (type == SI_REC_SERIES && hv->n < SI_TAGS_MAX) {
+		memset(&hv->ser[hv->n], 0, sizeof(hv->ser[0]));
+		memcpy(&hv->ser[hv->n++].s, rec, sizeof(struct si_series));
 		return;
 	}
-	if (type != SI_REC_SAMPLE || !hv.n)
+	if (type != SI_REC_SAMPLE || !hv->n)
 		return;
-	struct hseries *h = &hv.ser[hv.n - 1];
+	struct hseries *h = &hv->ser[hv->n - 1];
 	const struct si_sample *r = rec;
 	uint32_t n = h->s.samples;
 	if (h->k >= n)
 		return;                     /* more than the series said: ignored */
 	spark_add(&h->bytes, h->k, n, r->bytes, r->time_ms);
 	spark_add(&h->pages, h->k, n, r->pages, r->time_ms);
-	if (hv.n == 1) {
-		spark_add(&hv.free, h->k, n, r->free_pages, r->time_ms);
-		hv.recent[hv.nrecent++ % RECENT] = *r;
-		hv.newest_ms = r->time_ms;
+	if (hv->n == 1) {
+		spark_add(&hv->free, h->k, n, r->free_pages, r->time_ms);
+		hv->recent[hv->nrecent++ % RECENT] = *r;
+		hv->newest_ms = r->time_ms;
 	}
 	h->k++;
 }
 
-/* Ask for slot's history (-1: every tag's) and read it into hv. 0 or 1
+/* Ask for slot's history (-1: every tag's) and read it into hv-> 0 or 1
  * (reported); -ENOENT from the service comes back as 2. */
 static int history_read(int slot)
 {
@@ -171,7 +173,7 @@ static int history_read(int slot)
 	const void *rec;
 	int type;
 
-	memset(&hv, 0, sizeof(hv));
+	memset(hv, 0, sizeof(*hv));
 	int h = si_open(SI_REQ_HISTORY, slot);
 	if (h < 0)
 		return 1;
@@ -188,7 +190,7 @@ static int history_read(int slot)
 static void history_head(const struct hseries *h, const char *what)
 {
 	char span[SIZE_TEXT_LEN];
-	uint64_t ms = hv.newest_ms - h->s.oldest_ms;
+	uint64_t ms = hv->newest_ms - h->s.oldest_ms;
 
 	printf("%s: the last %s, a sample every %lu ms (%u samples; the ring holds %u, %lu taken since boot)\n",
 	       what, dur_text(span, ms), (unsigned long)h->s.interval_ms,
@@ -220,14 +222,14 @@ static int history_all(void)
 		printf("end series=%u samples=%u\n", raw_series, raw_samples);
 		return 0;
 	}
-	if (!hv.n || !hv.ser[0].k) {
+	if (!hv->n || !hv->ser[0].k) {
 		printf("mem: -H: no samples yet\n");
 		return 1;
 	}
-	history_head(&hv.ser[0], "history");
+	history_head(&hv->ser[0], "history");
 	printf("Tag   what        min       max       now  oldest .. now\n");
-	for (int i = 0; i < hv.n; i++) {
-		struct hseries *h = &hv.ser[i];
+	for (int i = 0; i < hv->n; i++) {
+		struct hseries *h = &hv->ser[i];
 		char name[TAG_BUF];
 		si_name(name, h->s.name, TAG_NAME_LEN);
 		if (h->bytes.max)
@@ -235,7 +237,7 @@ static int history_all(void)
 		else if (h->pages.max)
 			history_row(name, "pages", &h->pages, 0);
 	}
-	history_row("free", "pages", &hv.free, 0);
+	history_row("free", "pages", &hv->free, 0);
 	return 0;
 }
 
@@ -297,21 +299,21 @@ static int history_tag(const char *arg)
 	}
 	if (r)
 		return 1;
-	struct hseries *h = &hv.ser[0];
-	if (hv.n != 1 || !h->k) {
+	struct hseries *h = &hv->ser[0];
+	if (hv->n != 1 || !h->k) {
 		printf("mem: -H: no samples yet\n");
 		return 1;
 	}
-	uint64_t newest = hv.newest_ms;
+	uint64_t newest = hv->newest_ms;
 	si_name(name, h->s.name, TAG_NAME_LEN);
 	history_head(h, name);
 	history_detail("bytes", &h->bytes, newest, 1);
 	history_detail("pages", &h->pages, newest, 0);
-	history_detail("free", &hv.free, newest, 0);
+	history_detail("free", &hv->free, newest, 0);
 	printf("the newest samples:\n     TIME      BYTES   PAGES  FREE_PAGES\n");
-	uint32_t n = MIN(hv.nrecent, (uint32_t)RECENT);
+	uint32_t n = MIN(hv->nrecent, (uint32_t)RECENT);
 	for (uint32_t i = 0; i < n; i++) {
-		const struct si_sample *s = &hv.recent[(hv.nrecent - n + i) % RECENT];
+		const struct si_sample *s = &hv->recent[(hv->nrecent - n + i) % RECENT];
 		printf("%7lu.%lu %10lu %7u %11u\n", (unsigned long)(s->time_ms / 1000),
 		       (unsigned long)(s->time_ms / 100 % 10), (unsigned long)s->bytes,
 		       s->pages, s->free_pages);
@@ -334,5 +336,12 @@ int mem_history(int argc, char **argv)
 	}
 	if (argc - i > 1 || (i < argc && argv[i][0] == '-') || (raw && i < argc))
 		return -1;
-	return i < argc ? history_tag(argv[i]) : history_all();
+	hv = calloc(1, sizeof(*hv));
+	if (!hv) {
+		printf("mem: -H: out of memory\n");
+		return 1;
+	}
+	int r = i < argc ? history_tag(argv[i]) : history_all();
+	free(hv);
+	return r;
 }

@@ -20,7 +20,9 @@ struct wrow {
 	int64_t dbytes, dallocs, dfrees, dpages;
 };
 
-static struct {
+/* The view's state, on the heap (calloc in mem_watch), not in bss that
+ * every other view of mem would carry. */
+static struct wview {
 	struct wrow rows[SI_TAGS_MAX];
 	int nrows;
 	struct si_tag prev[SI_TAGS_MAX];     /* the last refresh's, by slot */
@@ -31,12 +33,12 @@ static struct {
 	int sort;                            /* 'b', 'a' or 'd' */
 	bool plain;
 	long interval;
-} wv;
+} *wv;
 
 /* A change as "+12", "-3", "0", or "-" before there is a last refresh. */
 static const char *delta_text(char buf[SIZE_TEXT_LEN], int64_t d)
 {
-	if (!wv.have_prev)
+	if (!wv->have_prev)
 		snprintf(buf, SIZE_TEXT_LEN, "-");
 	else if (d > 0)
 		snprintf(buf, SIZE_TEXT_LEN, "+%lu", (unsigned long)d);
@@ -56,11 +58,11 @@ static uint64_t mag(int64_t d)
 /* Does row a come before row b in the order the key asks for? */
 static int row_before(const struct wrow *a, const struct wrow *b)
 {
-	if (wv.sort == 'a' && a->dallocs != b->dallocs)
+	if (wv->sort == 'a' && a->dallocs != b->dallocs)
 		return a->dallocs > b->dallocs;
-	if (wv.sort == 'd' && mag(a->dbytes) != mag(b->dbytes))
+	if (wv->sort == 'd' && mag(a->dbytes) != mag(b->dbytes))
 		return mag(a->dbytes) > mag(b->dbytes);
-	if (wv.sort == 'd' && mag(a->dpages) != mag(b->dpages))
+	if (wv->sort == 'd' && mag(a->dpages) != mag(b->dpages))
 		return mag(a->dpages) > mag(b->dpages);
 	if (a->bytes != b->bytes)
 		return a->bytes > b->bytes;
@@ -70,11 +72,11 @@ static int row_before(const struct wrow *a, const struct wrow *b)
 /* Sort the rows (insertion sort: a few dozen). */
 static void rows_sort(void)
 {
-	for (int i = 1; i < wv.nrows; i++)
-		for (int j = i; j > 0 && !row_before(&wv.rows[j - 1], &wv.rows[j]); j--) {
-			struct wrow t = wv.rows[j - 1];
-			wv.rows[j - 1] = wv.rows[j];
-			wv.rows[j] = t;
+	for (int i = 1; i < wv->nrows; i++)
+		for (int j = i; j > 0 && !row_before(&wv->rows[j - 1], &wv->rows[j]); j--) {
+			struct wrow t = wv->rows[j - 1];
+			wv->rows[j - 1] = wv->rows[j];
+			wv->rows[j] = t;
 		}
 }
 
@@ -83,17 +85,17 @@ static int watch_snapshot(void)
 {
 	if (memstat_read())
 		return 1;
-	wv.at_ms = clock(CLOCK_MS);
-	wv.prev_free = wv.free;
-	wv.free = ms.pages.free + ms.pages.cached;
-	wv.nrows = 0;
+	wv->at_ms = clock(CLOCK_MS);
+	wv->prev_free = wv->free;
+	wv->free = ms.pages.free + ms.pages.cached;
+	wv->nrows = 0;
 	for (int i = 0; i < ms.ntags; i++) {
 		const struct si_tag *t = &ms.tags[i];
 		if (t->slot >= SI_TAGS_MAX)
 			continue;
-		const struct si_tag *p = &wv.prev[t->slot];
+		const struct si_tag *p = &wv->prev[t->slot];
 		if (tag_shown(t)) {
-			struct wrow *r = &wv.rows[wv.nrows++];
+			struct wrow *r = &wv->rows[wv->nrows++];
 			si_name(r->name, t->name, TAG_NAME_LEN);
 			r->bytes = t->bytes;
 			r->allocs = t->allocs;
@@ -113,8 +115,8 @@ static void watch_keep(void)
 {
 	for (int i = 0; i < ms.ntags; i++)
 		if (ms.tags[i].slot < SI_TAGS_MAX)
-			wv.prev[ms.tags[i].slot] = ms.tags[i];
-	wv.have_prev = true;
+			wv->prev[ms.tags[i].slot] = ms.tags[i];
+	wv->have_prev = true;
 }
 
 /* Draw the table: in place (home, clear) or as plain lines. */
@@ -125,24 +127,24 @@ static void watch_draw(void)
 	char a[SIZE_TEXT_LEN], b[SIZE_TEXT_LEN], c[SIZE_TEXT_LEN], d[SIZE_TEXT_LEN];
 
 	rows_sort();
-	if (wv.plain)
-		printf("--- mem -w %ld: refresh %lu at %ld.%01ld s, by %s\n", wv.interval,
-		       wv.refresh, wv.at_ms / 1000, wv.at_ms / 100 % 10, by[wv.sort]);
+	if (wv->plain)
+		printf("--- mem -w %ld: refresh %lu at %ld.%01ld s, by %s\n", wv->interval,
+		       wv->refresh, wv->at_ms / 1000, wv->at_ms / 100 % 10, by[wv->sort]);
 	else
 		printf("\x1b[H\x1b[2Jmem -w %ld: refresh %lu at %ld.%01ld s, by %s\n"
-		       "keys: b bytes, a allocs, d change, q quit\n", wv.interval, wv.refresh,
-		       wv.at_ms / 1000, wv.at_ms / 100 % 10, by[wv.sort]);
+		       "keys: b bytes, a allocs, d change, q quit\n", wv->interval, wv->refresh,
+		       wv->at_ms / 1000, wv->at_ms / 100 % 10, by[wv->sort]);
 	printf("Tag        Bytes   +/-Bytes    Allocs  +Allocs     Frees   +Frees   Pages  +/-Pages\n");
-	for (int i = 0; i < wv.nrows; i++) {
-		const struct wrow *r = &wv.rows[i];
+	for (int i = 0; i < wv->nrows; i++) {
+		const struct wrow *r = &wv->rows[i];
 		printf("%-4s  %11lu %10s %9lu %8s %9lu %8s %7lu %9s\n", r->name,
 		       (unsigned long)r->bytes, delta_text(a, r->dbytes),
 		       (unsigned long)r->allocs, delta_text(b, r->dallocs),
 		       (unsigned long)r->frees, delta_text(c, r->dfrees),
 		       (unsigned long)r->pages, delta_text(d, r->dpages));
 	}
-	printf("free pages %lu (%s)\n", (unsigned long)wv.free,
-	       delta_text(a, (int64_t)(wv.free - wv.prev_free)));
+	printf("free pages %lu (%s)\n", (unsigned long)wv->free,
+	       delta_text(a, (int64_t)(wv->free - wv->prev_free)));
 	stdout_flush();
 }
 
@@ -150,7 +152,7 @@ static void watch_draw(void)
  * key redraws at once from the same snapshot. */
 static int watch_wait(void)
 {
-	long deadline = wv.at_ms + wv.interval * 1000;
+	long deadline = wv->at_ms + wv->interval * 1000;
 
 	for (;;) {
 		long left = deadline - clock(CLOCK_MS);
@@ -160,7 +162,7 @@ static int watch_wait(void)
 		if (k < 0 || k == 'q' || k == 'Q')
 			return 1;               /* -EINTR: a ^C, which kills us anyway */
 		if (k == 'b' || k == 'a' || k == 'd') {
-			wv.sort = k;
+			wv->sort = k;
 			watch_draw();
 		}
 	}
@@ -172,12 +174,12 @@ static int watch_args(int argc, char **argv)
 {
 	bool have_interval = false;
 
-	wv.interval = WATCH_DEFAULT_S;
+	wv->interval = WATCH_DEFAULT_S;
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-p") && !wv.plain) {
-			wv.plain = true;
+		if (!strcmp(argv[i], "-p") && !wv->plain) {
+			wv->plain = true;
 		} else if (!have_interval && argv[i][0] != '-') {
-			if (parse_num(argv[i], 1, WATCH_MAX_S, &wv.interval) < 0) {
+			if (parse_num(argv[i], 1, WATCH_MAX_S, &wv->interval) < 0) {
 				printf("mem: -w: '%s' is not an interval: a whole number of seconds "
 				       "from 1 to %d\n", argv[i], WATCH_MAX_S);
 				return 2;
@@ -197,22 +199,31 @@ static int watch_args(int argc, char **argv)
 /* mem -w [SECONDS] [-p]. */
 int mem_watch(int argc, char **argv)
 {
-	memset(&wv, 0, sizeof(wv));
+	wv = calloc(1, sizeof(*wv));
+	if (!wv) {
+		printf("mem: -w: out of memory\n");
+		return 1;
+	}
 	int r = watch_args(argc, argv);
-	if (r)
+	if (r) {
+		free(wv);
 		return r;
-	wv.sort = 'b';
-	if (!wv.plain)
-		wv.plain = term_probe() == TERM_NONE;
-	for (wv.refresh = 1;; wv.refresh++) {
-		if (watch_snapshot())
+	}
+	wv->sort = 'b';
+	if (!wv->plain)
+		wv->plain = term_probe() == TERM_NONE;
+	for (wv->refresh = 1;; wv->refresh++) {
+		if (watch_snapshot()) {
+			free(wv);
 			return 1;
+		}
 		watch_draw();
 		watch_keep();
 		if (watch_wait())
 			break;
 	}
-	if (!wv.plain)
+	if (!wv->plain)
 		printf("\n");
+	free(wv);
 	return 0;
 }
