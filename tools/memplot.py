@@ -4,7 +4,8 @@
     tools/memplot.py [--check] [--out PREFIX] [--title TEXT] LOG
 
 LOG is any text holding `mem -r` snapshots (docs/sysinfo.md gives the
-grammar): a serial console log, or what `make memplot`'s sampler writes
+grammar), or with --input history the last `mem -H -r` dump of sysinfo's
+history ring (one snapshot per second sampled, no processes): a serial console log, or what `make memplot`'s sampler writes
 (tools/memplot_sampler.py). A line `@memplot tick=T hz=H event=WHAT`
 just before a snapshot gives its time and a label; when every snapshot
 has one the time axis is seconds of guest time, otherwise the snapshots'
@@ -51,8 +52,8 @@ class Snapshot:
     """One `mem -r` reply: its time, label and figures."""
 
     # An empty snapshot begun on line `line`.
-    def __init__(self, line, version):
-        self.line, self.version = line, version
+    def __init__(self, line, version, kind="mem-raw"):
+        self.line, self.version, self.kind = line, version, kind
         self.tick = self.hz = None
         self.event = None
         self.heap = self.pages = None
@@ -65,15 +66,16 @@ class Snapshot:
 
 
 # The key=value pairs of one line after its keyword, checked for the keys
-# the keyword needs; numbers become ints. Unknown keys are kept unchecked.
-def parse_pairs(words, keyword, lineno):
+# the keyword needs (in needed: NEEDED, or HIST_NEEDED for a history
+# dump); numbers become ints. Unknown keys are kept unchecked.
+def parse_pairs(words, keyword, lineno, needed=None):
     pairs = {}
     for w in words:
         key, eq, value = w.partition("=")
         if not eq or not key:
             raise LogError(lineno, f"'{keyword}' line: '{w}' is not key=value (line cut short?)")
         pairs[key] = value
-    for key in NEEDED.get(keyword, ()):
+    for key in (NEEDED if needed is None else needed).get(keyword, ()):
         if key not in pairs:
             raise LogError(lineno, f"'{keyword}' line has no {key}= (line cut short?)")
         if key not in TEXT_KEYS and not pairs[key].isdigit():
@@ -176,9 +178,74 @@ def check_times(snaps):
         last = t if t is not None else last
 
 
-# The readers of the inputs memplot knows, by name. A reader of the
-# kernel's history records (when sysinfo keeps them) joins here.
-READERS = {"serial": read_serial_log}
+HIST_VERSIONS = (1,)         # the `hist-raw N` versions this reader knows
+HIST_NEEDED = {
+    "ring": ("capacity", "interval_ms", "page_size", "total_pages"),
+    "series": ("name", "samples"),
+    "sample": ("ms", "bytes", "pages", "free"),
+    "end": ("series", "samples"),
+}
+
+
+# The last `mem -H -r` dump in a log (sysinfo's history ring: one
+# `series` line per tag, then its `sample` lines), as one snapshot per
+# moment sampled: time in ms of guest time, each tag's bytes and pages,
+# the free pages. No processes: the ring does not keep them.
+def read_history_log(lines):
+    dumps, cur = [], None
+    for lineno, raw in enumerate(lines, 1):
+        words = raw.replace("\r", "").split()
+        if not words:
+            continue
+        keyword, rest = words[0], words[1:]
+        if keyword == "hist-raw":
+            if cur:
+                raise LogError(cur["line"], "history dump has no end line: "
+                               f"another begins on line {lineno} (log cut short?)")
+            if len(rest) != 1 or not rest[0].isdigit() or int(rest[0]) not in HIST_VERSIONS:
+                raise LogError(lineno, f"hist-raw {' '.join(rest)} is not a version this memplot reads")
+            cur = {"line": lineno, "ring": None, "series": [], "samples": 0}
+        elif cur and WORD.match(keyword) and keyword in HIST_NEEDED:
+            pairs = parse_pairs(rest, keyword, lineno, HIST_NEEDED)
+            if keyword == "ring":
+                cur["ring"] = pairs
+            elif keyword == "series":
+                cur["series"].append((pairs["name"], []))
+            elif keyword == "sample":
+                if not cur["series"]:
+                    raise LogError(lineno, "sample line before any series line")
+                cur["series"][-1][1].append(pairs)
+                cur["samples"] += 1
+            else:
+                if pairs["series"] != len(cur["series"]) or pairs["samples"] != cur["samples"]:
+                    raise LogError(lineno, f"end line says series={pairs['series']} samples="
+                                   f"{pairs['samples']}, the dump has {len(cur['series'])} "
+                                   f"and {cur['samples']}")
+                if cur["series"] and cur["ring"] is None:
+                    raise LogError(lineno, "history dump without its ring line")
+                dumps.append(cur)
+                cur = None
+    if cur:
+        raise LogError(cur["line"], "history dump has no end line: the log ends first (cut short?)")
+    if not dumps or not dumps[-1]["series"]:
+        raise LogError(0, "no `mem -H -r` dump with samples (a 'hist-raw 1' line) in the log")
+    d = dumps[-1]
+    ring, by_ms = d["ring"], {}
+    for name, samples in d["series"]:
+        for p in samples:
+            s = by_ms.get(p["ms"])
+            if s is None:
+                s = by_ms[p["ms"]] = Snapshot(d["line"], 1, "hist-raw")
+                s.tick, s.hz, s.event = p["ms"], 1000, "history"
+                s.pages = {"total": ring["total_pages"], "free": p["free"],
+                           "page_size": ring["page_size"]}
+            s.tags[name] = {"name": name, "bytes": p["bytes"], "pages": p["pages"]}
+    return [by_ms[t] for t in sorted(by_ms)]
+
+
+# The readers of the inputs memplot knows, by name: `mem -r` snapshots
+# (serial), and the kernel's own history ring as `mem -H -r` prints it.
+READERS = {"serial": read_serial_log, "history": read_history_log}
 
 
 # One line saying what the log holds (--check).
@@ -190,7 +257,7 @@ def summary(path, snaps):
             if timed else "(no times: by order)")
     low = min(s.pages["free"] for s in snaps)
     n = len(snaps)
-    return (f"memplot: {path}: {n} snapshot{'' if n == 1 else 's'} {span}, mem-raw "
+    return (f"memplot: {path}: {n} snapshot{'' if n == 1 else 's'} {span}, {snaps[0].kind} "
             f"{snaps[0].version}, {len(tags)} tags, {len(pids)} processes, "
             f"free pages {low} at the lowest")
 
@@ -203,7 +270,8 @@ def main():
     ap.add_argument("--out", default="build/memplot",
                     help="write PREFIX.svg and PREFIX.png (default build/memplot)")
     ap.add_argument("--title", default="rvos memory")
-    ap.add_argument("--input", choices=sorted(READERS), default="serial")
+    ap.add_argument("--input", choices=sorted(READERS), default="serial",
+                    help="serial: `mem -r` snapshots; history: the last `mem -H -r` dump")
     a = ap.parse_args()
     try:
         with open(a.log, encoding="utf-8", errors="replace") as f:

@@ -9,7 +9,7 @@
 static void usage(void)
 {
 	printf("usage: mem [-s | -b | -p PID | -r | -l | -D [SPEC] | -a [TAG|PID] [-n N] |\n"
-	       "           -x ADDR | -h]\n"
+	       "           -x ADDR | -H [-a | -r] [TAG] | -w [SECONDS] [-p] | -h]\n"
 	       "  (none)  heap summary, tags, physical pages, pages per process\n"
 	       "  -s      top %d kmalloc call sites by live bytes\n"
 	       "  -b      free blocks per order, pages and heap\n"
@@ -21,6 +21,12 @@ static void usage(void)
 	       "          redzone, guard=TAG, guard=1/N; -WORD off), as the bootargs\n"
 	       "          mm_debug and mm_audit\n"
 	       "  -l      leak scan: live heap blocks nothing points to, by call site\n"
+	       "  -H [-a] [TAG]  the last minutes of every tag (or TAG) as\n"
+	       "          sparklines; -a: ASCII levels, not UTF-8; -r: every\n"
+	       "          sample as key=value lines (first line: format version)\n"
+	       "  -w [SECONDS] [-p]  the tag table redrawn every SECONDS (2) with\n"
+	       "          the change since the last; keys b a d sort, q quits;\n"
+	       "          -p: plain lines, not redrawn in place\n"
 	       "  -h      this help\n", TOP_SITES);
 }
 
@@ -106,6 +112,9 @@ static int show_summary(void)
 		printf("%5d  %-16s %7lu %8lu %8s %11s %11s\n", p->pid, name,
 		       (unsigned long)p->pages, (unsigned long)p->pages * kib, limit, ipc, ipc_limit);
 	}
+	if (hp->ipc_orphaned)   /* docs/ipc.md, "When the sender exits" */
+		printf("%5s  %-16s %7s %8s %8s %11lu %11s\n", "-", "(exited senders)", "-", "-",
+		       "-", (unsigned long)hp->ipc_orphaned, "-");
 	return 0;
 }
 
@@ -299,6 +308,13 @@ int main(int argc, char **argv)
 		printf("usage: mem -x ADDR\n");
 		return 2;
 	}
+	int r = -1;
+	if (!strcmp(opt, "-H"))
+		r = mem_history(argc - 1, argv + 1);
+	else if (!strcmp(opt, "-w"))
+		r = mem_watch(argc - 1, argv + 1);
+	if (r >= 0)
+		return r;
 	long pid;
 	if (argc == 3 && !strcmp(opt, "-p") && parse_num(argv[2], 1, PID_MAX, &pid) == 0)
 		return show_proc(pid);

@@ -20,6 +20,10 @@ bool bootarg(const char *key, char *val, size_t n);
 const char *bootarg_list_next(const char **list, size_t *len);
 bool bootarg_list_has(const char *list, const char *name);
 
+/* key=N with N decimal in [min, max]: 1 (and *out), 0 if key is absent,
+ * -1 if its value is anything else. */
+int bootarg_num(const char *key, unsigned long min, unsigned long max, unsigned long *out);
+
 /* reclaim_log[=NAME,...]: read once at boot; then, does it select the
  * program name (bare: every program)? proc_free prints their reclaim. */
 void bootarg_reclaim_log_init(void);

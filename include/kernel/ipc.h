@@ -90,6 +90,10 @@ void chan_watch(struct chan_end *e, struct chan_waiter *w);
  * until an event came after the mark (none is lost in between). */
 uint64_t chan_waiter_mark(struct chan_waiter *w);
 void chan_waiter_sleep(struct chan_waiter *w, uint64_t mark, const char *what);
+/* ... or until timer_ticks() reaches wake_tick: true for an event, false
+ * for the time (a service that also has work on a clock: sysinfo's history) */
+bool chan_waiter_sleep_until(struct chan_waiter *w, uint64_t mark, const char *what,
+			     uint64_t wake_tick);
 
 /* Register a service by name (1..SVC_NAME_MAX-1 printable characters);
  * *listen receives one svc_connect message per svc_lookup, carrying the
@@ -117,5 +121,9 @@ size_t ipc_bytes_unlocked(const struct proc *p);
  * it (for tests) and returns the old one. */
 size_t ipc_limit_get(void);
 size_t ipc_limit_set(size_t bytes);
+
+/* IPC heap charged to processes that have exited: messages they sent
+ * still queued, channels they made still open at the other end. */
+size_t ipc_orphaned_get(void);
 
 #endif

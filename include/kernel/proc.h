@@ -53,7 +53,7 @@ struct proc {
 	struct proc *run_next;      /* next on the run queue (sched.c) */
 	const void *wchan;          /* what it sleeps on */
 	const char *wait_what;      /* why, for ps: "wait", "sleep", ... */
-	uint64_t wake_tick;         /* sleep(ms): runnable from this tick */
+	uint64_t wake_tick;         /* sleep_on_until: runnable from this tick, 0: none */
 
 	pagetable_t pagetable;      /* user address space, NULL for kthreads */
 	uintptr_t brk_base;         /* first heap page (end of the image) */
@@ -144,6 +144,10 @@ void proc_fault(struct trapframe *tf, int cause) __attribute__((noreturn));
 void yield(void);
 void sched(void);            /* caller holds proc_lock, state changed */
 void sleep_on(const void *chan, struct spinlock *lk, const char *what);
+/* ... or until timer_ticks() reaches wake_tick, whichever comes first;
+ * true once it has (then it may not have slept at all) */
+bool sleep_on_until(const void *chan, struct spinlock *lk, const char *what,
+		    uint64_t wake_tick);
 void wakeup(const void *chan);
 void wakeup_locked(const void *chan);   /* caller holds proc_lock */
 void wakeup_proc(struct proc *p, const void *chan);

@@ -86,7 +86,10 @@
 	  "svc_register(name) -> handle where clients arrive") \
 	/* 38: the heap's debugging modes (docs/memory.md) */ \
 	X(38, mmdebug, mmdebug, long, (const char *spec, char *out, size_t len), \
-	  "mmdebug(spec, out, len) -> the modes' flags")
+	  "mmdebug(spec, out, len) -> the modes' flags") \
+	/* 39: the console again (38..47 were the channels' reserve) */ \
+	X(39, console_read_ms, console_read_ms, long, (void *buf, size_t len, unsigned long ms), \
+	  "console_read_ms(buf, len, ms) -> bytes read, 0 when ms passed with none")
 
 #define SYS_MAX           48   /* every number is below this */
 

@@ -46,12 +46,16 @@
 #define SI_REQ_WHATIS      8   /* WHATIS of the address (arg: its low 32 bits,
 				* reserved: its high 32 bits), then EVENT per
 				* event of that block, newest first */
+#define SI_REQ_HISTORY     9   /* per tag: SERIES, then its SAMPLEs oldest first;
+				* arg: a tag slot, or -1 for every tag that
+				* held anything in the ring's span */
 
 struct si_request {
 	uint32_t magic;                /* SYSINFO_MAGIC */
 	uint16_t version;              /* SYSINFO_VERSION */
 	uint16_t kind;                 /* SI_REQ_* */
-	int32_t arg;                   /* SI_REQ_PROC_PAGES: the pid */
+	int32_t arg;                   /* SI_REQ_PROC_PAGES: the pid;
+					* SI_REQ_HISTORY: a tag slot or -1 */
 	uint32_t reserved;             /* 0, but SI_REQ_AUDIT and SI_REQ_WHATIS */
 };
 
@@ -68,6 +72,8 @@ struct si_request {
 #define SI_REC_LEAK    10
 #define SI_REC_EVENT   11
 #define SI_REC_WHATIS  12
+#define SI_REC_SAMPLE  13
+#define SI_REC_SERIES  14
 
 struct si_msg_hdr {
 	uint32_t magic;                /* SYSINFO_MAGIC */
@@ -104,6 +110,9 @@ struct si_heap {
 	uint64_t cached;               /* bytes in all harts' caches */
 	uint64_t cache_hits;           /* kmallocs and kfrees a cache served */
 	uint64_t cache_misses;         /* ... that went to the buddy heap */
+	/* appended (rec_size 104 from here on): */
+	uint64_t ipc_orphaned;         /* IPC heap charged to senders that have
+					* exited (queued messages nobody read yet) */
 };
 
 /* Physical pages (struct page_stats). */
@@ -320,11 +329,34 @@ struct si_whatis {
 	char alloc_sym[32], free_sym[32];      /* the functions those ra are in */
 };
 
+/* HISTORY: sysinfo samples every tag once per interval_ms into a ring
+ * of capacity samples (docs/sysinfo.md, "History"). One SERIES heads
+ * each tag's samples. */
+struct si_series {
+	char name[4];                  /* the tag's name */
+	uint32_t slot;                 /* its slot */
+	uint32_t interval_ms;          /* between two samples, as planned */
+	uint32_t samples;              /* SAMPLE records that follow, oldest first */
+	uint32_t capacity;             /* samples the ring holds */
+	uint32_t reserved;
+	uint64_t oldest_ms;            /* time of the first of them, 0 if none */
+	uint64_t taken;                /* samples taken since boot: > samples
+					* once the ring has wrapped */
+};
+
+/* One sample of one tag, with the free pages at that moment. */
+struct si_sample {
+	uint64_t time_ms;              /* since boot */
+	uint64_t bytes;                /* the tag's heap bytes */
+	uint32_t pages;                /* its physical pages */
+	uint32_t free_pages;           /* pages that could be allocated (free + cached) */
+};
+
 /* The layouts are ABI: a change here must be an append (or a new version). */
 _Static_assert(sizeof(struct si_request) == 16, "si_request layout");
 _Static_assert(sizeof(struct si_msg_hdr) == 16, "si_msg_hdr layout");
 _Static_assert(sizeof(struct si_end) == 16, "si_end layout");
-_Static_assert(sizeof(struct si_heap) == 96, "si_heap layout");
+_Static_assert(sizeof(struct si_heap) == 104, "si_heap layout");
 _Static_assert(sizeof(struct si_pages) == 64, "si_pages layout");
 _Static_assert(sizeof(struct si_tag) == 104, "si_tag layout");
 _Static_assert(sizeof(struct si_proc) == 112, "si_proc layout");
@@ -335,5 +367,7 @@ _Static_assert(sizeof(struct si_hart) == 48, "si_hart layout");
 _Static_assert(sizeof(struct si_leak) == 152, "si_leak layout");
 _Static_assert(sizeof(struct si_event) == 120, "si_event layout");
 _Static_assert(sizeof(struct si_whatis) == 232, "si_whatis layout");
+_Static_assert(sizeof(struct si_series) == 40, "si_series layout");
+_Static_assert(sizeof(struct si_sample) == 24, "si_sample layout");
 
 #endif

@@ -42,6 +42,7 @@
 	X(HEAP, "HEAP")  /* pages backing the kernel heap's arenas */  \
 	X(SVC,  "SVC_")  /* kernel service state (sysinfo, ...) */     \
 	X(TEST, "TEST")  /* self-tests (ktest and host tests) */     \
-	X(AUDT, "AUDT")  /* the allocation history (mm_audit) */
+	X(AUDT, "AUDT")  /* the allocation history (mm_audit) */     \
+	X(HIST, "HIST")  /* sysinfo's history ring (mem -H) */
 
 #endif

@@ -442,3 +442,20 @@ void chan_waiter_sleep(struct chan_waiter *w, uint64_t mark, const char *what)
 	}
 	spin_unlock(&ipc_lock);
 }
+
+/* Sleep until w has counted an event after mark, or until timer_ticks()
+ * reaches wake_tick: true for an event, false for the time. */
+bool chan_waiter_sleep_until(struct chan_waiter *w, uint64_t mark, const char *what,
+			     uint64_t wake_tick)
+{
+	spin_lock(&ipc_lock);
+	while (w->events == mark) {
+		w->sleeper = proc_current();
+		if (sleep_on_until(w, &ipc_lock, what, wake_tick))
+			break;
+	}
+	bool event = w->events != mark;
+	w->sleeper = NULL;           /* woken by the time: nobody sleeps on w */
+	spin_unlock(&ipc_lock);
+	return event;
+}

@@ -69,14 +69,21 @@ void handle_clear_locked(struct proc *p, int h)
 }
 
 /* Close all of a dying process's handles and free its spare message
- * block and its struct ipc_proc; its charges stop counting with it
- * (ipc_uncharge_locked finds p->ipc NULL). */
+ * block and its struct ipc_proc. What is still charged to it but its
+ * table (messages it sent that wait in others' queues, channels whose
+ * other end someone holds) moves to ipc_orphaned, where each release
+ * for its pid now lands (ipc_uncharge_locked finds p->ipc NULL): so
+ * the closes below take back their share at once, and the rest stays
+ * counted until the memory is freed (docs/ipc.md, "When the sender
+ * exits"). */
 void ipc_proc_exit(struct proc *p)
 {
 	chan_msg_spare_free(p);
 	spin_lock(&ipc_lock);
 	struct ipc_proc *ip = p->ipc;
 	p->ipc = NULL;
+	if (ip)
+		ipc_orphaned += ip->bytes - sizeof(*ip);
 	for (int i = 0; ip && i < HANDLE_MAX; i++)
 		if (ip->handles[i])
 			chan_close_locked(ip->handles[i]);

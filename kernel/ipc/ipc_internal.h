@@ -67,6 +67,7 @@ _Static_assert(sizeof(struct chan_msg) == 64, "a message header is 64 bytes");
  * (0: none), both guarded by ipc_lock. The calls are inline: a send and
  * its receive cost a few instructions for them. */
 extern size_t ipc_limit;
+extern size_t ipc_orphaned;   /* charges of senders that have exited (charge.c) */
 
 /* Charge bytes to user process p, which has its struct ipc_proc
  * (ipc_lock held): 0, or -ENOMEM, counted under IPC_, over its cap.
@@ -81,13 +82,15 @@ static inline int ipc_charge_locked(struct proc *p, size_t bytes)
 	return 0;
 }
 
-/* Give back bytes charged to pid in slot cp (ipc_lock held); nothing if
- * pid has exited since (its count ended with it: ipc_proc_exit freed its
- * struct ipc_proc, and pids are not reused). */
+/* Give back bytes charged to pid in slot cp (ipc_lock held). If pid
+ * has exited since (ipc_proc_exit freed its struct ipc_proc; pids are
+ * not reused), its charge went to ipc_orphaned then: take it from there. */
 static inline void ipc_uncharge_locked(struct proc *cp, pid_t pid, size_t bytes)
 {
 	if (cp->pid == pid && cp->ipc)
 		cp->ipc->bytes -= bytes;
+	else
+		ipc_orphaned -= bytes;
 }
 
 /* Charge the channel holding e to p (ipc_lock held): 0 or -ENOMEM. */

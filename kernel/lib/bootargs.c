@@ -75,3 +75,25 @@ bool bootarg_reclaim_log(const char *name)
 		return false;
 	return !reclaim_log[0] || bootarg_list_has(reclaim_log, name);
 }
+
+/* key=N, N decimal digits only, min <= N <= max: 1 and *out = N; 0 if
+ * key is absent; -1 if its value is not such a number (*out untouched). */
+int bootarg_num(const char *key, unsigned long min, unsigned long max, unsigned long *out)
+{
+	char val[24];
+	unsigned long v = 0;
+
+	if (!bootarg(key, val, sizeof(val)))
+		return 0;
+	if (!val[0] || strlen(val) > 19)
+		return -1;
+	for (const char *c = val; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(*c - '0');
+	}
+	if (v < min || v > max)
+		return -1;
+	*out = v;
+	return 1;
+}

@@ -239,6 +239,23 @@ void sleep_on(const void *chan, struct spinlock *lk, const char *what)
 	}
 }
 
+/* sleep_on with a deadline: also woken by the boot hart's tick once
+ * timer_ticks() reaches wake_tick (proc_tick). Returns whether the
+ * deadline has passed; the caller still checks its own condition, as
+ * after any wakeup. */
+bool sleep_on_until(const void *chan, struct spinlock *lk, const char *what,
+		    uint64_t wake_tick)
+{
+	struct proc *p = proc_current();
+
+	if (timer_ticks() >= wake_tick)
+		return true;
+	p->wake_tick = wake_tick;    /* read by proc_tick under proc_lock */
+	sleep_on(chan, lk, what);
+	p->wake_tick = 0;
+	return timer_ticks() >= wake_tick;
+}
+
 /* Wake every process sleeping on chan; caller holds proc_lock. */
 void wakeup_locked(const void *chan)
 {
@@ -253,6 +270,22 @@ void wakeup(const void *chan)
 {
 	spin_lock(&proc_lock);
 	wakeup_locked(chan);
+	spin_unlock(&proc_lock);
+}
+
+/* The boot hart's tick: wake the sleepers on timer_chan and those whose
+ * deadline (sleep_on_until) has come, in one scan of the table. */
+static void wakeup_timed(void)
+{
+	uint64_t now = timer_ticks();
+
+	spin_lock(&proc_lock);
+	for (int i = 0; i < PROC_MAX; i++) {
+		struct proc *p = &proc_table[i];
+		if (p->state == P_SLEEPING &&
+		    (p->wchan == &timer_chan || (p->wake_tick && p->wake_tick <= now)))
+			proc_set_runnable(p);
+	}
 	spin_unlock(&proc_lock);
 }
 
@@ -280,7 +313,7 @@ void proc_tick(void)
 		heap_cache_drain_local();   /* idle: the caches go back */
 	}
 	if (c == &cpus[0]) {
-		wakeup(&timer_chan);
+		wakeup_timed();
 		job_intr_deliver();  /* a ^C taken in where proc_lock was held */
 	}
 	if (p && p->state == P_RUNNING)

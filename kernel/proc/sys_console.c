@@ -6,6 +6,8 @@
 #include <kernel/uvm.h>
 #include <kernel/dev.h>
 #include <kernel/printf.h>
+#include <kernel/timer.h>
+#include <uapi/syscall.h>
 #include <uapi/errno.h>
 
 #define CONSOLE_CHUNK 128
@@ -34,15 +36,17 @@ long sys_console_write(struct trapframe *tf)
 	return (long)len;
 }
 
-long sys_console_read(struct trapframe *tf)
+/* Read up to len bytes of console input into user buf, waiting for the
+ * first one until timer_ticks() reaches deadline (UINT64_MAX: for ever):
+ * the count, 0 when the deadline passed with none, -EFAULT, -EINTR. */
+static long console_read_until(uintptr_t buf, size_t len, uint64_t deadline)
 {
 	struct proc *p = proc_current();
-	uintptr_t buf = tf->a0;
-	size_t len = MIN(tf->a1, (size_t)CONSOLE_CHUNK);
 	char chunk[CONSOLE_CHUNK];
 	size_t n = 0;
 	int c;
 
+	len = MIN(len, (size_t)CONSOLE_CHUNK);
 	if (len == 0)
 		return 0;
 	/* check the buffer before blocking, so a bad one fails at once
@@ -50,15 +54,19 @@ long sys_console_read(struct trapframe *tf)
 	if (uvm_check(p->pagetable, buf, len, true) < 0)
 		return -EFAULT;
 	/* only the foreground job reads; a background reader sleeps until
-	 * job_fg brings it to the front (or it is killed) */
+	 * job_fg brings it to the front (or it is killed, or the time ends) */
 	spin_lock(&proc_lock);
 	while (!job_console_mine_locked(p) || (c = console_getc()) < 0) {
 		if (p->killed) {
 			spin_unlock(&proc_lock);
 			return -EINTR;
 		}
-		sleep_on(&console_chan, &proc_lock,
-			 job_console_mine_locked(p) ? "console" : "console-bg");
+		if (timer_ticks() >= deadline) {
+			spin_unlock(&proc_lock);
+			return 0;
+		}
+		sleep_on_until(&console_chan, &proc_lock,
+			       job_console_mine_locked(p) ? "console" : "console-bg", deadline);
 	}
 	/* a ^C in the input is never data for a job: it interrupts it */
 	if (c == CTRL_C && p->job) {
@@ -84,4 +92,22 @@ long sys_console_read(struct trapframe *tf)
 	if (uvm_copyout(p->pagetable, buf, chunk, n) < 0)
 		return -EFAULT;
 	return (long)n;
+}
+
+/* console_read(buf, len): wait for input as long as it takes. */
+long sys_console_read(struct trapframe *tf)
+{
+	return console_read_until(tf->a0, tf->a1, UINT64_MAX);
+}
+
+/* console_read_ms(buf, len, ms): the same, waiting at most ms
+ * milliseconds for the first byte (0: only what is there). */
+long sys_console_read_ms(struct trapframe *tf)
+{
+	uint64_t ms = tf->a2;
+
+	if (ms > SLEEP_MS_MAX)
+		return -EINVAL;
+	return console_read_until(tf->a0, tf->a1,
+				  timer_ticks() + (ms * TICK_HZ + 999) / 1000);
 }

@@ -2,7 +2,8 @@
  * (<uapi/sysinfo.h>) for many clients at once.
  *
  * The thread watches its listening endpoint and every client's endpoint
- * with one chan_waiter and sleeps until something happens at any of them.
+ * with one chan_waiter and sleeps until something happens at any of them,
+ * or until the history's next sample is due (sysinfo_history.c).
  * It never blocks on a client: requests are received and replies sent
  * with CHAN_NONBLOCK. A reply whose client's queue is full waits in the
  * client's slot and goes on when the client reads (that is an event too);
@@ -193,16 +194,19 @@ static bool si_serve(struct si_client *c)
 	return true;
 }
 
-/* The service thread: serve everyone (which drops clients that left,
- * making room), accept, and sleep until an event. A client accepted in
- * this round may have a request queued from before the mark: go round
- * again rather than sleep. */
+/* The service thread: sample the history when it is due, serve
+ * everyone (which drops clients that left, making room), accept, and
+ * sleep until an event or the next sample. A client accepted in this
+ * round may have a request queued from before the mark: go round again
+ * rather than sleep. */
 static void sysinfo_main(void *arg)
 {
 	(void)arg;
+	si_history_start();
 	for (;;) {
 		uint64_t mark = chan_waiter_mark(&waiter);
 		bool more = false;
+		si_history_poll();
 		for (int i = 0; i < SYSINFO_CLIENTS; i++)
 			if (clients[i].end && si_serve(&clients[i]))
 				more = true;
@@ -211,7 +215,7 @@ static void sysinfo_main(void *arg)
 		if (more)
 			yield();
 		else
-			chan_waiter_sleep(&waiter, mark, "sysinfo");
+			chan_waiter_sleep_until(&waiter, mark, "sysinfo", si_history_due());
 	}
 }
 

@@ -46,4 +46,33 @@ void si_answer(struct si_stream *st, const void *buf, size_t len);
 int si_audit(struct si_stream *st, int32_t arg, uint32_t spec);
 int si_whatis(struct si_stream *st, int32_t arg, uint32_t spec);
 
+/* sysinfo_history.c: the history ring (docs/sysinfo.md, "History").
+ * Columns in one TAG_HIST block: time_ms[cap], free[cap], then
+ * bytes[ntags][cap] and pages[ntags][cap] (32 bits, held at the top). */
+#define SI_HIST_INTERVAL_MS   1000              /* between two samples */
+#define SI_HIST_BYTES         (64 * 1024 - 8)   /* the default ring: one 64 KiB heap block */
+#define SI_HIST_CAP_MAX       8192              /* si_history=N: N at most */
+#define SI_HIST_SAMPLE_BYTES(ntags) (sizeof(uint64_t) + sizeof(uint32_t) + \
+				     2 * sizeof(uint32_t) * (size_t)(ntags))
+
+struct si_hist {
+	uint64_t *time_ms;              /* the block; NULL: no ring */
+	uint32_t *free, *bytes, *pages;
+	uint32_t cap;                   /* samples it holds */
+	uint32_t ntags;                 /* tag slots it has columns for */
+	uint64_t taken;                 /* samples ever taken; the next goes
+					 * to taken % cap */
+	uint64_t next_tick;             /* the service's next sample is due */
+};
+
+extern struct si_hist si_history_ring;   /* the service's */
+
+int si_hist_make(struct si_hist *h, uint32_t cap);
+void si_hist_free(struct si_hist *h);
+void si_hist_take(struct si_hist *h, uint64_t now_ms);
+int si_hist_reply(struct si_stream *st, const struct si_hist *h, int32_t arg);
+void si_history_start(void);         /* the service's ring, at its start */
+uint64_t si_history_due(void);       /* tick of its next sample */
+void si_history_poll(void);          /* take it if due */
+
 #endif

@@ -80,6 +80,7 @@ static void si_totals(struct si_stream *st, const struct si_mm *mm)
 	h.cached = hs->cached;
 	h.cache_hits = hs->cache_hits;
 	h.cache_misses = hs->cache_misses;
+	h.ipc_orphaned = ipc_orphaned_get();
 	si_put(st, SI_REC_HEAP, &h, sizeof(h));
 
 	memset(&pg, 0, sizeof(pg));
@@ -365,6 +366,9 @@ void si_answer(struct si_stream *st, const void *buf, size_t len)
 		break;
 	case SI_REQ_WHATIS:
 		status = si_whatis(st, rq.arg, rq.reserved);
+		break;
+	case SI_REQ_HISTORY:
+		status = si_hist_reply(st, &si_history_ring, rq.arg);
 		break;
 	default:
 		status = -EPROTO;

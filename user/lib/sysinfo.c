@@ -19,6 +19,8 @@ static size_t si_known_size(unsigned type)
 	case SI_REC_LEAK:  return sizeof(struct si_leak);
 	case SI_REC_EVENT: return sizeof(struct si_event);
 	case SI_REC_WHATIS: return sizeof(struct si_whatis);
+	case SI_REC_SAMPLE: return sizeof(struct si_sample);
+	case SI_REC_SERIES: return sizeof(struct si_series);
 	default:           return 0;
 	}
 }

@@ -61,4 +61,17 @@ int show_whatis(const char *addr);
 /* mem -l (user/mem/leak.c): run a leak scan and print what it found. */
 int show_leaks(void);
 
+/* term.c: what is at the other end of the console (a cursor position
+ * request a terminal answers), and keys read with a time limit. */
+#define TERM_NONE   0          /* no answer: a log or a pipe */
+#define TERM_ASCII  1          /* a terminal that does not show UTF-8 */
+#define TERM_UTF8   2
+int term_probe(void);
+int term_key(long ms);         /* a key, 0: none (or an escape sequence), -E* */
+
+/* history.c: -H [-a] [TAG]; watch.c: -w [SECONDS] [-p]. The option's
+ * arguments after the flag; usage and exit 2 for bad ones. */
+int mem_history(int argc, char **argv);
+int mem_watch(int argc, char **argv);
+
 #endif

@@ -15,6 +15,14 @@
  *   flood peers         kill the peer of a blocked receiver and of a
  *                       blocked sender (both must wake with -EPIPE), and
  *                       kill blocked processes themselves
+ *   flood sink          a slow receiver: serves "flood.sink", reads one
+ *                       message every 5 s and never what the channels it
+ *                       is sent hold; runs until killed
+ *   flood sender        floods the sink: channels filled with 1 KiB
+ *                       messages, their far ends sent to the sink four to
+ *                       a message, until the IPC cap refuses with -ENOMEM
+ *                       (every byte queued is charged to the sender, not
+ *                       the sink: docs/ipc.md); then holds it until killed
  * Spawned by "flood peers": peer-recv SVC, peer-send SVC, holder SVC.
  */
 #include <rvos.h>
@@ -255,6 +263,84 @@ static int holder(const char *svc)
 	return 11;
 }
 
+/* ---- a sender flooding a slow receiver ------------------------------- */
+
+#define SINK_SVC      "flood.sink"
+#define SINK_PAUSE_MS 5000
+
+/* Serve SINK_SVC: take one client, then read one message of it every
+ * SINK_PAUSE_MS (keeping the endpoints it carries, unread) until killed. */
+static int sink(void)
+{
+	struct svc_connect hello;
+	struct chan_info info;
+	int l = svc_register(SINK_SVC);
+	if (l < 0) {
+		printf("flood: svc_register: %s\n", errstr(l));
+		return 1;
+	}
+	printf("flood: sink ready\n");
+	long n = chan_recv(l, &hello, sizeof(hello), &info, 0);
+	if (n != sizeof(hello) || info.nhandles != 1)
+		return 1;
+	int c = info.handles[0];
+	for (;;) {
+		sleep(SINK_PAUSE_MS);
+		chan_recv(c, msg, sizeof(msg), &info, CHAN_NONBLOCK);
+	}
+}
+
+/* Fill a new channel's queue with 1 KiB messages and give back its far
+ * end (the near one closed: the queue stays, charged to us): the far
+ * end's handle, or the error that stopped it, *what saying where. */
+static int sender_channel(const char **what)
+{
+	int a, b;
+	long r;
+
+	*what = "chan_create";
+	if ((r = chan_create(&a, &b)) < 0)
+		return (int)r;
+	*what = "chan_send";
+	while ((r = chan_send(a, msg, sizeof(msg), NULL, 0, CHAN_NONBLOCK)) == 0)
+		;
+	chan_close(a);
+	if (r != -EAGAIN) {
+		chan_close(b);
+		return (int)r;
+	}
+	return b;
+}
+
+/* Flood the sink until the cap says no, say where and with what, and
+ * hold it all until killed. */
+static int sender(void)
+{
+	int h = svc_lookup(SINK_SVC);
+	if (h < 0) {
+		printf("flood: svc_lookup %s: %s\n", SINK_SVC, errstr(h));
+		return 1;
+	}
+	const char *what = "";
+	long r = 0;
+	int channels = 0;
+	while (r >= 0) {
+		int ends[CHAN_MSG_HANDLES], k;
+		for (k = 0; k < CHAN_MSG_HANDLES; k++, channels++)
+			if ((r = ends[k] = sender_channel(&what)) < 0)
+				break;
+		long s = k ? chan_send(h, "ends", 5, ends, (size_t)k, CHAN_NONBLOCK) : 0;
+		if (s < 0 && r >= 0) {
+			r = s;
+			what = "chan_send of the ends";
+		}
+	}
+	printf("flood: sender: %d channels full, then %s: %s; holding\n", channels, what,
+	       errstr((int)r));
+	for (;;)
+		sleep(100000);
+}
+
 /* Pick the mode from argv[1]. */
 int main(int argc, char **argv)
 {
@@ -270,12 +356,16 @@ int main(int argc, char **argv)
 		return heap(true);
 	if (!strcmp(mode, "peers"))
 		return peers();
+	if (!strcmp(mode, "sink"))
+		return sink();
+	if (!strcmp(mode, "sender"))
+		return sender();
 	if (argc == 3 && !strcmp(mode, "peer-recv"))
 		return peer(argv[2], false);
 	if (argc == 3 && !strcmp(mode, "peer-send"))
 		return peer(argv[2], true);
 	if (argc == 3 && !strcmp(mode, "holder"))
 		return holder(argv[2]);
-	printf("usage: flood queue|handles|heap|heap-nopages|peers\n");
+	printf("usage: flood queue|handles|heap|heap-nopages|peers|sink|sender\n");
 	return 2;
 }

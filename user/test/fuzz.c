@@ -283,6 +283,13 @@ static bool args_for(uint64_t n, uint64_t a[6])
 		else
 			a[0] = bad_ptr();
 		return true;
+	case SYS_console_read_ms:                       /* never takes input: len 0 or a bad buffer */
+		if (below(2))
+			a[1] = 0;
+		else
+			a[0] = bad_ptr();
+		a[2] = below(2) ? below(50) : (rnd() | (1UL << 63));
+		return true;
 	case SYS_chan_send:
 		a[0] = any_handle();
 		a[3] = below(2) ? scratch_ptr() : any_ptr();

@@ -7,7 +7,10 @@ hog's exit). Checks: both read; unknown keys and keywords are skipped;
 every truncation of samples.log either reads the snapshots it still
 holds whole or fails naming a line; each malformed log fails with one
 line on stderr, `memplot: FILE:LINE: ...`, exit status 1, no traceback;
---check never imports matplotlib. One line per check; exits 1 if any
+--check never imports matplotlib. history.log is a real `mem -H -r`
+dump (sysinfo's history ring of 6), read with --input history: it
+reads, every truncation reads or fails naming a line, and a bad
+version or count fails in one line. One line per check; exits 1 if any
 fails.
 """
 
@@ -26,6 +29,7 @@ sys.path.insert(0, TOOLS)
 import memplot  # noqa: E402
 
 SAMPLES = open(os.path.join(HERE, "samples.log")).read()
+HISTORY = open(os.path.join(HERE, "history.log")).read()
 CONSOLE = open(os.path.join(HERE, "console.log")).read()
 failures = []
 
@@ -38,27 +42,27 @@ def check(name, ok, detail=""):
 
 
 # Run memplot.py --check on text; returns (status, stdout, stderr, path).
-def run_check(text, binary=False):
+def run_check(text, binary=False, args=()):
     with tempfile.NamedTemporaryFile("wb" if binary else "w", suffix=".log",
                                      delete=False) as f:
         f.write(text)
-    r = subprocess.run([sys.executable, MEMPLOT, "--check", f.name],
+    r = subprocess.run([sys.executable, MEMPLOT, "--check", *args, f.name],
                        capture_output=True, text=True)
     os.unlink(f.name)
     return r.returncode, r.stdout, r.stderr, f.name
 
 
 # A log that must read: status 0, one summary line matching want.
-def good(name, text, want):
-    rc, out, err, _ = run_check(text)
+def good(name, text, want, args=()):
+    rc, out, err, _ = run_check(text, args=args)
     check(name, rc == 0 and not err and re.search(want, out),
           f"status {rc}, stdout {out!r}, stderr {err!r}")
 
 
 # A log that must fail: status 1, nothing on stdout, one stderr line
 # naming the file and line (line None: the file alone) and matching want.
-def bad(name, text, line, want, binary=False):
-    rc, out, err, path = run_check(text, binary)
+def bad(name, text, line, want, binary=False, args=()):
+    rc, out, err, path = run_check(text, binary, args)
     where = re.escape(path) + (f":{line}" if line else "")
     ok = (rc == 1 and not out and err.count("\n") == 1 and "Traceback" not in err
           and re.match(f"memplot: {where}: {want}", err))
@@ -89,6 +93,37 @@ def truncations():
           not wrong, "; ".join(wrong[:3]))
 
 
+# The history reader (`mem -H -r`, --input history): the real dump reads
+# as one snapshot per moment sampled; every prefix reads or fails naming
+# a line; a bad version, miscounted end or sample without series fails.
+def history():
+    h = ("--input", "history")
+    good("history.log (mem -H -r) reads", HISTORY,
+         r"^memplot: .*: 6 snapshots over 4\.99 s of guest time, hist-raw 1, 7 tags, "
+         r"0 processes, free pages 31653 at the lowest", h)
+    good("unknown keys skipped in a history dump",
+         re.sub(r"(?m)^(sample|series) (.*)$", r"\1 \2 newkey=1", HISTORY), r" 6 snapshots ", h)
+    wrong = []
+    for cut in range(len(HISTORY)):
+        lines = HISTORY[:cut].split("\n")
+        try:
+            memplot.read_history_log(lines)
+        except memplot.LogError as e:
+            if not 0 <= e.line <= len(lines):
+                wrong.append(f"cut {cut}: line {e.line}")
+        except Exception as e:         # a traceback in real use
+            wrong.append(f"cut {cut}: {type(e).__name__}: {e}")
+    check(f"all {len(HISTORY)} truncations of history.log read or fail cleanly",
+          not wrong, "; ".join(wrong[:3]))
+    bad("history: unknown version", edit(HISTORY, "hist-raw 1", "hist-raw 2"), 2,
+        r"hist-raw 2 is not a version this memplot reads$", args=h)
+    bad("history: end counts disagree", edit(HISTORY, "end series=7", "end series=6"), 53,
+        r"end line says series=6 samples=42, the dump has 7 and 42$", args=h)
+    bad("history: cut short", "\n".join(HISTORY.split("\n")[:20]), 2,
+        r"history dump has no end line: the log ends first", args=h)
+    bad("history: none in a log", SAMPLES, None, r"no `mem -H -r` dump", args=h)
+
+
 # Replace the first occurrence of old (which must be there) by new.
 def edit(text, old, new):
     assert old in text, old
@@ -104,6 +139,7 @@ def main():
     future = re.sub(r"(?m)^end ", "limit pid=3 pages=100 kind=soft\nend ", future)
     good("unknown keys and keywords are skipped", future, r" 3 snapshots over ")
     truncations()
+    history()
 
     bad("unknown version refused", edit(SAMPLES, "mem-raw 1", "mem-raw 2"), 2,
         r"mem-raw version 2 is not one this memplot reads \(1\)$")

@@ -50,6 +50,10 @@ long console_write(const void *buf, size_t len);
  * no line editing). Returns how many were read, at least 1. */
 long console_read(void *buf, size_t len);
 
+/* The same, waiting at most ms milliseconds for the first byte (0: only
+ * what is there): how many were read, 0 when the time passed with none. */
+long console_read_ms(void *buf, size_t len, unsigned long ms);
+
 /* Time since boot: clock(CLOCK_MS) or clock(CLOCK_TICKS). */
 long clock(int which);
 
