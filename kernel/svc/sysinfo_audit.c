@@ -19,30 +19,6 @@
 #include <uapi/errno.h>
 #include <uapi/tags.h>
 
-/* Copy src (may be NULL) into a NUL-padded field, keeping the tail. */
-static void sa_field(char *dst, size_t n, const char *src)
-{
-	size_t len = src ? strlen(src) : 0;
-
-	memset(dst, 0, n);
-	if (len > n)
-		src += len - n;
-	if (len)
-		memcpy(dst, src, MIN(len, n));
-}
-
-/* A tag's four characters, or "" for none (tag < 0). */
-static void sa_tag(char out[4], int tag)
-{
-	char name[8];
-
-	memset(out, 0, 4);
-	if (tag < 0)
-		return;
-	tag_name(tag, name);
-	memcpy(out, name, 4);
-}
-
 /* time CSR ticks to microseconds since boot. */
 static uint64_t sa_us(uint64_t t)
 {
@@ -68,15 +44,15 @@ static void sa_event(struct si_stream *st, const struct mm_audit_event *e)
 	r.op = e->op;
 	r.hart = e->hart;
 	r.order = e->order;
-	sa_tag(r.tag, e->tag);
+	si_tagname(r.tag, e->tag);
 #ifndef MM_NO_ACCOUNTING
 	if (e->site && e->site <= alloc_site_count()) {
 		const struct alloc_site *s = alloc_site_at(e->site);
 		r.line = s->line;
-		sa_field(r.file, sizeof(r.file), s->file);
+		si_strfield(r.file, sizeof(r.file), s->file, true);
 	}
 #endif
-	sa_field(r.sym, sizeof(r.sym), ksym_lookup(e->ra, &off));
+	si_strfield(r.sym, sizeof(r.sym), ksym_lookup(e->ra, &off), true);
 	si_put(st, SI_REC_EVENT, &r, sizeof(r));
 }
 
@@ -158,14 +134,16 @@ static void sa_who(struct si_whatis *r, uintptr_t key)
 		r->alloc_pid = b.alloc.pid;
 		r->alloc_hart = b.alloc.hart;
 		r->alloc_ra = b.alloc.ra;
-		sa_field(r->alloc_sym, sizeof(r->alloc_sym), ksym_lookup(b.alloc.ra, &off));
+		si_strfield(r->alloc_sym, sizeof(r->alloc_sym), ksym_lookup(b.alloc.ra, &off),
+			    true);
 	}
 	if (b.free.time) {
 		r->free_us = sa_us(b.free.time);
 		r->free_pid = b.free.pid;
 		r->free_hart = b.free.hart;
 		r->free_ra = b.free.ra;
-		sa_field(r->free_sym, sizeof(r->free_sym), ksym_lookup(b.free.ra, &off));
+		si_strfield(r->free_sym, sizeof(r->free_sym), ksym_lookup(b.free.ra, &off),
+			    true);
 	}
 }
 
@@ -189,12 +167,12 @@ int si_whatis(struct si_stream *st, int32_t arg, uint32_t spec)
 	r.state = (uint8_t)w.state;
 	r.order = (uint8_t)w.order;
 	r.audit = as.events != 0;
-	sa_tag(r.tag, w.tag);
+	si_tagname(r.tag, w.tag);
 	r.pid = w.pid;
 	r.line = w.line;
 	r.req = w.req;
-	sa_field(r.file, sizeof(r.file), w.file);
-	sa_field(r.name, sizeof(r.name), w.name);
+	si_strfield(r.file, sizeof(r.file), w.file, true);
+	si_strfield(r.name, sizeof(r.name), w.name, true);
 	r.alloc_pid = r.free_pid = -1;
 	if (w.kind == MM_WHAT_HEAP || w.kind == MM_WHAT_PAGE || w.kind == MM_WHAT_STACK)
 		sa_who(&r, w.base);

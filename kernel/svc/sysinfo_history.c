@@ -114,11 +114,9 @@ static void si_hist_series(struct si_stream *st, const struct si_hist *h, uint32
 {
 	struct si_series s;
 	uint32_t first, n = si_hist_span(h, &first);
-	char name[8];
 
 	memset(&s, 0, sizeof(s));
-	tag_name((int)t, name);
-	memcpy(s.name, name, sizeof(s.name));
+	si_tagname(s.name, (int)t);
 	s.slot = t;
 	s.interval_ms = SI_HIST_INTERVAL_MS;
 	s.samples = n;

@@ -75,4 +75,10 @@ void si_history_start(void);         /* the service's ring, at its start */
 uint64_t si_history_due(void);       /* tick of its next sample */
 void si_history_poll(void);          /* take it if due */
 
+/* sysinfo_records.c: a C string (NULL: none) into a fixed NUL-padded
+ * field, its tail kept when too long if keep_tail; a tag's four
+ * characters (all NUL for tag < 0). */
+void si_strfield(char *dst, size_t n, const char *src, bool keep_tail);
+void si_tagname(char out[4], int tag);
+
 #endif

@@ -23,21 +23,26 @@
 #include <kernel/test.h>
 #include <kernel/leak.h>
 
-/* Copy a C string into a fixed, NUL-padded field, keeping its tail when
- * it is too long (file names differ at the end). */
-static void si_strfield(char *dst, size_t n, const char *src, bool keep_tail)
+/* Copy a C string (NULL: none) into a fixed, NUL-padded field, keeping
+ * its tail when it is too long (file names differ at the end). */
+void si_strfield(char *dst, size_t n, const char *src, bool keep_tail)
 {
 	size_t len = src ? strlen(src) : 0;
 	memset(dst, 0, n);
 	if (keep_tail && len > n)
 		src += len - n;
-	memcpy(dst, src, MIN(len, n));
+	if (len)
+		memcpy(dst, src, MIN(len, n));
 }
 
-/* The four characters of a tag's name. */
-static void si_tagname(char out[4], int tag)
+/* The four characters of a tag's name; all NUL for none (tag < 0). */
+void si_tagname(char out[4], int tag)
 {
 	char name[8];
+
+	memset(out, 0, 4);
+	if (tag < 0)
+		return;
 	tag_name(tag, name);
 	memcpy(out, name, 4);
 }
