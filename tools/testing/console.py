@@ -23,6 +23,9 @@ import tty
 # output has been quiet for FORBID_QUIET seconds (or QEMU exited).
 FORBID_GRACE = 2.0
 FORBID_QUIET = 0.5
+# An expect: whose named group ends where the output so far ends waits
+# this long for more output before it takes the value (Console.expect).
+CAPTURE_QUIET = 0.5
 
 
 class Failure(Exception):
@@ -187,10 +190,18 @@ class Console:
                     os.set_blocking(self.fd, True)
             self.pump(0)
 
-    # Wait for regex to match at or after pos; returns the match.
+    # Wait for regex to match at or after pos; returns the match. A
+    # match whose named group reaches the end of the output so far is
+    # not trusted yet: the guest may be half way through printing it
+    # (an address read in two chunks, "0x3fc" then "0004fb0"), so output
+    # is read until more comes (or QEMU exits, or CAPTURE_QUIET seconds
+    # pass without any) and the regex is tried again.
     def expect(self, regex, pos, deadline, what):
         while True:
             m = regex.search(self.text, pos)
+            if m and self._cut_short(m):
+                if self.pump(min(max(deadline - time.monotonic(), 0), CAPTURE_QUIET)):
+                    continue
             if m:
                 return m
             if self.proc.poll() is not None:
@@ -204,6 +215,11 @@ class Console:
             if left <= 0:
                 raise TimeoutError(f"{what} not seen")
             self.pump(min(left, 0.2))
+
+    # Could a named group of m grow with output not read yet?
+    def _cut_short(self, m):
+        return (not self.eof and self.proc.poll() is None and
+                any(m.end(g) == len(self.text) for g in m.re.groupindex))
 
     # Wait for QEMU to exit; returns its exit status.
     def wait_exit(self, deadline, what):

@@ -18,6 +18,8 @@ Bootargs:
   trap         boot report, then an "unexpected trap" line, then idle
   burst        "burst: N bytes" for the first read of the console, which
                holds all of a paste: but one byte of a send:, then idle
+  split        print "addr: 0x3fc" and, 0.3 s later, "0004fb0 (split)",
+               then behave as echo (a value printed in two chunks)
   echo         the kernel's console echo test: "echo: ready", then
                "echo: got 'X'" per character, "echo: line 'TEXT'" per line,
                exit 0 on the line "quit"; the line "stop" stops the fake
@@ -149,7 +151,12 @@ def main(argv):
     if "sleep" in args:
         time.sleep(float(args["sleep"]))
     boot_report(harts)
-    if "echo" in args:
+    if "split" in args:
+        sys.stdout.write("addr: 0x3fc")
+        sys.stdout.flush()
+        time.sleep(0.3)
+        say("0004fb0 (split)")
+    if "echo" in args or "split" in args:
         echo()
     if "burst" in args:
         burst()
