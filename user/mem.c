@@ -9,7 +9,7 @@
 static void usage(void)
 {
 	printf("usage: mem [-s | -b | -p PID | -r | -l | -D [SPEC] | -a [TAG|PID] [-n N] |\n"
-	       "           -x ADDR | -H [-a | -r] [TAG] | -w [SECONDS] [-p] | -h]\n"
+	       "           -x ADDR | -H [-A | -r] [TAG] | -w [SECONDS] [-p] | -h]\n"
 	       "  (none)  heap summary, tags, physical pages, pages per process\n"
 	       "  -s      top %d kmalloc call sites by live bytes\n"
 	       "  -b      free blocks per order, pages and heap\n"
@@ -21,8 +21,8 @@ static void usage(void)
 	       "          redzone, guard=TAG, guard=1/N; -WORD off), as the bootargs\n"
 	       "          mm_debug and mm_audit\n"
 	       "  -l      leak scan: live heap blocks nothing points to, by call site\n"
-	       "  -H [-a] [TAG]  the last minutes of every tag (or TAG) as\n"
-	       "          sparklines; -a: ASCII levels, not UTF-8; -r: every\n"
+	       "  -H [-A] [TAG]  the last minutes of every tag (or TAG) as\n"
+	       "          sparklines; -A: ASCII levels, not UTF-8; -r: every\n"
 	       "          sample as key=value lines (first line: format version)\n"
 	       "  -w [SECONDS] [-p]  the tag table redrawn every SECONDS (2) with\n"
 	       "          the change since the last; keys b a d sort, q quits;\n"

@@ -1,10 +1,10 @@
-/* mem -H [-a | -r] [TAG]: what memory did in the last minutes, from
+/* mem -H [-A | -r] [TAG]: what memory did in the last minutes, from
  * sysinfo's history ring (SI_REQ_HISTORY, docs/sysinfo.md "History"):
  * each tag's samples as a text sparkline with min, max and now, one
  * line per tag that held anything, and the free pages; with TAG, that
  * tag in detail; with -r, every sample as key=value lines for tools
  * (tools/memplot.py --input history). The sparkline is ▁▂▃▄▅▆▇█ (the console and QEMU's
- * serial line pass UTF-8 through unchanged), or ASCII levels with -a
+ * serial line pass UTF-8 through unchanged), or ASCII levels with -A
  * for a terminal that does not show it. Not asked of the terminal, as
  * mem -w does: a question and its wait would eat lines typed ahead of
  * a command that reads no keys. */
@@ -321,13 +321,13 @@ static int history_tag(const char *arg)
 	return 0;
 }
 
-/* mem -H [-a | -r] [TAG]. */
+/* mem -H [-A | -r] [TAG]. */
 int mem_history(int argc, char **argv)
 {
 	int i = 1;
 
 	utf8 = 1;
-	if (i < argc && !strcmp(argv[i], "-a")) {
+	if (i < argc && !strcmp(argv[i], "-A")) {
 		utf8 = 0;
 		i++;
 	} else if (i < argc && !strcmp(argv[i], "-r")) {

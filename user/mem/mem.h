@@ -69,7 +69,7 @@ int show_leaks(void);
 int term_probe(void);
 int term_key(long ms);         /* a key, 0: none (or an escape sequence), -E* */
 
-/* history.c: -H [-a] [TAG]; watch.c: -w [SECONDS] [-p]. The option's
+/* history.c: -H [-A | -r] [TAG]; watch.c: -w [SECONDS] [-p]. The option's
  * arguments after the flag; usage and exit 2 for bad ones. */
 int mem_history(int argc, char **argv);
 int mem_watch(int argc, char **argv);
