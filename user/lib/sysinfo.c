@@ -25,19 +25,18 @@ static size_t si_known_size(unsigned type)
 	}
 }
 
-/* Send one request. */
-int si_request(int h, int kind, int arg)
-{
-	struct si_request rq = { SYSINFO_MAGIC, SYSINFO_VERSION, (uint16_t)kind, arg, 0 };
-	return chan_send(h, &rq, sizeof(rq), NULL, 0, 0);
-}
-
 /* Send one request with its reserved word (SI_REQ_AUDIT, SI_REQ_WHATIS). */
 int si_request_ex(int h, int kind, int arg, unsigned reserved)
 {
 	struct si_request rq = { SYSINFO_MAGIC, SYSINFO_VERSION, (uint16_t)kind, arg,
 				 reserved };
 	return chan_send(h, &rq, sizeof(rq), NULL, 0, 0);
+}
+
+/* Send one request. */
+int si_request(int h, int kind, int arg)
+{
+	return si_request_ex(h, kind, arg, 0);
 }
 
 /* Start reading a reply. */

@@ -3,24 +3,6 @@
  * (SI_REQ_AUDIT, SI_REQ_WHATIS; docs/sysinfo.md). */
 #include "mem.h"
 
-/* Send kind with arg and reserved on a new channel to sysinfo; the
- * handle or -E* (reported). */
-static int audit_open(int kind, int arg, unsigned reserved)
-{
-	int h = svc_lookup(SYSINFO_SERVICE);
-	if (h < 0) {
-		printf("mem: cannot reach sysinfo: %s\n", errstr(h));
-		return h;
-	}
-	int r = si_request_ex(h, kind, arg, reserved);
-	if (r < 0) {
-		printf("mem: sysinfo request: %s\n", errstr(r));
-		chan_close(h);
-		return r;
-	}
-	return h;
-}
-
 /* An event's operation as a word. */
 static const char *op_name(unsigned op)
 {
@@ -152,7 +134,7 @@ int show_audit(int argc, char **argv)
 			return audit_usage("not a tag (4 characters) or a pid:", a);
 		}
 	}
-	int h = audit_open(SI_REQ_AUDIT, arg, count | kind << 16);
+	int h = si_open_ex(SI_REQ_AUDIT, arg, count | kind << 16);
 	if (h < 0)
 		return 1;
 	si_reader_init(&rd, h);
@@ -312,7 +294,7 @@ int show_whatis(const char *text)
 		       text);
 		return 2;
 	}
-	int h = audit_open(SI_REQ_WHATIS, (int)(uint32_t)addr, (unsigned)(addr >> 32));
+	int h = si_open_ex(SI_REQ_WHATIS, (int)(uint32_t)addr, (unsigned)(addr >> 32));
 	if (h < 0)
 		return 1;
 	si_reader_init(&rd, h);

@@ -3,21 +3,27 @@
 
 struct memstat ms;
 
-/* Send a request on a new channel to sysinfo. */
-int si_open(int kind, int arg)
+/* Send a request (with its reserved word) on a new channel to sysinfo. */
+int si_open_ex(int kind, int arg, unsigned reserved)
 {
 	int h = svc_lookup(SYSINFO_SERVICE);
 	if (h < 0) {
 		printf("mem: cannot reach sysinfo: %s\n", errstr(h));
 		return h;
 	}
-	int r = si_request(h, kind, arg);
+	int r = si_request_ex(h, kind, arg, reserved);
 	if (r < 0) {
 		printf("mem: sysinfo request: %s\n", errstr(r));
 		chan_close(h);
 		return r;
 	}
 	return h;
+}
+
+/* Send a request on a new channel to sysinfo. */
+int si_open(int kind, int arg)
+{
+	return si_open_ex(kind, arg, 0);
 }
 
 /* Say how a reply ended badly. */

@@ -25,6 +25,9 @@ extern struct memstat ms;
  * (reported). */
 int si_open(int kind, int arg);
 
+/* si_open with the request's reserved word (SI_REQ_AUDIT, SI_REQ_WHATIS). */
+int si_open_ex(int kind, int arg, unsigned reserved);
+
 /* Say how a reply ended badly; 1 if it did, 0 if it was fine. */
 int si_failed(int type, struct si_reader *rd);
 

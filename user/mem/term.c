@@ -35,7 +35,8 @@ static int term_report(int *col, long ms)
 			state = c == '[' ? 2 : 0;
 			num = 0;
 		} else if (state >= 2 && c >= '0' && c <= '9') {
-			num = num * 10 + (c - '0');
+			if (num < 100000)       /* a hostile reply cannot overflow it */
+				num = num * 10 + (c - '0');
 		} else if (state == 2 && c == ';') {
 			state = 3;
 			num = 0;
